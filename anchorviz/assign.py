@@ -1,0 +1,384 @@
+"""Which anchors become positive, negative or ignored, and which GT each positive regresses to.
+
+Three families, each reproducing its library:
+
+* ``assign_max_iou``: thresholds on the best IoU plus the library's low-quality rule (torchvision and
+  detectron2 ``Matcher``, mmdet ``MaxIoUAssigner``, keras-retinanet ``compute_gt_annotations``, d2l
+  ``assign_anchor_to_bbox``). ``MaxIoURule`` holds the numbers; ``max_iou_rule`` fills in a library's defaults.
+* ``assign_yolov5``: YOLOv5's shape matching (w/h ratio < anchor_t) with its neighbouring-cell rule.
+* ``assign_atss``: ATSS (top-k anchors by centre distance per level, IoU >= mean + std, centre inside).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Literal
+
+import numpy as np
+
+from anchorviz.anchors import AnchorSet
+from anchorviz.boxes import as_boxes
+from anchorviz.conventions import ANCHORVIZ_IOU, IoUStyle, get_convention
+from anchorviz.errors import AnchorVizInputError
+from anchorviz.iou import IoUStats, dense_iou_stats, grid_iou_stats, pairwise_iou
+
+__all__ = ["Label", "MaxIoURule", "Assignment", "assign_max_iou", "max_iou_rule", "ASSIGNER_PRESETS",
+           "outside_mask", "assign_yolov5", "assign_atss", "assign_anchors"]
+
+
+class Label(IntEnum):
+    """The label of an anchor for the classification loss."""
+
+    IGNORED = -1
+    NEGATIVE = 0
+    POSITIVE = 1
+
+
+LowQuality = Literal["none", "argmax", "gt_all", "gt_first", "greedy"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class MaxIoURule:
+    """Thresholds and the low-quality rule of a max-IoU assigner.
+
+    Attributes:
+        pos_iou: max IoU >= pos_iou is positive.
+        neg_iou: max IoU < neg_iou is negative (<= with ``neg_inclusive``, keras-retinanet).
+        neg_iou_min: negatives also need max IoU >= this (mmdet's tuple form ``neg_iou_thr=(lo, hi)``).
+        neg_inclusive: keras-retinanet's rule, max IoU <= neg_iou is negative.
+        low_quality: what happens to the anchors tied for a GT's best IoU, even when below pos_iou:
+            "argmax" (torchvision / detectron2: positive, matched to the anchor's own best GT),
+            "gt_all" (mmdet: matched to that GT, looping GTs in order so later GTs overwrite),
+            "gt_first" (mmdet with gt_max_assign_all=False: only the first tied anchor),
+            "greedy" (d2l: num_gt rounds, each forcing the globally best remaining pair),
+            "none".
+        min_pos_iou: mmdet: the low-quality step only applies to GTs whose best IoU >= this.
+        nan_label: the label of an anchor whose max IoU is NaN (only torchvision's and d2l's IoU can give
+            NaN: a zero-area anchor against a zero-area GT): torchvision keeps it matched (positive),
+            mmdet leaves it ignored, d2l calls it background.
+    """
+
+    pos_iou: float = 0.5
+    neg_iou: float = 0.4
+    neg_iou_min: float = 0.0
+    neg_inclusive: bool = False
+    low_quality: LowQuality = "none"
+    min_pos_iou: float = 0.0
+    nan_label: Label = Label.IGNORED
+
+    def __post_init__(self) -> None:
+        for name in ("pos_iou", "neg_iou", "neg_iou_min", "min_pos_iou"):
+            v = getattr(self, name)
+            if not isinstance(v, (int, float)) or not math.isfinite(v) or not 0.0 <= v <= 1.0:
+                raise AnchorVizInputError(f"{name}: expected a number in [0, 1], got {v!r}")
+        if self.neg_iou > self.pos_iou:
+            raise AnchorVizInputError(
+                f"neg_iou ({self.neg_iou}) is above pos_iou ({self.pos_iou}): expected neg_iou <= pos_iou"
+            )
+        if self.neg_iou_min > self.neg_iou:
+            raise AnchorVizInputError(f"neg_iou_min ({self.neg_iou_min}) is above neg_iou ({self.neg_iou})")
+        object.__setattr__(self, "nan_label", Label(self.nan_label))
+
+
+# Threshold presets users know by name: (pos, neg, low-quality on?).
+ASSIGNER_PRESETS: dict[str, tuple[float, float, bool]] = {
+    "RPN 0.7/0.3": (0.7, 0.3, True),
+    "RetinaNet 0.5/0.4": (0.5, 0.4, True),
+    "SSD 0.5": (0.5, 0.5, True),
+    "RoI 0.5": (0.5, 0.5, False),
+}
+
+
+def max_iou_rule(convention: str, *, pos_iou: float, neg_iou: float, low_quality: bool = True,
+                 min_pos_iou: float | None = None) -> MaxIoURule:
+    """A MaxIoURule with the given thresholds and the named library's low-quality and boundary rules."""
+    conv = get_convention(convention)
+    lq = conv.low_quality if low_quality else "none"
+    if min_pos_iou is None:
+        # mmdet's configs: RPN 0.3, RetinaNet 0.0; the others have no such knob.
+        min_pos_iou = 0.3 if (conv.low_quality == "gt_all" and pos_iou >= 0.7) else 0.0
+    nan_label = {"argmax": Label.POSITIVE, "greedy": Label.NEGATIVE}.get(conv.low_quality, Label.IGNORED)
+    return MaxIoURule(pos_iou=pos_iou, neg_iou=neg_iou, neg_inclusive=conv.neg_inclusive, low_quality=lq,
+                      min_pos_iou=min_pos_iou, nan_label=nan_label)
+
+
+@dataclass(frozen=True, eq=False)
+class Assignment:
+    """The result of assigning anchors to GTs.
+
+    Attributes:
+        labels: int8 (N,) ``Label`` values.
+        matched_gt: int64 (N,) GT index of each positive (-1 for negatives and ignored anchors).
+        max_iou: float64 (N,) best IoU of each anchor (for heatmaps).
+        gt_max_iou: float64 (M,) best IoU of each GT over all anchors.
+        num_gts: M.
+        pairs_per_gt: int64 (M,) training pairs per GT when one anchor can serve several GTs (YOLOv5);
+            None otherwise.
+    """
+
+    labels: np.ndarray
+    matched_gt: np.ndarray
+    max_iou: np.ndarray
+    gt_max_iou: np.ndarray
+    num_gts: int
+    pairs_per_gt: np.ndarray | None = None
+
+    @property
+    def positive(self) -> np.ndarray:
+        return np.flatnonzero(self.labels == Label.POSITIVE)
+
+    def positives_per_gt(self) -> np.ndarray:
+        """int64 (M,) number of positive anchors matched to each GT (YOLOv5: (GT, anchor) pairs)."""
+        if self.pairs_per_gt is not None:
+            return self.pairs_per_gt
+        pos = self.matched_gt[self.labels == Label.POSITIVE]
+        return np.bincount(pos, minlength=self.num_gts).astype(np.int64)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "positive": int((self.labels == Label.POSITIVE).sum()),
+            "negative": int((self.labels == Label.NEGATIVE).sum()),
+            "ignored": int((self.labels == Label.IGNORED).sum()),
+        }
+
+
+def _greedy_rounds(stats: IoUStats, matched: np.ndarray, num_gts: int) -> None:
+    """d2l: exactly num_gt rounds, each taking the global max of the remaining IoU matrix (row-major first
+    on ties), forcing that anchor onto that GT and discarding its row and column. In place on ``matched``."""
+    a, g, v = stats.pairs()
+    order = np.lexsort((g, a, -v))  # by IoU descending, then anchor, then GT: torch.argmax row-major order
+    a, g, v = a[order], g[order], v[order]
+    used_a: set[int] = set()
+    used_g: set[int] = set()
+    pos = 0
+    for _ in range(num_gts):
+        while pos < len(a) and (int(a[pos]) in used_a or int(g[pos]) in used_g):
+            pos += 1
+        if pos < len(a):
+            ai, gi = int(a[pos]), int(g[pos])
+        else:
+            # Only zeros remain: the first remaining row, then the first remaining column.
+            ai = next(i for i in range(stats.num_anchors) if i not in used_a)
+            gi = next(j for j in range(num_gts) if j not in used_g)
+        matched[ai] = gi
+        used_a.add(ai)
+        used_g.add(gi)
+
+
+def assign_max_iou(stats: IoUStats, rule: MaxIoURule, *, ignore: np.ndarray | None = None,
+                   exclude: np.ndarray | None = None) -> Assignment:
+    """Label anchors from their IoU statistics.
+
+    Args:
+        stats: from ``grid_iou_stats`` or ``dense_iou_stats``.
+        rule: thresholds and low-quality rule.
+        ignore: bool (N,) anchors set to ignored after assignment (keras-retinanet: centre outside image).
+        exclude: bool (N,) anchors left out before assignment, so they cannot be a GT's best (mmdet v1
+            allowed_border); they end up ignored.
+
+    Returns:
+        Assignment. Empty GT lists give all-negative labels.
+    """
+    n, m = stats.num_anchors, stats.num_gts
+    labels = np.full(n, Label.IGNORED, np.int8)
+    matched = np.full(n, -1, np.int64)
+    if m == 0:
+        labels[:] = Label.NEGATIVE
+        return Assignment(labels=labels, matched_gt=matched, max_iou=stats.max_iou, gt_max_iou=stats.gt_max_iou,
+                          num_gts=0)
+    if exclude is not None:
+        stats = stats.restricted(~np.asarray(exclude, bool))
+    dt = np.float32 if stats.style.dtype == "float32" else np.float64
+    v = stats.max_iou.astype(dt)  # compare in the library's precision, as it does
+    pos = v >= dt(rule.pos_iou)
+    if rule.neg_inclusive:
+        neg = v <= dt(rule.neg_iou)
+    else:
+        neg = (v >= dt(rule.neg_iou_min)) & (v < dt(rule.neg_iou))
+    labels[neg] = Label.NEGATIVE
+    labels[np.isnan(v)] = rule.nan_label
+    labels[pos] = Label.POSITIVE
+    need = pos | (np.isnan(v) & (rule.nan_label == Label.POSITIVE))
+    if rule.low_quality == "greedy":
+        matched[pos] = stats.argmax_for(np.flatnonzero(pos))
+        labels[~pos] = Label.NEGATIVE  # d2l has no ignore band: unassigned anchors are background
+        _greedy_rounds(stats, matched, m)
+        labels[matched >= 0] = Label.POSITIVE
+    elif rule.low_quality in ("gt_all", "gt_first"):
+        matched[pos] = stats.argmax_for(np.flatnonzero(pos))
+        for k in range(m):  # later GTs overwrite earlier ones, as mmdet's loop does
+            if stats.gt_max_iou[k] >= rule.min_pos_iou:
+                ties = stats.tie_anchors(k)
+                if rule.low_quality == "gt_first":
+                    ties = ties[:1]
+                matched[ties] = k
+                labels[ties] = Label.POSITIVE
+    elif rule.low_quality == "argmax":
+        tied = [stats.tie_anchors(k) for k in range(m) if stats.gt_max_iou[k] >= rule.min_pos_iou]
+        if tied:
+            lq = np.unique(np.concatenate(tied))
+            labels[lq] = Label.POSITIVE
+            need[lq] = True
+        idx = np.flatnonzero(need)
+        matched[idx] = stats.argmax_for(idx)
+    else:
+        idx = np.flatnonzero(need)
+        matched[idx] = stats.argmax_for(idx)
+    if exclude is not None:
+        labels[np.asarray(exclude, bool)] = Label.IGNORED
+    if ignore is not None:
+        labels[np.asarray(ignore, bool)] = Label.IGNORED
+    matched[labels != Label.POSITIVE] = -1
+    return Assignment(labels=labels, matched_gt=matched, max_iou=stats.max_iou, gt_max_iou=stats.gt_max_iou,
+                      num_gts=m)
+
+
+def outside_mask(anchors: np.ndarray, image_hw: tuple[int, int], rule: str, *, allowed_border: float = 0.0) -> np.ndarray:
+    """Anchors a library leaves out for lying outside the image. Returns bool (N,).
+
+    rule: "centre" (keras-retinanet: centre x >= W or centre y >= H), "border" (mmdet v1: not
+    x1 >= -b, y1 >= -b, x2 < W + b, y2 < H + b), or "none".
+    """
+    h, w = image_hw
+    if rule == "centre":
+        cx = (anchors[:, 0] + anchors[:, 2]) / 2
+        cy = (anchors[:, 1] + anchors[:, 3]) / 2
+        return (cx >= w) | (cy >= h)
+    if rule == "border":
+        b = allowed_border
+        inside = (anchors[:, 0] >= -b) & (anchors[:, 1] >= -b) & (anchors[:, 2] < w + b) & (anchors[:, 3] < h + b)
+        return ~inside
+    return np.zeros(len(anchors), bool)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# YOLOv5 shape matching
+
+
+def assign_yolov5(aset: AnchorSet, gts, *, anchor_t: float = 4.0, neighbours: bool = True) -> Assignment:
+    """YOLOv5 ``build_targets``: a GT matches an anchor shape of a level when max(r, 1/r) < anchor_t for both
+    w and h (r = gt / anchor); it is then assigned to the cell holding its centre and, with ``neighbours``,
+    to the adjacent cell left/right and up/down whose border its centre is nearer to (offset 0.5).
+
+    A YOLO anchor can be matched by several GTs; here ``matched_gt`` keeps the first, and
+    ``positives_per_gt`` counts each (GT, anchor) pair YOLOv5 trains on. Unmatched anchors are negative
+    (YOLO has no ignore band).
+    """
+    g = as_boxes(gts, name="gt boxes")
+    if not math.isfinite(anchor_t) or anchor_t <= 1:
+        raise AnchorVizInputError(f"anchor_t: expected a number > 1, got {anchor_t!r}")
+    n, m = len(aset), len(g)
+    labels = np.full(n, Label.NEGATIVE, np.int8)
+    matched = np.full(n, -1, np.int64)
+    per_gt = np.zeros(m, np.int64)
+    gwh = (g[:, 2:] - g[:, :2]).astype(np.float32)
+    gxy = (0.5 * (g[:, :2] + g[:, 2:])).astype(np.float32)
+    off = np.array([[0, 0], [1, 0], [0, 1], [-1, 0], [0, -1]], np.float32) * np.float32(0.5)
+    for lg in aset.levels:
+        fh, fw = lg.feat_hw
+        sh, sw = lg.stride_hw
+        stride = np.array([sw, sh], np.float32)
+        awh = lg.shapes_wh.astype(np.float32) / stride  # anchors in grid units, as the model stores them
+        t_xy = gxy / stride
+        t_wh = gwh / stride
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = t_wh[:, None, :] / awh[None, :, :]  # [M, A, 2]
+            ok = np.maximum(r, np.float32(1) / r).max(axis=2) < np.float32(anchor_t)  # [M, A]
+        k, a = np.nonzero(ok)
+        if not len(k):
+            continue
+        xy = t_xy[k]
+        gain = np.array([fw, fh], np.float32)
+        xyi = gain - xy
+        use = [np.ones(len(k), bool)]
+        if neighbours:
+            j, kk = ((xy % 1 < 0.5) & (xy > 1)).T
+            l_, mm = ((xyi % 1 < 0.5) & (xyi > 1)).T
+            use += [j, kk, l_, mm]
+        else:
+            use += [np.zeros(len(k), bool)] * 4
+        for o, sel in zip(off, use):
+            if not sel.any():
+                continue
+            cell = np.floor(xy[sel] - o).astype(np.int64)  # .long() truncates; coordinates are >= 0 here
+            cx = np.clip(cell[:, 0], 0, fw - 1)
+            cy = np.clip(cell[:, 1], 0, fh - 1)
+            idx = lg.start + (cy * fw + cx) * lg.num_shapes + a[sel]
+            gk = k[sel]
+            np.add.at(per_gt, gk, 1)
+            fresh = matched[idx] < 0
+            # first GT wins for the display; later ones still count in per_gt
+            order = np.argsort(gk[fresh], kind="stable")
+            first_idx, first_pos = np.unique(idx[fresh][order], return_index=True)
+            matched[first_idx] = gk[fresh][order][first_pos]
+            labels[idx] = Label.POSITIVE
+    max_iou = grid_iou_stats(aset, g, style=ANCHORVIZ_IOU).max_iou if m else np.zeros(n)
+    return Assignment(labels=labels, matched_gt=matched, max_iou=max_iou, gt_max_iou=np.zeros(m), num_gts=m,
+                      pairs_per_gt=per_gt)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# ATSS
+
+
+def assign_atss(aset: AnchorSet, gts, *, topk: int = 9, style: IoUStyle = ANCHORVIZ_IOU) -> Assignment:
+    """ATSS (Zhang et al. 2020, as mmdet's ATSSAssigner): per GT, the ``topk`` anchors of each level nearest
+    to its centre are candidates; those with IoU >= mean + std (unbiased) of the candidates' IoUs and whose
+    centre lies inside the GT (by more than 0.01 px) are positive; an anchor claimed by several GTs goes to
+    the one with the highest IoU. Everything else is negative. Distance ties go to the lower anchor index.
+    """
+    g = as_boxes(gts, name="gt boxes")
+    if not isinstance(topk, int) or topk < 1:
+        raise AnchorVizInputError(f"topk: expected an integer >= 1, got {topk!r}")
+    n, m = len(aset), len(g)
+    labels = np.full(n, Label.NEGATIVE, np.int8)
+    matched = np.full(n, -1, np.int64)
+    stats = grid_iou_stats(aset, g, style=style)
+    if m == 0:
+        return Assignment(labels=labels, matched_gt=matched, max_iou=stats.max_iou, gt_max_iou=stats.gt_max_iou,
+                          num_gts=0)
+    centres = aset.centres()
+    gc = 0.5 * (g[:, :2] + g[:, 2:])
+    cand_by_gt: list[list[np.ndarray]] = [[] for _ in range(m)]
+    for lg in aset.levels:
+        c = centres[lg.start:lg.stop]
+        k_sel = min(topk, lg.count)
+        for k in range(m):
+            d = np.hypot(c[:, 0] - gc[k, 0], c[:, 1] - gc[k, 1])
+            part = np.argpartition(d, k_sel - 1)[:k_sel] if k_sel < lg.count else np.arange(lg.count)
+            # stable order among equal distances: by index
+            part = part[np.lexsort((part, d[part]))]
+            cand_by_gt[k].append(part + lg.start)
+    best_iou = np.full(n, -np.inf)
+    for k in range(m):
+        cand = np.concatenate(cand_by_gt[k])
+        ious = pairwise_iou(g[k:k + 1], aset.boxes[cand], style=style)[0]
+        thr = ious.mean() + (ious.std(ddof=1) if len(ious) > 1 else 0.0)
+        cx, cy = centres[cand, 0], centres[cand, 1]
+        inside = np.minimum.reduce([cx - g[k, 0], cy - g[k, 1], g[k, 2] - cx, g[k, 3] - cy]) > 0.01
+        ok = (ious >= thr) & inside
+        sel, val = cand[ok], ious[ok]
+        better = val > best_iou[sel]  # strict: the lower GT index keeps a tie, as torch.max does
+        best_iou[sel[better]] = val[better]
+        matched[sel[better]] = k
+    labels[matched >= 0] = Label.POSITIVE
+    return Assignment(labels=labels, matched_gt=matched, max_iou=stats.max_iou, gt_max_iou=stats.gt_max_iou,
+                      num_gts=m)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# One entry point for the app
+
+
+def assign_anchors(aset: AnchorSet, gts, rule: MaxIoURule, *, style: IoUStyle | None = None) -> Assignment:
+    """Max-IoU assignment of a whole AnchorSet with its convention's IoU and outside-image rule."""
+    conv = aset.config.conv
+    st = style or conv.iou
+    stats = grid_iou_stats(aset, gts, style=st)
+    if conv.outside_rule == "centre":
+        return assign_max_iou(stats, rule, ignore=outside_mask(aset.boxes, aset.image_hw, "centre"))
+    if conv.outside_rule == "border":
+        return assign_max_iou(stats, rule, exclude=outside_mask(aset.boxes, aset.image_hw, "border"))
+    return assign_max_iou(stats, rule)
