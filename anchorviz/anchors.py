@@ -450,6 +450,8 @@ def generate_anchors(
     for i, (lv, (fh, fw, a)) in enumerate(zip(cfg.levels, plans)):
         if conv.stride_rule == "floor_from_image":  # torchvision: stride = image // feature size
             stride_hw = (float(ih // fh), float(iw // fw))
+        elif conv.normalised:  # d2l: one location per feature cell, whatever the image size
+            stride_hw = (ih / fh, iw / fw)
         else:
             sw, sh = lv.stride_wh
             stride_hw = (sh, sw)
