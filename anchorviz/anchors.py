@@ -168,8 +168,7 @@ def _cells_mmdet(lv: LevelSpec, conv: Convention, cfg: AnchorConfig) -> np.ndarr
     scales = np.asarray(lv.scales, np.float32)
     h_ratios = np.sqrt(ratios)
     w_ratios = np.float32(1) / h_ratios
-    scale_major = cfg.scale_major and conv.cell_order != "ssd"
-    if scale_major:  # mmdet's scale_major=True: ratio outer, scale inner
+    if cfg.scale_major:  # mmdet's scale_major=True: ratio outer, scale inner
         ws = (base * w_ratios[:, None] * scales[None, :]).reshape(-1)
         hs = (base * h_ratios[:, None] * scales[None, :]).reshape(-1)
     else:
@@ -187,7 +186,7 @@ def _cells_mmdet(lv: LevelSpec, conv: Convention, cfg: AnchorConfig) -> np.ndarr
         cells = np.round(cells)
     else:
         cells = np.stack([cx - 0.5 * ws, cy - 0.5 * hs, cx + 0.5 * ws, cy + 0.5 * hs], axis=1)
-    if conv.cell_order == "ssd":  # SSD keeps (s0, r0), (s1, r0), then (s0, r1), (s0, r2), ...
+    if conv.cell_order == "ssd":  # SSD moves anchor #len(ratios) to position 1 (mmdet's index_select)
         order = list(range(len(lv.ratios)))
         order.insert(1, len(order))
         cells = cells[order]
