@@ -228,7 +228,8 @@ def _cells_d2l(lv: LevelSpec, conv: Convention, cfg: AnchorConfig, feat_hw: tupl
     ratios = np.asarray(lv.ratios, np.float32)
     s0 = np.float32(lv.sizes[0])
     w = np.concatenate([sizes * np.sqrt(ratios[0]), s0 * np.sqrt(ratios[1:])]) * np.float32(fh) / np.float32(fw)
-    h = np.concatenate([sizes / np.sqrt(ratios[0]), s0 / np.sqrt(ratios[1:])])
+    # torch evaluates scalar / tensor as reciprocal(tensor) * scalar, which rounds differently from a division
+    h = np.concatenate([sizes / np.sqrt(ratios[0]), (np.float32(1) / np.sqrt(ratios[1:])) * s0])
     return np.stack([-w, -h, w, h], axis=1) / np.float32(2)
 
 

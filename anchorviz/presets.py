@@ -22,7 +22,7 @@ from typing import Callable
 from anchorviz.anchors import AnchorConfig, LevelSpec
 from anchorviz.errors import AnchorVizInputError
 
-__all__ = ["Preset", "PRESETS", "preset_config", "presets_for", "level_spec"]
+__all__ = ["Preset", "PRESETS", "preset_config", "presets_for", "level_spec", "ssd_levels"]
 
 RATIOS = (0.5, 1.0, 2.0)
 
@@ -74,27 +74,41 @@ def _yolo(table: dict[int, tuple]) -> Callable[[int, str], LevelSpec]:
     return spec
 
 
-def _ssd300_levels() -> tuple[LevelSpec, ...]:
-    # mmdet SSDAnchorGenerator(strides=[8,16,32,64,100,300], ratios=[[2],[2,3],[2,3],[2,3],[2],[2]],
-    # basesize_ratio_range=(0.15, 0.9), input_size=300), reproduced step by step.
-    strides = (8, 16, 32, 64, 100, 300)
-    level_ratios = ((2,), (2, 3), (2, 3), (2, 3), (2,), (2,))
-    input_size = 300
-    lo, hi = int(0.15 * 100), int(0.9 * 100)
+def ssd_levels(strides, ratios, basesize_ratio_range=(0.15, 0.9), input_size=300) -> tuple[LevelSpec, ...]:
+    """mmdet ``SSDAnchorGenerator``'s levels, reproduced step by step (convention "mmdet_ssd").
+
+    Base sizes come from ``basesize_ratio_range`` in percent steps, with the extra first level that mmdet
+    hard-codes for 300 (COCO 0.15 -> 7%/15%, VOC 0.2 -> 10%/20%) and 512 (COCO 0.1 -> 4%/10%, VOC 0.15 ->
+    7%/15%) inputs; scales are (1, sqrt(max/min)); ratios [1, 1/r, r, ...]; centres at stride/2.
+    """
+    strides = [tuple(s) if isinstance(s, (list, tuple)) else (s, s) for s in strides]
+    if len(ratios) != len(strides) or len(strides) < 3:
+        raise AnchorVizInputError(f"SSD: expected one ratio list per stride (>= 3 levels), got {len(ratios)} for {len(strides)}")
+    lo, hi = int(basesize_ratio_range[0] * 100), int(basesize_ratio_range[1] * 100)
     step = int(math.floor(hi - lo) / (len(strides) - 2))
     min_sizes = [int(input_size * r / 100) for r in range(lo, hi + 1, step)]
     max_sizes = [int(input_size * (r + step) / 100) for r in range(lo, hi + 1, step)]
-    min_sizes.insert(0, int(input_size * 7 / 100))
-    max_sizes.insert(0, int(input_size * 15 / 100))
+    first = {(300, 0.15): (7, 15), (300, 0.2): (10, 20), (512, 0.1): (4, 10), (512, 0.15): (7, 15)}
+    key = (int(input_size), round(float(basesize_ratio_range[0]), 4))
+    if key not in first:
+        raise AnchorVizInputError(
+            f"SSD: mmdet only defines input_size 300 (range from 0.15 or 0.2) and 512 (0.1 or 0.15), got {key}"
+        )
+    min_sizes.insert(0, int(input_size * first[key][0] / 100))
+    max_sizes.insert(0, int(input_size * first[key][1] / 100))
     levels = []
-    for i, s in enumerate(strides):
-        ratios = [1.0]
-        for r in level_ratios[i]:
-            ratios += [1 / r, float(r)]
-        levels.append(LevelSpec(name=f"S{s}", stride=s, base_size=min_sizes[i],
-                                scales=(1.0, math.sqrt(max_sizes[i] / min_sizes[i])), ratios=tuple(ratios),
-                                center=(s / 2.0, s / 2.0)))
+    for i, (sw, sh) in enumerate(strides):
+        rs = [1.0]
+        for r in ratios[i]:
+            rs += [1 / r, float(r)]
+        levels.append(LevelSpec(name=f"S{sw}", stride=(sw, sh), base_size=min_sizes[i],
+                                scales=(1.0, math.sqrt(max_sizes[i] / min_sizes[i])), ratios=tuple(rs),
+                                center=(sw / 2.0, sh / 2.0)))
     return tuple(levels)
+
+
+def _ssd300_levels() -> tuple[LevelSpec, ...]:
+    return ssd_levels((8, 16, 32, 64, 100, 300), ((2,), (2, 3), (2, 3), (2, 3), (2,), (2,)), (0.15, 0.9), 300)
 
 
 def _d2l_pixel(k: int, convention: str) -> LevelSpec:
