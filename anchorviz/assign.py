@@ -191,7 +191,7 @@ def assign_max_iou(stats: IoUStats, rule: MaxIoURule, *, ignore: np.ndarray | No
     if exclude is not None:
         stats = stats.restricted(~np.asarray(exclude, bool))
     dt = np.float32 if stats.style.dtype == "float32" else np.float64
-    v = stats.max_iou.astype(dt)  # compare in the library's precision, as it does
+    v = np.asarray(stats.max_iou, dt)  # compare in the library's precision, as it does
     pos = v >= dt(rule.pos_iou)
     if rule.neg_inclusive:
         neg = v <= dt(rule.neg_iou)
@@ -216,11 +216,9 @@ def assign_max_iou(stats: IoUStats, rule: MaxIoURule, *, ignore: np.ndarray | No
                 matched[ties] = k
                 labels[ties] = Label.POSITIVE
     elif rule.low_quality == "argmax":
-        tied = [stats.tie_anchors(k) for k in range(m) if stats.gt_max_iou[k] >= rule.min_pos_iou]
-        if tied:
-            lq = np.unique(np.concatenate(tied))
-            labels[lq] = Label.POSITIVE
-            need[lq] = True
+        lq = stats.tie_mask(k for k in range(m) if stats.gt_max_iou[k] >= rule.min_pos_iou)
+        labels[lq] = Label.POSITIVE
+        need |= lq
         idx = np.flatnonzero(need)
         matched[idx] = stats.argmax_for(idx)
     else:
@@ -230,7 +228,8 @@ def assign_max_iou(stats: IoUStats, rule: MaxIoURule, *, ignore: np.ndarray | No
         labels[np.asarray(exclude, bool)] = Label.IGNORED
     if ignore is not None:
         labels[np.asarray(ignore, bool)] = Label.IGNORED
-    matched[labels != Label.POSITIVE] = -1
+    if exclude is not None or ignore is not None or rule.low_quality in ("gt_all", "gt_first", "greedy"):
+        matched[labels != Label.POSITIVE] = -1
     return Assignment(labels=labels, matched_gt=matched, max_iou=stats.max_iou, gt_max_iou=stats.gt_max_iou,
                       num_gts=m)
 

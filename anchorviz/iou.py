@@ -153,7 +153,8 @@ class IoUStats:
     """What assignment needs to know about the (M GTs x N anchors) IoU matrix, dense or sparse.
 
     Attributes:
-        max_iou: float64 (N,) best IoU of each anchor over all GTs (0 when there are no GTs).
+        max_iou: (N,) best IoU of each anchor over all GTs (0 when there are no GTs), in the style's dtype
+            (float32 for the torch-based libraries: the values the library compares with its thresholds).
         gt_max_iou: float64 (M,) best IoU of each GT over the considered anchors.
         num_anchors, num_gts: N and M.
     """
@@ -213,6 +214,22 @@ class IoUStats:
                 sel = idx[hit]
                 found.append(sel if self._valid is None else sel[self._valid[sel]])
         return np.sort(np.concatenate(found)) if found else np.zeros(0, np.int64)
+
+    def tie_mask(self, gts) -> np.ndarray:
+        """bool (N,): anchors tied for the best IoU of any of the listed GTs (the low-quality candidates)."""
+        mask = np.zeros(self.num_anchors, bool)
+        for k in gts:
+            best = self.gt_max_iou[k]
+            if self._matrix is not None or not best > 0:
+                mask[self.tie_anchors(k)] = True
+                continue
+            for idx, block, top in self._blocks_by_gt.get(k, ()):
+                if top == best:
+                    hit = block == block.dtype.type(best)
+                    mask[idx[hit]] = True
+        if self._valid is not None:
+            mask &= self._valid
+        return mask
 
     def pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """All (anchor, gt, iou) with IoU > 0 (NaN pairs excluded), sorted by gt then anchor."""
@@ -274,16 +291,20 @@ def dense_iou_stats(anchors, gts, *, style: IoUStyle = ANCHORVIZ_IOU) -> IoUStat
     g = as_boxes(gts, name="gt boxes")
     n, m = len(a), len(g)
     if m == 0 or n == 0:
-        return IoUStats(max_iou=np.zeros(n), gt_max_iou=np.zeros(m), num_anchors=n, num_gts=m, style=style,
+        return IoUStats(max_iou=np.zeros(n, _dtype(style)), gt_max_iou=np.zeros(m), num_anchors=n, num_gts=m, style=style,
                         _anchors=a, _gts=g, _matrix=np.zeros((m, n), _dtype(style)))
     mat = pairwise_iou(g, a, style=style).astype(_dtype(style))  # [M, N], exact: values are in the dtype
-    return IoUStats(max_iou=mat.max(axis=0).astype(np.float64), gt_max_iou=mat.max(axis=1).astype(np.float64),
+    return IoUStats(max_iou=mat.max(axis=0), gt_max_iou=mat.max(axis=1).astype(np.float64),
                     num_anchors=n, num_gts=m, style=style, _anchors=a, _gts=g, _matrix=mat)
 
 
 def _level_geometry(aset: AnchorSet, level: int, style: IoUStyle):
     """Per-level arrays in (A, H, W) layout, so numpy's inner loops run along W rather than the few shapes:
-    column extents x1, x2 [A, W], row extents y1, y2 [A, H], areas [A, H, W] and flat indices [A, H, W].
+    column extents x1, x2 [A, W], row extents y1, y2 [A, H], anchor areas and flat indices [A, H, W].
+
+    ``uniform`` is true when every column has the same width and every row the same height for each shape
+    (always for integer anchors; usually for float32 ones). Then an anchor's area is one number per shape,
+    bit for bit what the per-anchor formula gives, and ``shape_area`` [A, 1, 1] holds it.
     Memoised on the AnchorSet (its arrays are read-only)."""
     key = (level, style.dtype, style.plus_one)
     cache = aset.__dict__.setdefault("_geometry", {})
@@ -296,17 +317,93 @@ def _level_geometry(aset: AnchorSet, level: int, style: IoUStyle):
         view = aset.boxes[lg.start:lg.stop].reshape(fh, fw, a, 4)
         x1, x2 = view[0, :, :, 0].T.astype(dt), view[0, :, :, 2].T.astype(dt)
         y1, y2 = view[:, 0, :, 1].T.astype(dt), view[:, 0, :, 3].T.astype(dt)
-        area = (y2 - y1 + p)[:, :, None] * (x2 - x1 + p)[:, None, :]  # = (x2 - x1) * (y2 - y1) per anchor
+        wd, hd = x2 - x1 + p, y2 - y1 + p
+        area = hd[:, :, None] * wd[:, None, :]  # = (x2 - x1) * (y2 - y1) per anchor
+        uniform = bool((wd == wd[:, :1]).all() and (hd == hd[:, :1]).all())
+        shape_area = area[:, :1, :1].copy() if uniform else None
         base = (np.arange(lg.count, dtype=np.int64).reshape(fh, fw, a) + lg.start).transpose(2, 0, 1)
-        for arr in (x1, x2, y1, y2, area):
+        # per column / row the extremes over shapes, monotone in the index: what the window search needs
+        extents = (x2.max(axis=0) + p, x1.min(axis=0), y2.max(axis=0) + p, y1.min(axis=0))
+        for arr in (x1, x2, y1, y2, area, *extents):
             arr.setflags(write=False)
-        cache[key] = (x1, x2, y1, y2, area, base)
+        cache[key] = (x1, x2, y1, y2, area, shape_area, base, extents)
     return cache[key]
+
+
+def _plan_batches(live, hs, ws, max_batch: int = 48, slack: float = 1.5):
+    """Group GTs with similar window sizes; returns [(gt indices, padded h, padded w)]."""
+    order = live[np.argsort(-(hs[live] * ws[live]), kind="stable")].tolist()
+    hl, wl = hs.tolist(), ws.tolist()
+    plans = []
+    start = 0
+    while start < len(order):
+        hb, wb = hl[order[start]], wl[order[start]]
+        volume = hb * wb
+        stop = start + 1
+        # grow the batch while the padded volume stays within ``slack`` of the cells really needed
+        while stop < len(order) and stop - start < max_batch:
+            k = order[stop]
+            nh, nw = max(hb, hl[k]), max(wb, wl[k])
+            if (stop - start + 1) * nh * nw > slack * (volume + hl[k] * wl[k]):
+                break
+            hb, wb, volume = nh, nw, volume + hl[k] * wl[k]
+            stop += 1
+        plans.append((np.asarray(order[start:stop]), hb, wb))
+        start = stop
+    return plans
+
+
+def _windows_batched(live, j0, i0, hs, ws, ih_all, iw_all, shape_area, area_g, tops, style, both_degenerate, best,
+                     base, blocks):
+    """IoU blocks of many GTs at once, padded to a common window size within a batch of similar sizes, then
+    one in-place maximum per GT into the level's best IoU. Padding cells (columns clamped to the grid, or
+    zero overlap) are sliced off before use. All IoU blocks of the level live in one buffer."""
+    a = shape_area.shape[0]
+    dt = shape_area.dtype
+    plans = _plan_batches(live, hs, ws)
+    store = np.empty(sum(a * len(ks) * hb * wb for ks, hb, wb in plans), dt)
+    scratch = np.empty(max(a * len(ks) * hb * wb for ks, hb, wb in plans), dt)
+    pos = 0
+    j0l, i0l, hl, wl = j0.tolist(), i0.tolist(), hs.tolist(), ws.tolist()
+    for ks, hb, wb in plans:
+        shape = (a, len(ks), hb, wb)
+        size = a * len(ks) * hb * wb
+        inter = scratch[:size].reshape(shape)
+        iou = store[pos:pos + size].reshape(shape)
+        pos += size
+        np.multiply(ih_all[:, ks, :hb, None], iw_all[:, ks, None, :wb], out=inter)  # [A, B, hb, wb]
+        s_ab = shape_area[:, :, :, None] + area_g[ks][None, :, None, None]  # area_a + area_g, as the dense order
+        np.subtract(s_ab, inter, out=iou)  # union
+        if style.union_eps > 0:
+            np.maximum(iou, dt.type(style.union_eps), out=iou)
+        np.divide(inter, iou, out=iou)
+        if both_degenerate:
+            iou[inter <= 0] = 0
+        for b, k in enumerate(ks.tolist()):
+            r0, c0, h, w = i0l[k], j0l[k], hl[k], wl[k]
+            block = iou[:, b, :h, :w]
+            bview = best[:, r0:r0 + h, c0:c0 + w]
+            np.maximum(bview, block, out=bview)
+            blocks.append((k, base[:, r0:r0 + h, c0:c0 + w], block, float(tops[k])))
+
+
+_PARALLEL_MIN_PAIRS = 2_000_000  # below this, thread hand-off costs more than it saves
+_POOL = None
+
+
+def _pool():
+    """Two worker threads (the machines this targets have 2 cores), created on first use."""
+    global _POOL
+    if _POOL is None:
+        import concurrent.futures
+
+        _POOL = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="anchorviz-iou")
+    return _POOL
 
 
 # Cost model for choosing, per level, between one dense block and one block per GT (measured on 2 cores):
 # a numpy call on a small block costs about as much as this many pair computations.
-_BLOCK_OVERHEAD_PAIRS = 6_000
+_BLOCK_OVERHEAD_PAIRS = 4_000
 
 
 def grid_iou_stats(aset: AnchorSet, gts, *, style: IoUStyle = ANCHORVIZ_IOU) -> IoUStats:
@@ -343,11 +440,9 @@ def grid_iou_stats(aset: AnchorSet, gts, *, style: IoUStyle = ANCHORVIZ_IOU) -> 
     zero = dt(0)
     # With +1 widths the overlap test rounds in float, so widen each window by one column/row (zeros only).
     pad = 1 if style.plus_one else 0
-    best_levels, blocks = [], []
-    gt_max = np.zeros(m, dt)
+    max_iou = np.empty(n, dt)
 
-    def iou_of(inter, area_block, k_area):
-        union = (area_block + k_area) - inter  # the dense formula's order: (area_a + area_g) - inter
+    def iou_of(inter, union):
         if style.union_eps > 0:
             union = np.maximum(union, eps)
         iou = inter / union
@@ -355,46 +450,76 @@ def grid_iou_stats(aset: AnchorSet, gts, *, style: IoUStyle = ANCHORVIZ_IOU) -> 
             iou[inter <= 0] = zero
         return iou
 
-    with np.errstate(invalid="ignore", divide="ignore"):
-        for lg in aset.levels:
-            fh, fw = lg.feat_hw
-            a = lg.num_shapes
-            x1, x2, y1, y2, area, base = _level_geometry(aset, lg.index, style)
+    def one_level(lg):
+        """Write the level's slice of max_iou; return its per-GT maxima and its IoU blocks."""
+        gt_max = np.zeros(m, dt)
+        blocks: list = []
+        with np.errstate(invalid="ignore", divide="ignore"):  # errstate is per thread
+            x1, x2, y1, y2, area, shape_area, base, (x2_max, x1_min, y2_max, y1_min) = _level_geometry(aset, lg.index, style)
+            a, fh, fw = area.shape
             # An anchor column overlaps the GT iff x2 > gx1 and x1 < gx2; extents grow with the column index,
             # so the overlapping columns are contiguous and binary search finds them, for every GT at once.
-            j0 = np.maximum(np.searchsorted(x2.max(axis=0) + p, g[:, 0], side="right") - pad, 0)
-            j1 = np.minimum(np.searchsorted(x1.min(axis=0), g[:, 2] + p, side="left") + pad, fw)
-            i0 = np.maximum(np.searchsorted(y2.max(axis=0) + p, g[:, 1], side="right") - pad, 0)
-            i1 = np.minimum(np.searchsorted(y1.min(axis=0), g[:, 3] + p, side="left") + pad, fh)
+            j0 = np.maximum(np.searchsorted(x2_max, g[:, 0], side="right") - pad, 0)
+            j1 = np.minimum(np.searchsorted(x1_min, g[:, 2] + p, side="left") + pad, fw)
+            i0 = np.maximum(np.searchsorted(y2_max, g[:, 1], side="right") - pad, 0)
+            i1 = np.minimum(np.searchsorted(y1_min, g[:, 3] + p, side="left") + pad, fh)
             hs, ws = np.maximum(i1 - i0, 0), np.maximum(j1 - j0, 0)
             live = np.flatnonzero((hs > 0) & (ws > 0))
             windowed_cost = int((hs * ws).sum()) * a + len(live) * _BLOCK_OVERHEAD_PAIRS
             if lg.count * m <= windowed_cost:
                 iw = np.maximum(np.minimum(x2[None], g[:, 2, None, None]) - np.maximum(x1[None], g[:, 0, None, None]) + p, zero)
                 ih = np.maximum(np.minimum(y2[None], g[:, 3, None, None]) - np.maximum(y1[None], g[:, 1, None, None]) + p, zero)
-                iou = iou_of(ih[:, :, :, None] * iw[:, :, None, :], area[None], area_g[:, None, None, None])  # [M, A, H, W]
+                inter = ih[:, :, :, None] * iw[:, :, None, :]  # [M, A, H, W]
+                iou = iou_of(inter, (area[None] + area_g[:, None, None, None]) - inter)
                 best = iou.max(axis=0)
                 tops = iou.reshape(m, -1).max(axis=1)
                 np.maximum(gt_max, tops, out=gt_max)
                 blocks.extend((k, base, iou[k], float(tops[k])) for k in range(m))
+            elif len(live) == 0:
+                best = np.zeros((a, fh, fw), dt)
             else:
                 best = np.zeros((a, fh, fw), dt)
-                if len(live):
-                    wmax, hmax = int(ws.max()), int(hs.max())
-                    cols = np.minimum(j0[:, None] + np.arange(wmax), fw - 1)  # [M, wmax]
-                    rows = np.minimum(i0[:, None] + np.arange(hmax), fh - 1)  # [M, hmax]
-                    iw_all = np.maximum(np.minimum(x2[:, cols], g[None, :, 2, None]) - np.maximum(x1[:, cols], g[None, :, 0, None]) + p, zero)
-                    ih_all = np.maximum(np.minimum(y2[:, rows], g[None, :, 3, None]) - np.maximum(y1[:, rows], g[None, :, 1, None]) + p, zero)
-                for k in live.tolist():
-                    c0, c1, r0, r1 = int(j0[k]), int(j1[k]), int(i0[k]), int(i1[k])
-                    inter = ih_all[:, k, : r1 - r0, None] * iw_all[:, k, None, : c1 - c0]  # [A, h, w]
-                    iou = iou_of(inter, area[:, r0:r1, c0:c1], area_g[k])
-                    bview = best[:, r0:r1, c0:c1]
-                    np.maximum(bview, iou, out=bview)
-                    top = iou.max()
-                    if top > gt_max[k]:
-                        gt_max[k] = top
-                    blocks.append((k, base[:, r0:r1, c0:c1], iou, float(top)))
-            best_levels.append(best.transpose(1, 2, 0).reshape(-1))  # back to location-major, shapes inner
-    return IoUStats(max_iou=np.concatenate(best_levels).astype(np.float64), gt_max_iou=gt_max.astype(np.float64),
+                wmax, hmax = int(ws.max()), int(hs.max())
+                cols = np.minimum(j0[:, None] + np.arange(wmax), fw - 1)  # [M, wmax]
+                rows = np.minimum(i0[:, None] + np.arange(hmax), fh - 1)  # [M, hmax]
+                iw_all = np.maximum(np.minimum(x2[:, cols], g[None, :, 2, None]) - np.maximum(x1[:, cols], g[None, :, 0, None]) + p, zero)
+                ih_all = np.maximum(np.minimum(y2[:, rows], g[None, :, 3, None]) - np.maximum(y1[:, rows], g[None, :, 1, None]) + p, zero)
+                if shape_area is not None:
+                    # IoU = t / (S - t) grows with the intersection t for a fixed shape, so each GT's best IoU on
+                    # this level is reached where its widest column meets its tallest row: O(A) per GT, exact.
+                    colmask = np.arange(wmax) < ws[:, None]
+                    rowmask = np.arange(hmax) < hs[:, None]
+                    t_best = (np.where(rowmask[None], ih_all, zero).max(axis=2)
+                              * np.where(colmask[None], iw_all, zero).max(axis=2))  # [A, M]
+                    s_all = shape_area[:, 0, :] + area_g[None, :]  # [A, M]
+                    tops = iou_of(t_best, s_all - t_best).max(axis=0)  # [M]
+                    tops[(hs == 0) | (ws == 0)] = zero
+                    np.maximum(gt_max, tops, out=gt_max)
+                    _windows_batched(live, j0, i0, hs, ws, ih_all, iw_all, shape_area, area_g, tops, style,
+                                     both_degenerate, best, base, blocks)
+                else:
+                    for k in live.tolist():
+                        c0, c1, r0, r1 = int(j0[k]), int(j1[k]), int(i0[k]), int(i1[k])
+                        inter = ih_all[:, k, : r1 - r0, None] * iw_all[:, k, None, : c1 - c0]  # [A, h, w]
+                        iou = iou_of(inter, (area[:, r0:r1, c0:c1] + area_g[k]) - inter)
+                        top = float(iou.max())
+                        if top > gt_max[k]:
+                            gt_max[k] = top
+                        bview = best[:, r0:r1, c0:c1]
+                        np.maximum(bview, iou, out=bview)
+                        blocks.append((k, base[:, r0:r1, c0:c1], iou, top))
+            # back to location-major order, shapes innermost
+            max_iou[lg.start:lg.stop].reshape(fh, fw, a)[...] = best.transpose(1, 2, 0)
+        return gt_max, blocks
+
+    # Levels are independent and numpy releases the GIL in its loops: the finest level on one core, the
+    # rest on the other.
+    levels = list(aset.levels)
+    if len(levels) > 1 and n * m >= _PARALLEL_MIN_PAIRS:
+        results = list(_pool().map(one_level, levels))
+    else:
+        results = [one_level(lg) for lg in levels]
+    gt_max = np.max([r[0] for r in results], axis=0)
+    blocks = [blk for r in results for blk in r[1]]
+    return IoUStats(max_iou=max_iou, gt_max_iou=gt_max.astype(np.float64),
                     num_anchors=n, num_gts=m, style=style, _anchors=flat, _gts=g64, _blocks=tuple(blocks))
