@@ -14,13 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-# anchorviz is not pip-installed in the venv: make the repository root importable.
-_ROOT = str(Path(__file__).resolve().parents[1])
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
 
-from anchorviz.errors import AnchorVizInputError  # noqa: E402
-from anchorviz.io import (  # noqa: E402
+from anchorviz.errors import AnchorVizInputError
+from anchorviz.io import (
     BOX_TOLERANCE_PX,
     MAX_GT_BOXES,
     CocoImage,

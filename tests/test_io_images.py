@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import struct
-import sys
 import tempfile
 import zlib
 from pathlib import Path
@@ -15,14 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-# anchorviz is not pip-installed in the venv: make the repository root importable.
-_ROOT = str(Path(__file__).resolve().parents[1])
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
 
-from anchorviz.errors import AnchorVizInputError  # noqa: E402
-from anchorviz.io import images as images_mod  # noqa: E402
-from anchorviz.io.images import load_image, load_image_file, read_image_size  # noqa: E402
+from anchorviz.errors import AnchorVizInputError
+from anchorviz.io import images as images_mod
+from anchorviz.io.images import load_image, load_image_file, read_image_size
 
 # --------------------------------------------------------------------------------------------------
 # helpers

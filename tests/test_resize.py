@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -15,13 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-# anchorviz is not pip-installed in the venv: make the repository root importable.
-_ROOT = str(Path(__file__).resolve().parents[1])
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
 
-from anchorviz.errors import AnchorVizInputError  # noqa: E402
-from anchorviz.resize import (  # noqa: E402
+from anchorviz.errors import AnchorVizInputError
+from anchorviz.resize import (
     ResizePlan,
     ResizeSpec,
     plan_resize,

@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
-# anchorviz is not pip-installed in the venv: make the repository root importable.
-_ROOT = str(Path(__file__).resolve().parents[1])
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
 
-from anchorviz.errors import AnchorVizInputError  # noqa: E402
-from anchorviz.samples import ASSETS_DIR, DEFAULT_SAMPLE, SAMPLES, SAMPLES_JSON, load_sample, sample_path  # noqa: E402
+from anchorviz.errors import AnchorVizInputError
+from anchorviz.samples import ASSETS_DIR, DEFAULT_SAMPLE, SAMPLES, SAMPLES_JSON, load_sample, sample_path
 
 EXPECTED_SAMPLES = {"astronaut", "coffee", "coins", "hubble_deep_field", "chelsea"}
 
