@@ -1,0 +1,3 @@
+STRINGS = {
+    "common.language": "Language",
+}

@@ -1,0 +1,3 @@
+STRINGS = {
+    "common.language": "语言",
+}
