@@ -1,0 +1,50 @@
+"""Make every page run inside app.py, even on a fresh server.
+
+Streamlit sees a ``pages/`` folder next to the entrypoint and, until some session has run ``st.navigation``,
+serves the app the legacy (v1) way: the first run on a freshly started server runs app.py as one of several
+auto-discovered pages, or, for a shared link to ``/labels``, runs ``pages/labels.py`` alone without app.py's
+sidebar and state. Widget ids also differ between that first run and the following ones, which would reset
+every widget on the second run. So:
+
+* ``leave_legacy_mode`` (first thing in app.py) switches Streamlit to ``st.navigation`` mode and reruns;
+* ``page_prelude`` (first thing in every page) runs app.py when a page was started without it.
+"""
+
+from __future__ import annotations
+
+import runpy
+from pathlib import Path
+
+import streamlit as st
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+FLAG = "_app_running"
+
+
+def leave_legacy_mode() -> bool:
+    """True (after switching modes) when this run is Streamlit's legacy pages/ handling: rerun at once."""
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a future Streamlit without the legacy mode
+        return False
+    if getattr(PagesManager, "uses_pages_directory", False):
+        PagesManager.uses_pages_directory = False  # what st.navigation itself does
+        return True
+    return False
+
+
+def page_prelude() -> None:
+    """Call first in every page script."""
+    if st.session_state.get(FLAG):
+        return
+    runpy.run_path(str(APP), run_name="__anchorviz_app__")
+    st.stop()
+
+
+def run_page(page) -> None:
+    """app.py: run the selected page with the flag set."""
+    st.session_state[FLAG] = True
+    try:
+        page.run()
+    finally:
+        st.session_state[FLAG] = False

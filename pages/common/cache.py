@@ -1,0 +1,146 @@
+"""Bounded caches around the core, keyed by plain hashable values (frozen configs, tuples, strings).
+
+* Anchors: ``st.cache_resource`` (the AnchorSet arrays are read-only, so every rerun shares one object
+  instead of copying up to millions of boxes); at most 4 setups are kept.
+* Everything else: ``st.cache_data`` with ``max_entries`` (callers get a copy).
+"""
+
+from __future__ import annotations
+
+import base64
+import io as _io
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+from PIL import Image
+
+from anchorviz.anchors import AnchorConfig, AnchorSet, generate_anchors
+from anchorviz.assign import (Assignment, Label, assign_anchors, assign_atss, assign_yolov5, max_iou_rule)
+from anchorviz.iou import grid_iou_stats
+from anchorviz.resize import ResizeSpec, plan_resize, resize_image
+from anchorviz.samples import load_sample
+from anchorviz.sampling import sample_minibatch
+from pages.common import diagnose
+
+MAX_BG_SIDE = 1000  # the background JPEG is at most this many pixels on its longer side
+BG_QUALITY = 80
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def sample(name: str):
+    """``load_sample`` (image, boxes, labels, class_names); the photo is read from assets/ once."""
+    return load_sample(name)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def anchors(cfg: AnchorConfig, input_hw: tuple[int, int]) -> AnchorSet:
+    """The AnchorSet of a setup on a network input size. Read-only: never mutate it."""
+    return generate_anchors(cfg, input_hw)
+
+
+@st.cache_data(max_entries=12, show_spinner=False)
+def network_input(token: str, _image: np.ndarray, spec: ResizeSpec):
+    """(plan, background data URI) of a photo under a train-time resize.
+
+    ``token`` identifies the photo (``_image`` is not hashed). The background is a JPEG of the network
+    input (resized + padded), at most MAX_BG_SIDE pixels on its longer side.
+    """
+    plan = plan_resize(_image.shape[:2], spec)
+    net = resize_image(_image, plan)
+    im = Image.fromarray(net)
+    h, w = net.shape[:2]
+    f = min(1.0, MAX_BG_SIDE / max(h, w))
+    if f < 1.0:
+        im = im.resize((max(1, round(w * f)), max(1, round(h * f))), Image.Resampling.BILINEAR)
+    buf = _io.BytesIO()
+    im.save(buf, format="JPEG", quality=BG_QUALITY)
+    uri = "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    return plan, uri
+
+
+@st.cache_data(max_entries=12, show_spinner=False)
+def network_crop(token: str, _image: np.ndarray, spec: ResizeSpec, view: tuple[float, float, float, float]) -> dict:
+    """A small JPEG of one region (x0, y0, x1, y1) of the network input, placed as a layout image.
+
+    Returns a dict with source, x, y, sizex, sizey (empty source when the region misses the image).
+    """
+    plan = plan_resize(_image.shape[:2], spec)
+    net = resize_image(_image, plan)
+    h, w = net.shape[:2]
+    x0, y0 = max(0, int(np.floor(view[0]))), max(0, int(np.floor(view[1])))
+    x1, y1 = min(w, int(np.ceil(view[2]))), min(h, int(np.ceil(view[3])))
+    if x1 <= x0 or y1 <= y0:
+        return {"source": "", "x": 0, "y": 0, "sizex": 1, "sizey": 1}
+    im = Image.fromarray(net[y0:y1, x0:x1])
+    buf = _io.BytesIO()
+    im.save(buf, format="JPEG", quality=BG_QUALITY)
+    return {"source": "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii"),
+            "x": x0, "y": y0, "sizex": x1 - x0, "sizey": y1 - y0}
+
+
+@dataclass(frozen=True, eq=False)
+class LabelResult:
+    """What the Labels page draws: per-anchor labels and per-GT facts."""
+
+    labels: np.ndarray  # int8 (N,)
+    matched_gt: np.ndarray  # int32 (N,), -1 unless positive
+    gt_max_iou: np.ndarray  # float64 (M,)
+    positives_per_gt: np.ndarray  # int64 (M,)
+    zero: list  # diagnose.ZeroPositive per GT without positives
+    method: str
+
+
+def assignment_key(method: str, pos: float, neg: float, lq: bool, anchor_t: float, topk: int) -> tuple:
+    """The parameters that matter for one assigner, as a hashable tuple."""
+    if method == "maxiou":
+        return ("maxiou", float(pos), float(neg), bool(lq))
+    if method == "yolov5":
+        return ("yolov5", float(anchor_t))
+    return ("atss", int(topk))
+
+
+def _assign(aset: AnchorSet, gts: np.ndarray, key: tuple) -> tuple[Assignment, object]:
+    cfg = aset.config
+    if key[0] == "maxiou":
+        rule = max_iou_rule(cfg.convention, pos_iou=key[1], neg_iou=key[2], low_quality=key[3])
+        return assign_anchors(aset, gts, rule), rule
+    if key[0] == "yolov5":
+        return assign_yolov5(aset, gts, anchor_t=key[1]), None
+    return assign_atss(aset, gts, topk=key[1]), None
+
+
+@st.cache_data(max_entries=24, show_spinner=False)
+def labels(cfg: AnchorConfig, input_hw: tuple[int, int], gt_boxes: tuple, key: tuple) -> LabelResult:
+    """Assign every anchor of ``cfg`` on ``input_hw`` to the GT boxes (network-input xyxy, as tuples)."""
+    aset = anchors(cfg, input_hw)
+    gts = np.asarray(gt_boxes, dtype=np.float64).reshape(-1, 4)
+    asg, rule = _assign(aset, gts, key)
+    per_gt = asg.positives_per_gt()
+    zero_idx = np.flatnonzero(per_gt == 0)
+    zero = []
+    if len(zero_idx):
+        style = cfg.conv.iou if key[0] == "maxiou" else None
+        stats = grid_iou_stats(aset, gts, style=style) if style is not None else grid_iou_stats(aset, gts)
+        zero = diagnose.explain_zero_positives(aset, gts, asg, stats, zero_idx, key, rule)
+    return LabelResult(labels=asg.labels, matched_gt=asg.matched_gt.astype(np.int32),
+                       gt_max_iou=(stats_max(asg, aset, gts, key)), positives_per_gt=per_gt, zero=zero,
+                       method=key[0])
+
+
+def stats_max(asg: Assignment, aset: AnchorSet, gts: np.ndarray, key: tuple) -> np.ndarray:
+    """Best IoU of each GT (YOLOv5's assignment does not report it, so compute it with anchorviz IoU)."""
+    if key[0] == "yolov5" and len(gts):
+        return grid_iou_stats(aset, gts).gt_max_iou
+    return asg.gt_max_iou
+
+
+@st.cache_data(max_entries=24, show_spinner=False)
+def minibatch(cfg: AnchorConfig, input_hw: tuple[int, int], gt_boxes: tuple, key: tuple, batch_size: int,
+              positive_fraction: float, rule: str, seed: int):
+    """(sampled positive indices, sampled negative indices) of the labels above."""
+    res = labels(cfg, input_hw, gt_boxes, key)
+    lab = res.labels.astype(np.int64)
+    lab[lab == int(Label.IGNORED)] = -1
+    out = sample_minibatch(lab, batch_size=batch_size, positive_fraction=positive_fraction, rule=rule, seed=seed)
+    return out.pos_idx, out.neg_idx

@@ -1,0 +1,251 @@
+"""Session and URL state: one persisted dict of every shareable value, seeded once from the URL.
+
+Widget state in Streamlit is dropped when a widget is not rendered (for example after a page switch), so
+every shareable value lives in a plain dict ``st.session_state["_p"]`` that no widget owns. Widgets use
+``key=`` only: ``bind_widget`` seeds the widget key from the dict before the widget is created, and
+``remember`` copies the widget's value back after it. At the end of every run ``write_url`` puts the dict
+into ``st.query_params``, so a copied link reproduces the view. Invalid URL values give one warning and
+their defaults, never an exception.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import streamlit as st
+
+from anchorviz.assign import ASSIGNER_PRESETS
+from anchorviz.conventions import CONVENTIONS
+from anchorviz.errors import AnchorVizInputError
+from anchorviz.presets import PRESETS, presets_for
+from anchorviz.samples import DEFAULT_SAMPLE, SAMPLES
+from pages.common import knobs as K
+
+UPLOAD = "upload"  # the value of `sample` while an uploaded image is shown
+ASSIGNERS = {"maxiou": "Max IoU", "yolov5": "YOLOv5 shape match", "atss": "ATSS"}
+SAMPLING_RULES = ("torchvision", "detectron2", "mmdet")
+RESIZE_MODES = ("none", "shorter_side", "letterbox", "custom")
+KNOB_KEYS = tuple(sorted({k.key for ks in K.KNOBS.values() for k in ks} | {"octave_base_scale", "scales_per_octave"}))
+
+
+@dataclass(frozen=True)
+class Param:
+    """One shareable value: its default, type and allowed range."""
+
+    default: Any
+    kind: str  # "str", "float", "int", "bool", "list"
+    lo: float | None = None
+    hi: float | None = None
+    choices: tuple | None = None
+
+
+DEFAULT_CONV = "torchvision"
+DEFAULT_PRESET = "RetinaNet"
+
+PARAMS: dict[str, Param] = {
+    # input
+    "lang": Param("en", "str", choices=("en", "ko", "zh")),
+    "sample": Param(DEFAULT_SAMPLE, "str", choices=tuple(SAMPLES) + (UPLOAD,)),
+    "gt": Param("", "str"),
+    "gtc": Param("", "str"),
+    # resize
+    "rs": Param("shorter_side", "str", choices=RESIZE_MODES),
+    "rs_min": Param(800, "int", 1, 4096),
+    "rs_max": Param(1333, "int", 1, 8192),
+    "rs_lb": Param(640, "int", 32, 4096),
+    "rs_h": Param(640, "int", 1, 8192),
+    "rs_w": Param(640, "int", 1, 8192),
+    "rs_keep": Param(True, "bool"),
+    "rs_div": Param(32, "int", 1, 256),
+    # anchor setup
+    "conv": Param(DEFAULT_CONV, "str", choices=tuple(CONVENTIONS)),
+    "preset": Param(DEFAULT_PRESET, "str", choices=tuple(PRESETS)),
+    "lv": Param([], "list"),
+    "off": Param(0.0, "float", 0.0, 1.0),
+    **{k: Param("", "str") for k in KNOB_KEYS},
+    # anchors page
+    "show": Param("picked", "str"),
+    "cell": Param("", "str"),
+    "shape": Param(-1, "int", -1, 10_000),
+    "cmp_lv": Param("", "str"),
+    # labels page
+    "asg": Param("maxiou", "str", choices=tuple(ASSIGNERS)),
+    "asg_preset": Param("RetinaNet 0.5/0.4", "str", choices=tuple(ASSIGNER_PRESETS) + ("custom",)),
+    "pos": Param(0.5, "float", 0.0, 1.0),
+    "neg": Param(0.4, "float", 0.0, 1.0),
+    "lq": Param(True, "bool"),
+    "anchor_t": Param(4.0, "float", 1.01, 100.0),
+    "topk": Param(9, "int", 1, 100),
+    "l_show": Param("all", "str"),
+    "l_shape": Param(-1, "int", -1, 10_000),
+    "mb": Param(False, "bool"),
+    "mb_bs": Param(256, "int", 1, 100_000),
+    "mb_pf": Param(0.5, "float", 0.0, 1.0),
+    "mb_seed": Param(0, "int", 0, 2**31 - 1),
+    "mb_rule": Param("torchvision", "str", choices=SAMPLING_RULES),
+}
+
+# Written to the URL even when equal to the default, so a link always names the sample and the setup.
+ALWAYS_IN_URL = ("sample", "conv", "preset", "lv", "rs")
+
+
+def p() -> dict:
+    """The persisted values (created by ``init``)."""
+    return st.session_state["_p"]
+
+
+def _parse(param: Param, raw: str):
+    if param.kind == "str":
+        v = raw
+        if param.choices is not None and v not in param.choices:
+            raise ValueError(f"expected one of {', '.join(map(str, param.choices))}")
+        return v
+    if param.kind == "list":
+        return [s.strip() for s in raw.split(",") if s.strip()]
+    if param.kind == "bool":
+        if raw.lower() in ("1", "true", "on", "yes"):
+            return True
+        if raw.lower() in ("0", "false", "off", "no"):
+            return False
+        raise ValueError("expected 1 or 0")
+    v = float(raw) if param.kind == "float" else int(raw)
+    if not math.isfinite(v):
+        raise ValueError("expected a finite number")
+    if (param.lo is not None and v < param.lo) or (param.hi is not None and v > param.hi):
+        raise ValueError(f"expected a value in [{param.lo:g}, {param.hi:g}]")
+    return v
+
+
+def _fmt(param: Param, v) -> str:
+    if param.kind == "bool":
+        return "1" if v else "0"
+    if param.kind == "list":
+        return ",".join(v)
+    if param.kind == "float":
+        return K.fmt_num(v)
+    return str(v)
+
+
+def setup_defaults(values: dict, *, keep_levels: bool = False) -> None:
+    """Reset levels, knobs and offset to what the current convention + preset give (in place)."""
+    conv, preset = values["conv"], values["preset"]
+    if not keep_levels:
+        values["lv"] = K.default_level_names(preset, conv)
+    for key in KNOB_KEYS:
+        values[key] = ""
+    values.update(K.default_knobs(conv, preset, values["lv"]))
+    values["off"] = CONVENTIONS[conv].default_offset
+
+
+def init() -> None:
+    """Create the persisted dict once per session, from defaults and the URL."""
+    if "_p" in st.session_state:
+        return
+    values = {k: (list(v.default) if isinstance(v.default, list) else v.default) for k, v in PARAMS.items()}
+    warnings: list[str] = []
+    query = st.query_params.to_dict()
+    for key, raw in query.items():
+        param = PARAMS.get(key)
+        if param is None:
+            continue  # unknown parameters are left alone
+        try:
+            values[key] = _parse(param, raw)
+        except (ValueError, TypeError) as e:
+            warnings.append(f"`{key}={raw}` ({e})")
+    # cross-checks, in dependency order
+    if values["preset"] not in presets_for(values["conv"]):
+        if "preset" in query:
+            warnings.append(f"`preset={query['preset']}` (not available for {values['conv']})")
+        values["preset"] = DEFAULT_PRESET if DEFAULT_PRESET in presets_for(values["conv"]) else presets_for(values["conv"])[0]
+    choices = K.level_choices(values["preset"], values["conv"])
+    if not values["lv"] or any(n not in choices for n in values["lv"]):
+        if "lv" in query:
+            warnings.append(f"`lv={query['lv']}` (expected levels among {', '.join(choices)})")
+        values["lv"] = K.default_level_names(values["preset"], values["conv"])
+    values["lv"] = [n for n in choices if n in values["lv"]]
+    given_knobs = {k: values[k] for k in KNOB_KEYS if k in query}
+    if "off" not in query:
+        values["off"] = CONVENTIONS[values["conv"]].default_offset
+    defaults = K.default_knobs(values["conv"], values["preset"], values["lv"])
+    for k in KNOB_KEYS:
+        values[k] = given_knobs.get(k, defaults.get(k, ""))
+    try:
+        K.build_config(values["conv"], values["preset"], values["lv"], {k: values[k] for k in KNOB_KEYS}, None)
+    except AnchorVizInputError as e:
+        warnings.append(f"the anchor knobs in the link ({e})")
+        for k in KNOB_KEYS:
+            values[k] = defaults.get(k, "")
+    if "preset" in query and not any(k.startswith("rs") for k in query):
+        values.update(K.preset_resize(values["preset"]))  # a hand-written link: the preset's own resize
+    if values["neg"] > values["pos"]:
+        warnings.append(f"`neg={K.fmt_num(values['neg'])}` is above `pos={K.fmt_num(values['pos'])}`")
+        values["pos"], values["neg"] = PARAMS["pos"].default, PARAMS["neg"].default
+    if values["rs_min"] > values["rs_max"]:
+        warnings.append("`rs_min` is above `rs_max`")
+        values["rs_min"], values["rs_max"] = PARAMS["rs_min"].default, PARAMS["rs_max"].default
+    if "asg" not in query and values["conv"] == "yolov5":
+        values["asg"] = "yolov5"
+    if "mb_rule" not in query:
+        values["mb_rule"] = CONVENTIONS[values["conv"]].sampler or "torchvision"
+    st.session_state["_p"] = values
+    st.session_state["_url_warnings"] = warnings
+    st.session_state["_url_keys"] = tuple(query)
+
+
+def url_warnings() -> list[str]:
+    return st.session_state.get("_url_warnings", [])
+
+
+def write_url() -> None:
+    """Put the persisted values into the URL (compact: defaults are left out except the core setup)."""
+    values = st.session_state.get("_p")
+    if values is None:
+        return
+    out = {}
+    knob_keys = {k.key for k in K.KNOBS[values["conv"]]}
+    if values["conv"] in ("mmdet", "mmdet_v1"):
+        knob_keys |= {"octave_base_scale", "scales_per_octave"}
+    for key, param in PARAMS.items():
+        v = values[key]
+        if key in KNOB_KEYS:
+            if key in knob_keys:
+                out[key] = v
+            continue
+        if key in ALWAYS_IN_URL or v != param.default or (key == "off"):
+            out[key] = _fmt(param, v)
+    if dict(st.query_params.to_dict()) != out:
+        st.query_params.from_dict(out)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Widgets bound to the persisted dict
+
+
+def bind_widget(key: str, valid: Callable[[Any], bool] | None = None) -> str:
+    """Seed the widget ``key`` from the persisted value (first render, or after a page switch)."""
+    values = p()
+    if key in st.session_state and valid is not None and not valid(st.session_state[key]):
+        del st.session_state[key]
+    if key not in st.session_state:
+        st.session_state[key] = values[key]
+    return key
+
+
+def remember(key: str, value) -> None:
+    p()[key] = value
+
+
+def widget(fn: Callable, label: str, key: str, *, valid: Callable[[Any], bool] | None = None, **kw):
+    """Create a widget seeded from, and written back to, the persisted dict. Returns its value."""
+    bind_widget(key, valid)
+    value = fn(label, key=key, **kw)
+    remember(key, value)
+    return value
+
+
+def set_value(key: str, value) -> None:
+    """Set a persisted value and its widget (call from callbacks or before the widget is created)."""
+    p()[key] = value
+    st.session_state[key] = value

@@ -1,0 +1,114 @@
+"""Shared pieces of the teaching pages (IoU heatmap, encode/decode, predictions): the page introduction,
+the box coders that fit a convention, bounded caches of IoU values, and the per-page state helpers.
+
+Everything computed here is cached with entry limits, keyed by plain hashable values (frozen configs,
+tuples), like ``pages/common/cache.py``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from anchorviz.anchors import AnchorConfig
+from anchorviz.assign import Assignment, Label
+from anchorviz.coding import CODERS, CoderSpec, decode, encode
+from anchorviz.conventions import Convention
+from anchorviz.iou import IoUStats, grid_iou_stats
+from anchorviz.predict import HeadOutput, simulate_head
+from pages.common import cache
+from pages.common.i18n import t
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Introduction
+
+
+def intro(page: str) -> None:
+    """The page's heading, what you see / what to try, and its formulas in plain words (collapsed)."""
+    st.markdown(f"#### {t(page + '.title')}")
+    st.markdown(t(page + ".intro"))
+    with st.expander(t("teach.formulas")):
+        st.markdown(t(page + ".formulas"))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Box coders
+
+
+def coder_family(name: str) -> str:
+    """'torchvision_roi' -> 'torchvision', 'mmdet_v1_roi' -> 'mmdet', 'keras_retinanet' -> 'keras'."""
+    return name.split("_")[0]
+
+
+def coder_options(conv: Convention) -> list[str]:
+    """The CODERS presets of the convention's library, its default first; every coder when it has none."""
+    if not conv.coder:
+        return list(CODERS)
+    fam = coder_family(conv.coder)
+    return [conv.coder, *[n for n in CODERS if coder_family(n) == fam and n != conv.coder]]
+
+
+def coder_picker(conv: Convention, key: str) -> CoderSpec:
+    """A selectbox of the coders that fit ``conv`` (kept valid across convention changes)."""
+    options = coder_options(conv)
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = options[0]
+    name = st.selectbox(t("teach.coder"), options, key=key, help=t("teach.coder_help"))
+    if not conv.coder:
+        st.caption(t("teach.no_coder", conv=conv.title))
+    return CODERS[name]
+
+
+CLAMP_SIDES_TEXT = {"upper": "teach.clamp_upper", "both": "teach.clamp_both", "none": "teach.clamp_none"}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Cached computations (bounded)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def iou_stats(cfg: AnchorConfig, input_hw: tuple[int, int], gt_boxes: tuple) -> IoUStats:
+    """The sparse IoU statistics of every anchor against the GT boxes, in the convention's IoU style.
+
+    Read-only: never mutate it.
+    """
+    aset = cache.anchors(cfg, input_hw)
+    gts = np.asarray(gt_boxes, np.float64).reshape(-1, 4)
+    return grid_iou_stats(aset, gts, style=cfg.conv.iou)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def iou_values(cfg: AnchorConfig, input_hw: tuple[int, int], gt_boxes: tuple, gt: int) -> np.ndarray:
+    """float32 (N,): max IoU over all GTs (``gt`` < 0) or IoU with GT ``gt``; zeros without GTs."""
+    n = len(cache.anchors(cfg, input_hw))
+    if not gt_boxes:
+        return np.zeros(n, np.float32)
+    stats = iou_stats(cfg, input_hw, gt_boxes)
+    vals = stats.max_iou if gt < 0 else stats.iou_with(int(gt))
+    return np.asarray(vals, np.float32)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def simulated_head(cfg: AnchorConfig, input_hw: tuple[int, int], gt_boxes: tuple, gt_classes: tuple,
+                   key: tuple, coder: str, sigma: float, seed: int) -> HeadOutput:
+    """``simulate_head`` on the labels of assignment ``key`` (see cache.assignment_key)."""
+    aset = cache.anchors(cfg, input_hw)
+    gts = np.asarray(gt_boxes, np.float64).reshape(-1, 4)
+    res = cache.labels(cfg, input_hw, gt_boxes, key)
+    asg = Assignment(labels=res.labels, matched_gt=res.matched_gt.astype(np.int64),
+                     max_iou=np.zeros(len(aset)), gt_max_iou=res.gt_max_iou, num_gts=len(gts))
+    return simulate_head(aset.boxes, gts, asg, CODERS[coder], gt_classes=np.asarray(gt_classes, np.int64),
+                         sigma=float(sigma), seed=int(seed))
+
+
+def round_trip(anchor: np.ndarray, gt: np.ndarray, spec: CoderSpec) -> np.ndarray:
+    """decode(encode(gt)) for one anchor: float64 (4,)."""
+    d = encode(anchor[None], gt[None], spec)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return decode(anchor[None], d, spec)[0].astype(np.float64)
+
+
+def label_names() -> dict[int, str]:
+    return {int(Label.POSITIVE): t("teach.positive"), int(Label.NEGATIVE): t("teach.negative"),
+            int(Label.IGNORED): t("teach.ignored")}
