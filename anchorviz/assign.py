@@ -313,9 +313,9 @@ def assign_yolov5(aset: AnchorSet, gts, *, anchor_t: float = 4.0, neighbours: bo
             first_idx, first_pos = np.unique(idx[fresh][order], return_index=True)
             matched[first_idx] = gk[fresh][order][first_pos]
             labels[idx] = Label.POSITIVE
-    max_iou = grid_iou_stats(aset, g, style=ANCHORVIZ_IOU).max_iou if m else np.zeros(n)
-    return Assignment(labels=labels, matched_gt=matched, max_iou=max_iou, gt_max_iou=np.zeros(m), num_gts=m,
-                      pairs_per_gt=per_gt)
+    stats = grid_iou_stats(aset, g, style=ANCHORVIZ_IOU)  # for the heatmap and each GT's best IoU
+    return Assignment(labels=labels, matched_gt=matched, max_iou=stats.max_iou, gt_max_iou=stats.gt_max_iou,
+                      num_gts=m, pairs_per_gt=per_gt)
 
 
 # ---------------------------------------------------------------------------------------------------------
