@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the tests need on a fresh Debian machine and runs every test:
 #   Debian's chromium (the browser tests drive it through Playwright; Playwright's own browser
-#   download does not work here), a virtualenv with the pinned Python packages, then pytest.
+#   download does not work here) and CJK fonts, a virtualenv with the pinned Python packages, then pytest.
 # Extra arguments go to pytest (for example: bash scripts/test.sh -k parity).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,10 +9,11 @@ cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "== installing Debian's chromium for the browser tests"
+# chromium for the browser tests; Noto CJK so the Korean and Chinese pages render (not as empty boxes)
+if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then
+  echo "== installing Debian's chromium and CJK fonts for the browser tests"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
 fi
 
 PY="${PYTHON:-python3}"
