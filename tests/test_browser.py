@@ -60,54 +60,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server():
-    port = _free_port()
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.address",
-         "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while True:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                break
-        except OSError:
-            if time.time() > deadline or proc.poll() is not None:
-                proc.kill()
-                log.seek(0)
-                raise RuntimeError("streamlit did not start:\n" + log.read().decode(errors="replace"))
-            time.sleep(0.2)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.seek(0)
-    out = log.read().decode(errors="replace")
-    assert "Traceback" not in out, out  # no uncaught exception in any session
-
-
-@pytest.fixture(scope="session")
-def browser_context():
-    with sync_api.sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
-        ctx = p.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, headless=True, args=FLAGS,
-                                                   viewport=VIEWPORT)
-        ctx.set_default_timeout(STEP_MS)
-        yield ctx
-        ctx.close()
-
-
-@pytest.fixture()
-def page(browser_context):
-    pg = browser_context.new_page()
-    yield pg
-    pg.close()
-
-
 # ---------------------------------------------------------------------------------------------------------
 # helpers
 
