@@ -31,7 +31,7 @@ from anchorviz.conventions import get_convention
 from anchorviz.dataset import BoxDataset
 from anchorviz.errors import AnchorVizInputError
 from anchorviz.fit import yolo_fit
-from anchorviz.iou import grid_iou_stats, shape_iou
+from anchorviz.iou import shape_iou
 
 __all__ = ["AnchorShapes", "anchor_shapes", "best_shape_match", "ShapeFit", "shape_fit", "yolo_metrics",
            "AssignerSpec", "default_assigner", "PositionalFit", "positional_fit", "FitReport", "evaluate",
@@ -376,7 +376,7 @@ def _assign_one(cfg: AnchorConfig, input_hw: tuple[int, int], gts: np.ndarray, s
     nl = len(cfg.levels)
     if spec.kind == "yolov5":
         a = assign_yolov5(aset, gts, anchor_t=spec.anchor_t)
-        best = grid_iou_stats(aset, gts, style=cfg.conv.iou).gt_max_iou
+        best = a.gt_max_iou  # anchorviz's IoU, YOLOv5's own style
         # YOLOv5 picks levels by shape alone: count the shapes of each level passing the ratio test
         per_level = np.zeros((len(gts), nl), np.int64)
         gwh = (gts[:, 2:] - gts[:, :2]).astype(np.float32)
