@@ -10,9 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from anchorviz.anchors import AnchorConfig, generate_anchors
-from anchorviz.errors import AnchorVizInputError
 from pages.common.i18n import t
-from pages.common import boot, teach, cache, inputs, plots, sidebar
+from pages.common import cache, inputs, plots
+from pages.common.page import open_page
 from pages.common import state as S
 from pages.common.diagnose import fmt_wh
 
@@ -20,16 +20,8 @@ MAX_RECTS = 2000  # never draw more rectangles than this at once (STACK.md §3)
 MAX_CENTRES = 20_000  # centre markers drawn at most (d2l's one location per pixel has 262,144 on 512x512)
 CHART_KEY = "anchors_chart"
 
-boot.page_prelude()
-setup = sidebar.current()
-sidebar.show_messages()
-teach.intro("anchors")
+setup, aset = open_page("anchors")
 cfg = setup.cfg
-try:
-    aset = cache.anchors(cfg, setup.input_hw)
-except AnchorVizInputError as e:
-    st.error(str(e))
-    st.stop()
 values = S.p()
 names = [g.name for g in aset.levels]
 

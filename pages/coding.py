@@ -14,7 +14,8 @@ from anchorviz.assign import Label
 from anchorviz.errors import AnchorVizInputError
 from anchorviz.explain import explain_decode, explain_encode
 from anchorviz.iou import pairwise_iou
-from pages.common import boot, cache, plots, plots_iou, sidebar, teach
+from pages.common import cache, plots, plots_iou, teach
+from pages.common.page import open_page
 from pages.common import state as S
 from pages.common.diagnose import fmt_wh
 from pages.common.i18n import t
@@ -24,22 +25,13 @@ DELTAS = ("dx", "dy", "dw", "dh")
 SLIDER_LIM = 5.0
 NUMBER_LIM = 50.0
 
-boot.page_prelude()
-setup = sidebar.current()
-sidebar.show_messages()
+setup, aset = open_page("coding")
 cfg = setup.cfg
 conv = cfg.conv
 values = S.p()
-try:
-    aset = cache.anchors(cfg, setup.input_hw)
-except AnchorVizInputError as e:
-    st.error(str(e))
-    st.stop()
 names = [g.name for g in aset.levels]
 gts = setup.gt_input
 n_gt = len(gts)
-
-teach.intro("coding")
 
 
 def show_latex(line: str) -> None:

@@ -8,8 +8,8 @@ import numpy as np
 import streamlit as st
 
 from anchorviz.assign import Label
-from anchorviz.errors import AnchorVizInputError
-from pages.common import boot, cache, plots_iou, sidebar, teach
+from pages.common import cache, plots_iou, teach
+from pages.common.page import open_page
 from pages.common import state as S
 from pages.common.diagnose import fmt_wh
 from pages.common.i18n import t
@@ -18,22 +18,13 @@ CHART_KEY = "iou_chart"
 MAX_TEXT_CELLS = 40_000  # above this many cells the hover text drops the cell index (payload budget)
 MAX_PANELS = 120  # small multiples drawn at most
 
-boot.page_prelude()
-setup = sidebar.current()
-sidebar.show_messages()
+setup, aset = open_page("iou")
 cfg = setup.cfg
 conv = cfg.conv
 values = S.p()
-try:
-    aset = cache.anchors(cfg, setup.input_hw)
-except AnchorVizInputError as e:
-    st.error(str(e))
-    st.stop()
 names = [g.name for g in aset.levels]
 gts = setup.gt_input
 n_gt = len(gts)
-
-teach.intro("iou")
 
 
 def owner(gt: int) -> tuple[int, int, int, float]:

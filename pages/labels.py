@@ -8,25 +8,18 @@ import streamlit as st
 
 from anchorviz.assign import ASSIGNER_PRESETS, Label
 from anchorviz.errors import AnchorVizInputError
-from pages.common import boot, teach, cache, inputs, plots, sidebar
+from pages.common import cache, inputs, plots
+from pages.common.page import open_page
 from pages.common import state as S
 from pages.common.diagnose import fmt_wh
 
 MAX_RECTS = 2000  # positives drawn as rectangles up to this many, else as centres
 CHART_KEY = "labels_chart"
 
-boot.page_prelude()
-setup = sidebar.current()
-sidebar.show_messages()
-teach.intro("labels")
+setup, aset = open_page("labels")
 cfg = setup.cfg
 conv = cfg.conv
 values = S.p()
-try:
-    aset = cache.anchors(cfg, setup.input_hw)
-except AnchorVizInputError as e:
-    st.error(str(e))
-    st.stop()
 names = [g.name for g in aset.levels]
 
 

@@ -12,7 +12,8 @@ import streamlit as st
 
 from anchorviz.errors import AnchorVizInputError
 from anchorviz.predict import match_to_gt, parse_predictions, postprocess
-from pages.common import boot, cache, plots_iou, sidebar, teach
+from pages.common import cache, plots_iou, teach
+from pages.common.page import open_page
 from pages.common import state as S
 from pages.common.i18n import t
 
@@ -20,22 +21,13 @@ CHART_KEY = "pred_chart"
 MAX_CANDIDATE_RECTS = 2000  # boxes drawn before NMS at most (STACK.md §3)
 MAX_UPLOAD_MB = 50
 
-boot.page_prelude()
-setup = sidebar.current()
-sidebar.show_messages()
+setup, aset = open_page("pred")
 cfg = setup.cfg
 conv = cfg.conv
 values = S.p()
-try:
-    aset = cache.anchors(cfg, setup.input_hw)
-except AnchorVizInputError as e:
-    st.error(str(e))
-    st.stop()
 gts = setup.gt_input
 n_gt = len(gts)
 gt_classes = tuple(int(c) for c in setup.pic.gt.labels) if n_gt else ()
-
-teach.intro("pred")
 
 # ---------------------------------------------------------------------------------------------------------
 # Controls
