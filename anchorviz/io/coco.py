@@ -52,6 +52,29 @@ class CocoImage:
     height: int
 
 
+def decode_coco_json(data, *, name: str):
+    """JSON bytes/text -> Python objects (a Mapping passes through), with messages naming the file, line and
+    column. Large inputs are checked for emptiness on their first 4 KiB only."""
+    if isinstance(data, Mapping):
+        return data
+    if not isinstance(data, (bytes, bytearray, memoryview, str)):
+        raise AnchorVizInputError(f"{name}: expected COCO JSON bytes, text or a dict, got {type(data).__name__}")
+    if isinstance(data, memoryview):
+        data = bytes(data)
+    if not (data.strip() if isinstance(data, str) else bytes(data[:4096]).strip() or bytes(data).strip()):
+        raise AnchorVizInputError(f"{name}: the file is empty; expected COCO JSON")
+    try:
+        return json.loads(data)
+    except json.JSONDecodeError as e:
+        raise AnchorVizInputError(
+            f"{name}: expected valid JSON, parsing failed at line {e.lineno}, column {e.colno} ({e.msg})"
+        ) from None
+    except UnicodeDecodeError as e:
+        raise AnchorVizInputError(f"{name}: expected UTF-8 JSON text, got undecodable bytes ({e.reason})") from None
+    except RecursionError:
+        raise AnchorVizInputError(f"{name}: expected COCO JSON, got JSON nested too deeply to read") from None
+
+
 def load_coco_dataset(data: bytes | str | Mapping, *, name: str) -> dict:
     """Decode COCO JSON (or take an already decoded dict) and check its structure.
 
@@ -67,23 +90,7 @@ def load_coco_dataset(data: bytes | str | Mapping, *, name: str) -> dict:
         AnchorVizInputError: malformed JSON (with line and column), not a COCO dataset object, or entries
             lacking the ids/fields pycocotools needs.
     """
-    if isinstance(data, (bytes, bytearray, str)):
-        if not (data.strip() if isinstance(data, str) else bytes(data).strip()):
-            raise AnchorVizInputError(f"{name}: the file is empty; expected COCO JSON")
-        try:
-            decoded = json.loads(data)
-        except json.JSONDecodeError as e:
-            raise AnchorVizInputError(
-                f"{name}: expected valid JSON, parsing failed at line {e.lineno}, column {e.colno} ({e.msg})"
-            ) from None
-        except UnicodeDecodeError as e:
-            raise AnchorVizInputError(f"{name}: expected UTF-8 JSON text, got undecodable bytes ({e.reason})") from None
-        except RecursionError:
-            raise AnchorVizInputError(f"{name}: expected COCO JSON, got JSON nested too deeply to read") from None
-    elif isinstance(data, Mapping):
-        decoded = data
-    else:
-        raise AnchorVizInputError(f"{name}: expected COCO JSON bytes, text or a dict, got {type(data).__name__}")
+    decoded = decode_coco_json(data, name=name)
 
     if isinstance(decoded, list):
         hint = " (a list of detections looks like a COCO results file, not ground truth)" if decoded else ""

@@ -43,7 +43,6 @@ import contextlib
 import csv
 import io
 import itertools
-import json
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -55,6 +54,7 @@ from pycocotools.coco import COCO
 from anchorviz._yaml import parse_yaml
 from anchorviz.errors import AnchorVizInputError
 from anchorviz.io.archive import FileSource, SingleFileSource
+from anchorviz.io.coco import decode_coco_json
 from anchorviz.io.groundtruth import BOX_TOLERANCE_PX
 from anchorviz.io.images import read_image_size
 from anchorviz.io.voc import _file_size, _parse_xml, parse_voc
@@ -193,27 +193,6 @@ def _drop_notes(source: str, counts_per_image: np.ndarray, image_names: Sequence
 # COCO
 
 
-def _decode_json(data, *, name: str):
-    if isinstance(data, Mapping):
-        return data
-    if not isinstance(data, (bytes, bytearray, memoryview, str)):
-        raise AnchorVizInputError(f"{name}: expected COCO JSON bytes, text or a dict, got {type(data).__name__}")
-    if isinstance(data, memoryview):
-        data = bytes(data)
-    if not (data.strip() if isinstance(data, str) else bytes(data[:4096]).strip() or bytes(data).strip()):
-        raise AnchorVizInputError(f"{name}: the file is empty; expected COCO JSON")
-    try:
-        return json.loads(data)
-    except json.JSONDecodeError as e:
-        raise AnchorVizInputError(
-            f"{name}: expected valid JSON, parsing failed at line {e.lineno}, column {e.colno} ({e.msg})"
-        ) from None
-    except UnicodeDecodeError as e:
-        raise AnchorVizInputError(f"{name}: expected UTF-8 JSON text, got undecodable bytes ({e.reason})") from None
-    except RecursionError:
-        raise AnchorVizInputError(f"{name}: expected COCO JSON, got JSON nested too deeply to read") from None
-
-
 def _column(records: list, key: str, *, name: str, what: str, default=KeyError) -> list:
     """[r[key] for r in records], with a message naming the first record without the key."""
     try:
@@ -286,7 +265,7 @@ def parse_coco_dataset(data, *, name: str) -> RawDataset:
             duplicate image, annotation or category ids; an annotation naming an unknown image or category;
             a box outside its image; a file without images.
     """
-    ds = _decode_json(data, name=name)
+    ds = decode_coco_json(data, name=name)
     if not isinstance(ds, Mapping):
         kind = "list (a list of detections looks like a COCO results file, not ground truth)" if isinstance(ds, list) else type(ds).__name__
         raise AnchorVizInputError(
