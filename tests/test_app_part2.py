@@ -6,7 +6,6 @@ hand-checked numbers; a bad predictions upload shows its error and keeps the pre
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import re
@@ -15,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from tests.test_app import arr, specs, title  # the figure-decoding helpers are shared
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = os.environ.get("ANCHORVIZ_APP", str(ROOT / "app.py"))
@@ -34,25 +35,6 @@ def run_app(page: str, query: dict | None = None, state: dict | None = None) -> 
     at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
-
-
-def specs(at: AppTest) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-
-
-def title(spec: dict) -> str:
-    return spec["layout"]["title"]["text"]
-
-
-def arr(v) -> np.ndarray:
-    """Decode a plotly typed array ({"dtype", "bdata", "shape"}) or a plain list."""
-    if isinstance(v, dict) and "bdata" in v:
-        out = np.frombuffer(base64.b64decode(v["bdata"]), v["dtype"])
-        shape = v.get("shape")
-        if isinstance(shape, str):
-            shape = [int(n) for n in shape.split(",")]
-        return out.reshape(shape) if shape else out
-    return np.asarray(v, dtype=float)
 
 
 def heatmap(spec: dict) -> dict:
