@@ -24,7 +24,7 @@ from pathlib import Path
 import _common  # noqa: F401
 import numpy as np
 from _common import Timer, machine, peak_rss_mb, print_table, summary
-from _synth import synthetic_coco_json
+from anchorviz.synthetic import synthetic_coco_json
 
 from anchorviz.dataset import load_dataset
 from anchorviz.resize import ResizeSpec

@@ -21,7 +21,7 @@ import argparse
 import _common  # noqa: F401  (puts the repository on sys.path)
 import numpy as np
 from _common import Timer, machine, print_table, summary
-from _synth import synthetic_boxes
+from anchorviz.synthetic import synthetic_boxes
 
 from anchorviz.dataset import dataset_from_arrays
 from anchorviz.dataset_fit import yolo_metrics

@@ -29,7 +29,7 @@ from _common import machine, peak_rss_mb, print_table, summary
 
 
 def child(n: int) -> None:
-    from _synth import synthetic_boxes
+    from anchorviz.synthetic import synthetic_boxes
 
     from anchorviz.dataset import dataset_from_arrays
     from anchorviz.dataset_fit import shape_fit

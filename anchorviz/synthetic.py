@@ -1,4 +1,5 @@
-"""Synthetic datasets for the benchmarks, generated with a fixed seed (nothing is downloaded).
+"""Synthetic detection datasets, generated with a fixed seed (nothing is downloaded): the app's built-in
+dataset and the benchmarks' workloads.
 
 Box shapes are drawn around a handful of known (w, h) shapes with log-normal spread, on images of a few
 common sizes, so the data looks like a detection dataset (many small boxes, some large, some thin).
@@ -9,6 +10,8 @@ from __future__ import annotations
 import json
 
 import numpy as np
+
+from anchorviz.resize import ResizeSpec
 
 IMAGE_SIZES_WH = np.array([[640, 480], [640, 427], [500, 375], [1280, 720], [800, 800], [480, 640]], np.int64)
 SHAPES_WH = np.array([[12, 14], [24, 40], [48, 30], [60, 120], [110, 80], [160, 200], [300, 160], [200, 420],
@@ -56,3 +59,14 @@ def synthetic_coco_json(n_annotations: int, *, seed: int = 0, crowd_every: int =
             for j, (im, c, b) in enumerate(zip(image_index.tolist(), cats.tolist(), xywh.tolist()))]
     categories = [{"id": c, "name": f"class{c}", "supercategory": ""} for c in range(1, 11)]
     return json.dumps({"images": images, "annotations": anns, "categories": categories})
+
+
+def synthetic_dataset(n_boxes: int, *, seed: int = 0, resize: ResizeSpec | None = None):
+    """`synthetic_boxes` as a BoxDataset under ``resize`` (10 classes "class1".."class10", seeded)."""
+    from anchorviz.dataset import dataset_from_arrays  # anchorviz.dataset does not import this module
+
+    image_wh, boxes, image_index = synthetic_boxes(n_boxes, seed=seed)
+    labels = np.random.default_rng(seed + 1).integers(0, 10, len(boxes))
+    return dataset_from_arrays(boxes=boxes, image_index=image_index, image_wh=image_wh, labels=labels,
+                               class_names=[f"class{c}" for c in range(1, 11)], resize=resize,
+                               source=f"synthetic ({n_boxes:,} boxes, seed {seed})")
