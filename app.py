@@ -9,14 +9,16 @@ import streamlit as st
 st.set_page_config(page_title="anchorviz", page_icon="⚓", layout="wide")
 
 from pages.common import boot, inputs, sidebar, state  # noqa: E402  (after set_page_config)
+from pages.common.i18n import t  # noqa: E402
 
-# Add new pages here (IoU heatmap, encode/decode, predictions, dataset ...).
+# (script, title key, icon); the titles follow the language chosen in the sidebar.
 PAGES = [
-    st.Page("pages/anchors.py", title="Anchors", icon="🔲", default=True),
-    st.Page("pages/labels.py", title="Labels", icon="🏷️"),
-    st.Page("pages/iou_heatmap.py", title="IoU heatmap", icon="🌡️"),
-    st.Page("pages/coding.py", title="Encode / decode", icon="🧮"),
-    st.Page("pages/predictions.py", title="Predictions", icon="🎯"),
+    ("pages/anchors.py", "nav.anchors", "🔲"),
+    ("pages/labels.py", "nav.labels", "🏷️"),
+    ("pages/iou_heatmap.py", "nav.iou", "🌡️"),
+    ("pages/coding.py", "nav.coding", "🧮"),
+    ("pages/predictions.py", "nav.predictions", "🎯"),
+    ("pages/dataset.py", "nav.dataset", "📚"),
 ]
 
 if boot.leave_legacy_mode():  # first run on a fresh server: see pages/common/boot.py
@@ -24,7 +26,8 @@ if boot.leave_legacy_mode():  # first run on a fresh server: see pages/common/bo
 state.init()
 inputs.apply_chart_events()
 sidebar.render()
-page = st.navigation(PAGES)
+page = st.navigation([st.Page(path, title=t(key), icon=icon, default=i == 0)
+                      for i, (path, key, icon) in enumerate(PAGES)])
 try:
     boot.run_page(page)
 finally:
