@@ -54,11 +54,12 @@ from anchorviz.dataset_fit import (AssignerSpec, ProgressFn, StopFn, anchor_shap
 from anchorviz.errors import AnchorVizInputError
 from anchorviz.kmeans import iou_kmeans, vq_kmeans
 
-__all__ = ["AnchorSearch", "TuneResult", "OBJECTIVES", "GENERATOR_CONVENTIONS", "compress_wh",
+__all__ = ["AnchorSearch", "TuneResult", "OBJECTIVES", "YOLO_METHODS", "GENERATOR_CONVENTIONS", "compress_wh",
            "yolo_fitness", "yolov5_kmean_anchors", "kmeans_evolve_anchors", "tune_yolo", "tune_generator",
            "tune", "yolo_config"]
 
 OBJECTIVES: tuple[str, ...] = ("fitness", "bpr", "mean_iou", "positives")
+YOLO_METHODS: tuple[str, ...] = ("fast", "yolov5")
 GENERATOR_CONVENTIONS: tuple[str, ...] = ("torchvision", "mmdet", "mmdet_v1", "detectron2", "keras_retinanet")
 
 
@@ -541,8 +542,8 @@ def _yolo_value(objective: str, wh: np.ndarray, cfg: AnchorConfig, thr: float) -
 
 
 def tune_yolo(data, template: AnchorConfig, *, k: int | None = None, objective: str = "fitness",
-              anchor_t: float = 4.0, gen: int = 1000, seed: int = 0, on_progress: ProgressFn | None = None,
-              should_stop: StopFn | None = None) -> TuneResult:
+              anchor_t: float = 4.0, gen: int = 1000, seed: int = 0, method: str = "fast",
+              on_progress: ProgressFn | None = None, should_stop: StopFn | None = None) -> TuneResult:
     """Tune YOLO pixel anchors with `kmeans_evolve_anchors` and put them on the template's levels.
 
     Args:
@@ -552,6 +553,8 @@ def tune_yolo(data, template: AnchorConfig, *, k: int | None = None, objective: 
         objective: "fitness", "bpr", "mean_iou"; "positives" is treated as "fitness" (under YOLOv5's
             assigner a GT has a positive exactly when it passes the ratio test, i.e. BPR).
         anchor_t, gen, seed, on_progress, should_stop: see `kmeans_evolve_anchors`.
+        method: "fast" (`kmeans_evolve_anchors`) or "yolov5" (`yolov5_kmean_anchors`, YOLOv5's own procedure on
+            every box; it maximises the fitness only).
     """
     if template.convention != "yolov5":
         raise AnchorVizInputError(f"tune_yolo: expected a yolov5 setup, got {template.convention}")
@@ -565,12 +568,23 @@ def tune_yolo(data, template: AnchorConfig, *, k: int | None = None, objective: 
     if k % len(template.levels):
         raise AnchorVizInputError(f"k = {k} anchors cannot be shared evenly by {len(template.levels)} levels; "
                                   f"expected a multiple of {len(template.levels)}")
+    if method not in YOLO_METHODS:
+        raise AnchorVizInputError(f"method: expected one of {', '.join(YOLO_METHODS)}, got {method!r}")
+    if method == "yolov5" and objective != "fitness":
+        raise AnchorVizInputError(f"method 'yolov5' (YOLOv5's autoanchor) maximises the fitness; got objective "
+                                  f"{objective!r}")
     wh = _as_wh(data)
-    search = kmeans_evolve_anchors(wh, n=k, thr=anchor_t, gen=gen, seed=seed, objective=objective,
-                                   on_progress=on_progress, should_stop=should_stop)
+    if method == "yolov5":
+        search = yolov5_kmean_anchors(wh, n=k, thr=anchor_t, gen=gen, seed=seed, on_progress=on_progress,
+                                      should_stop=should_stop)
+        notes.append(f"{k} anchors by YOLOv5's autoanchor procedure (whitened k-means + {len(search.history):,} "
+                     "generations on every box); values rounded to 0.01 px.")
+    else:
+        search = kmeans_evolve_anchors(wh, n=k, thr=anchor_t, gen=gen, seed=seed, objective=objective,
+                                       on_progress=on_progress, should_stop=should_stop)
+        notes.append(f"{k} anchors from 1 - IoU k-means + {len(search.history):,} generations of evolution on "
+                     "log-binned box shapes; values rounded to 0.01 px.")
     cfg = yolo_config(np.round(search.anchors, 2), template)
-    notes.append(f"{k} anchors from 1 - IoU k-means + {len(search.history):,} generations of evolution on "
-                 "log-binned box shapes; values rounded to 0.01 px.")
     return TuneResult(config=cfg, start=template, objective=objective,
                       before=_yolo_value(objective, wh, template, anchor_t),
                       after=_yolo_value(objective, wh, cfg, anchor_t), history=search.history,
@@ -787,17 +801,18 @@ def tune_generator(ds: BoxDataset, template: AnchorConfig, *, objective: str = "
 def tune(ds: BoxDataset, template: AnchorConfig, *, objective: str = "fitness", k: int | None = None,
          n_scales: int | None = None, n_ratios: int | None = None, anchor_t: float = 4.0, iou_thr: float = 0.5,
          gen: int = 1000, assigner: AssignerSpec | None = None, max_images: int = 64,
-         max_evals: int | None = None, seed: int = 0, on_progress: ProgressFn | None = None,
+         max_evals: int | None = None, seed: int = 0, method: str = "fast", on_progress: ProgressFn | None = None,
          should_stop: StopFn | None = None) -> TuneResult:
     """Tune any setup: `tune_yolo` for yolov5 templates, `tune_generator` for the size-based libraries.
 
     For generators, ``k`` (anchors per location) may replace ``n_scales``: n_scales = k / n_ratios. The
-    objective "fitness" means YOLOv5's fitness for YOLO and mean best IoU for generators.
+    objective "fitness" means YOLOv5's fitness for YOLO and mean best IoU for generators. ``method`` chooses
+    the YOLO optimiser (see `tune_yolo`).
     """
     if objective not in OBJECTIVES:
         raise AnchorVizInputError(f"objective: expected one of {', '.join(OBJECTIVES)}, got {objective!r}")
     if template.convention == "yolov5":
-        return tune_yolo(ds, template, k=k, objective=objective, anchor_t=anchor_t, gen=gen, seed=seed,
+        return tune_yolo(ds, template, k=k, objective=objective, anchor_t=anchor_t, gen=gen, seed=seed, method=method,
                          on_progress=on_progress, should_stop=should_stop)
     if k is not None:
         k = _check_count(k, "k")

@@ -18,7 +18,7 @@ from anchorviz.errors import AnchorVizInputError
 from anchorviz.export import EXPORT_FORMATS, config_from_text, export_config, export_formats_for
 from anchorviz.presets import PRESETS, preset_config
 from anchorviz.conventions import CONVENTIONS
-from anchorviz.tune import GENERATOR_CONVENTIONS, tune
+from anchorviz.tune import GENERATOR_CONVENTIONS, YOLO_METHODS, tune
 from pages.common import dataset_cache as D
 from pages.common import jobs, plots_dataset as P
 from pages.common import state as S
@@ -315,14 +315,21 @@ with tab_tune:
         st.info(t("ds.not_tunable", conv=CONVENTIONS[conv].title))
     else:
         yolo = conv == "yolov5"
-        objectives = ["fitness", "bpr", "mean_iou"] if yolo else ["mean_iou", "bpr", "positives"]
+        o0, o1, o2, o3, o4, o5 = st.columns([1.3, 1.3, 1, 1, 1, 1])
+        method = o0.selectbox(t("ds.method"), YOLO_METHODS if yolo else ["search"], key="ds_method" if yolo else
+                              "ds_method_gen", format_func=lambda m: t("ds.method_" + m), help=t("ds.method_help"),
+                              disabled=not yolo)
+        if not yolo:
+            objectives = ["mean_iou", "bpr", "positives"]
+        else:
+            objectives = ["fitness"] if method == "yolov5" else ["fitness", "bpr", "mean_iou"]
         if st.session_state.get("ds_objective") not in objectives:
             st.session_state["ds_objective"] = objectives[0]
-        o1, o2, o3, o4, o5 = st.columns(5)
         objective = o1.selectbox(t("ds.objective"), objectives, key="ds_objective",
                                  format_func=lambda o: t("ds.obj_" + o), help=t("ds.objective_help"))
         kwargs: dict = {"objective": objective, "anchor_t": anchor_t, "iou_thr": iou_thr}
         if yolo:
+            kwargs["method"] = method
             n_now = sum(len(lv.wh) for lv in cfg.levels)
             kwargs["k"] = int(o2.number_input(t("ds.k"), len(cfg.levels), 60, value=n_now, step=len(cfg.levels),
                                               key=f"ds_k_{n_now}", help=t("ds.k_help")))

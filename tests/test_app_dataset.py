@@ -199,6 +199,18 @@ def test_cancel_returns_the_best_setup_so_far():
     assert any("Cancelled" in w.value for w in at.warning)
 
 
+def test_yolov5s_own_procedure_is_offered_for_yolo_setups():
+    at = run_dataset(query={"conv": "yolov5", "preset": "YOLOv5 P3-P5"})
+    at.selectbox(key="ds_method").set_value("yolov5").run()
+    assert at.selectbox(key="ds_objective").options == ["YOLOv5 fitness"]
+    at.number_input(key="ds_gen").set_value(50).run()
+    at.button(key="ds_run").click().run()
+    at = _finish_job(at)
+    _, res, _ = at.session_state["ds_tuned"]
+    assert any("autoanchor" in n for n in res.notes) and res.objective == "fitness"
+    assert not errors(at)
+
+
 def test_compare_with_another_library_default():
     at = run_dataset()
     at.selectbox(key="ds_cmp").set_value("preset:torchvision:Faster R-CNN FPN").run()

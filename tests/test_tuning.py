@@ -309,6 +309,21 @@ def test_tune_yolo_improves_and_reports():
     assert bpr.after >= bpr.before
 
 
+def test_tune_yolo_with_yolov5s_own_procedure():
+    _, wh = known_shape_boxes(100)
+    ds = wh_dataset(np.minimum(wh, 600))
+    res = tune(ds, YOLO, objective="fitness", gen=150, seed=3, method="yolov5")
+    search = yolov5_kmean_anchors(ds, n=9, gen=150, seed=3)
+    got = np.array([p for lv in res.config.levels for p in lv.wh])
+    np.testing.assert_array_equal(got, np.round(search.anchors, 2))  # the procedure's anchors, on the levels
+    assert any("autoanchor" in n for n in res.notes)
+    assert res.after == pytest.approx(yolo_fitness(got, ds.wh, 4.0), abs=1e-9)
+    with pytest.raises(AnchorVizInputError, match="maximises the fitness"):
+        tune(ds, YOLO, objective="bpr", method="yolov5")
+    with pytest.raises(AnchorVizInputError, match="method"):
+        tune(ds, YOLO, method="scipy")
+
+
 def generator_dataset(cfg: AnchorConfig, reps: int = 20) -> "object":
     """Boxes exactly the anchor shapes of ``cfg`` (repeated), so the optimum mean IoU is 1."""
     shapes = anchor_shapes(cfg).wh

@@ -177,4 +177,12 @@ STRINGS = {
     "ds.import_empty": "nothing to import: upload a file or paste the text",
     "ds.import_not_text": "the file is not UTF-8 text ({err})",
     "ds.imported": "Imported. Use it in the sidebar, compare it, or export it in another format.",
+    "ds.method": "optimiser",
+    "ds.method_fast": "k-means + evolution (fast)",
+    "ds.method_yolov5": "YOLOv5 autoanchor procedure",
+    "ds.method_search": "scale × ratio search",
+    "ds.method_help": ("YOLO anchors: anchorviz's fast path (1 − IoU k-means on binned shapes, then evolution, "
+                       "measured on all boxes) or YOLOv5's own autoanchor procedure step by step (whitened "
+                       "k-means, evolution of the fitness on every box; slow on big datasets). Size-based "
+                       "generators: a seeded search of shared scales and ratios."),
 }

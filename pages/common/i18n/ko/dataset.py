@@ -179,4 +179,9 @@ STRINGS = {
     "ds.import_empty": "가져올 것이 없습니다: 파일을 업로드하거나 텍스트를 붙여 넣으세요",
     "ds.import_not_text": "파일이 UTF-8 텍스트가 아닙니다 ({err})",
     "ds.imported": "가져왔습니다. 사이드바에서 사용하거나, 비교하거나, 다른 형식으로 내보낼 수 있습니다.",
+    "ds.method": "최적화기",
+    "ds.method_fast": "k-means + 진화 (빠름)",
+    "ds.method_yolov5": "YOLOv5 autoanchor 절차",
+    "ds.method_search": "스케일 × 비율 탐색",
+    "ds.method_help": "YOLO 앵커: anchorviz의 빠른 경로(구간화된 형태에 대한 1 − IoU k-means 후 진화, 모든 박스에서 측정) 또는 YOLOv5 자체의 autoanchor 절차 그대로(백색화 k-means, 모든 박스에서 적합도 진화; 큰 데이터셋에서는 느림). 크기 기반 생성기: 공유 스케일과 비율의 시드 고정 탐색.",
 }

@@ -172,4 +172,9 @@ STRINGS = {
     "ds.import_empty": "没有可导入的内容：请上传文件或粘贴文本",
     "ds.import_not_text": "该文件不是 UTF-8 文本（{err}）",
     "ds.imported": "已导入。可以在侧边栏中使用、进行比较，或导出为其他格式。",
+    "ds.method": "优化器",
+    "ds.method_fast": "k-means + 进化（快）",
+    "ds.method_yolov5": "YOLOv5 autoanchor 流程",
+    "ds.method_search": "尺度 × 比例搜索",
+    "ds.method_help": "YOLO 锚框：anchorviz 的快速路径（对分箱后的形状做 1 − IoU k-means，再进化，在全部框上度量），或 YOLOv5 自己的 autoanchor 流程逐步复现（白化 k-means，在每个框上进化适应度；大数据集上较慢）。基于尺寸的生成器：对共享的尺度和比例做固定随机种子的搜索。",
 }
