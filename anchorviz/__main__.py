@@ -28,7 +28,7 @@ from anchorviz.export import EXPORT_FORMATS, FILE_NAMES, config_from_json, expor
 from anchorviz.io.datasets import DATASET_FORMATS
 from anchorviz.presets import PRESETS, preset_config
 from anchorviz.resize import RESIZE_MODES, ResizeSpec
-from anchorviz.tune import GENERATOR_CONVENTIONS, OBJECTIVES, tune
+from anchorviz.tune import GENERATOR_CONVENTIONS, OBJECTIVES, YOLO_METHODS, tune
 
 __all__ = ["main", "build_parser"]
 
@@ -210,6 +210,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--scales", metavar="N", type=int, default=None, help="generators: number of scales (default: the preset's)")
     t.add_argument("--ratios", metavar="N", type=int, default=None, help="generators: number of ratios (default: the preset's)")
     t.add_argument("--gen", metavar="N", type=int, default=1000, help="YOLO: generations of evolution (default 1000)")
+    t.add_argument("--method", choices=YOLO_METHODS, default="fast",
+                   help="YOLO: 'fast' (1 - IoU k-means on binned shapes + evolution, default) or 'yolov5' (YOLOv5's "
+                        "autoanchor procedure on every box; fitness only, slow on big datasets)")
     t.add_argument("--max-evals", metavar="N", type=int, default=None,
                    help="generators: objective evaluations (default 400; 40 for --objective positives)")
     t.add_argument("--tune-images", metavar="N", type=int, default=64,
@@ -417,7 +420,7 @@ def _cmd_tune(args, out) -> int:
     out.flush()
     t0 = time.perf_counter()
     res = tune(ds, start, objective=objective, k=args.k, n_scales=args.scales, n_ratios=args.ratios,
-               anchor_t=args.anchor_t, iou_thr=args.iou_thr, gen=args.gen, assigner=assigner,
+               anchor_t=args.anchor_t, iou_thr=args.iou_thr, gen=args.gen, method=args.method, assigner=assigner,
                max_images=args.tune_images, max_evals=args.max_evals, seed=args.seed, on_progress=progress)
     progress.done()
     elapsed = time.perf_counter() - t0

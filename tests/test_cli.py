@@ -85,6 +85,16 @@ def test_tune_yolo_writes_exports_that_round_trip(tmp_path, capsys):
     assert np.array_equal(generate_anchors(y, (640, 640)).boxes, generate_anchors(j, (640, 640)).boxes)
 
 
+def test_tune_yolo_with_yolov5s_own_procedure(tmp_path, capsys):
+    ds = synthetic_coco(tmp_path / "inst.json")
+    code, out, err = run(["tune", ds, "--img-size", "640", "--method", "yolov5", "--gen", "50", "--quiet",
+                          "--max-images", "0"], capsys)
+    assert code == 0, err
+    assert "YOLOv5's autoanchor procedure (whitened k-means + 50 generations" in out
+    code, _, err = run(["tune", ds, "--method", "yolov5", "--objective", "bpr", "--quiet"], capsys)
+    assert code == 2 and "maximises the fitness" in err
+
+
 def test_tune_generator_with_seed_is_reproducible(tmp_path, capsys):
     ds = synthetic_coco(tmp_path / "inst.json")
     args = ["tune", ds, "--convention", "mmdet", "--objective", "mean_iou", "--max-evals", "60", "--quiet",
