@@ -13,12 +13,12 @@ every widget on the second run. So:
 from __future__ import annotations
 
 import runpy
+import sys
 from pathlib import Path
 
 import streamlit as st
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
-FLAG = "_app_running"
 
 
 def leave_legacy_mode() -> bool:
@@ -35,16 +35,27 @@ def leave_legacy_mode() -> bool:
 
 def page_prelude() -> None:
     """Call first in every page script."""
-    if st.session_state.get(FLAG):
+    if _inside_app():
         return
     runpy.run_path(str(APP), run_name="__anchorviz_app__")
     st.stop()
 
 
+def _inside_app() -> bool:
+    """True when app.py is on the call stack: the page runs inside app.py's ``st.navigation``.
+
+    (Not a flag in session state: after ``st.stop()`` in a page every session-state write raises again, so the
+    ``finally`` that would clear such a flag never completes, and the next run would skip app.py.)
+    """
+    frame = sys._getframe(1)
+    while frame is not None:
+        name = frame.f_code.co_filename
+        if name.endswith("app.py") and Path(name).resolve() == APP:
+            return True
+        frame = frame.f_back
+    return False
+
+
 def run_page(page) -> None:
-    """app.py: run the selected page with the flag set."""
-    st.session_state[FLAG] = True
-    try:
-        page.run()
-    finally:
-        st.session_state[FLAG] = False
+    """app.py: run the selected page."""
+    page.run()
