@@ -89,12 +89,11 @@ def _on_cell_level() -> None:
 c1, c2, c3, c4, c5 = st.columns([1.3, 1.0, 0.9, 0.9, 1.6])
 with c1:
     show_opts = ["picked", "all", *names]
-    show = S.widget(st.selectbox, "Draw centres of", "show", options=show_opts,
-                    format_func=lambda v: {"all": "all levels", "picked": "the picked cell's level"}.get(v, v),
-                    valid=lambda v: v in show_opts,
-                    help="One marker per anchor location. Click a centre to pick its cell.")
+    show = S.widget(st.selectbox, t("anchors.show"), "show", options=show_opts,
+                    format_func=lambda v: t("anchors.show_" + v) if v in ("all", "picked") else v,
+                    valid=lambda v: v in show_opts, help=t("anchors.show_help"))
 with c2:
-    lv_name = st.selectbox("Picked cell: level", names, key="cell_lv", on_change=_on_cell_level)
+    lv_name = st.selectbox(t("anchors.cell_level"), names, key=S.keep("cell_lv"), on_change=_on_cell_level)
 li = names.index(lv_name)
 g = aset.levels[li]
 fh, fw = g.feat_hw
@@ -102,17 +101,18 @@ for key, hi in (("cell_y", fh - 1), ("cell_x", fw - 1)):
     if st.session_state[key] > hi:
         st.session_state[key] = hi
 with c3:
-    cy = st.number_input("row (y)", min_value=0, max_value=fh - 1, step=1, key="cell_y",
-                         help=f"{g.name} has {fh} rows of cells")
+    cy = st.number_input(t("anchors.row"), min_value=0, max_value=fh - 1, step=1, key="cell_y",
+                         help=t("anchors.row_help", lv=g.name, n=fh))
 with c4:
-    cx = st.number_input("column (x)", min_value=0, max_value=fw - 1, step=1, key="cell_x",
-                         help=f"{g.name} has {fw} columns of cells")
+    cx = st.number_input(t("anchors.col"), min_value=0, max_value=fw - 1, step=1, key="cell_x",
+                         help=t("anchors.col_help", lv=g.name, n=fw))
 values["cell"] = f"{lv_name}:{int(cy)},{int(cx)}"
 wh = g.shapes_wh
 shape_opts = [-1, *range(g.num_shapes)]
 with c5:
-    shape = S.widget(st.selectbox, f"All anchors of one shape across {g.name}", "shape", options=shape_opts,
-                     format_func=lambda k: "none" if k < 0 else f"shape {k}: {fmt_wh(wh[k])}",
+    shape = S.widget(st.selectbox, t("anchors.shape", lv=g.name), "shape", options=shape_opts,
+                     format_func=lambda k: t("anchors.shape_none") if k < 0 else t("anchors.shape_opt", k=k,
+                                                                                    wh=fmt_wh(wh[k])),
                      valid=lambda v: v in shape_opts)
 
 # ---------------------------------------------------------------------------------------------------------
@@ -135,16 +135,16 @@ if shape >= 0:
         d = np.hypot(c[:, 0] - cell_centre[0], c[:, 1] - cell_centre[1])
         near = np.argsort(d, kind="stable")[:MAX_RECTS]
         shape_rects = boxes[near]
-        shape_note = (f"Shape {shape} has {len(idx):,} anchors on {g.name}: the {MAX_RECTS:,} nearest the picked cell "
-                      f"are drawn as rectangles, the others only as centres.")
+        shape_note = t("anchors.shape_note", k=shape, n=f"{len(idx):,}", lv=g.name, m=f"{MAX_RECTS:,}")
     else:
         shape_rects = boxes
 total = len(aset)
-title = (f"{total:,} anchors on {len(names)} level{'s' if len(names) != 1 else ''} "
-         f"({', '.join(names)}) · input {setup.input_hw[0]}×{setup.input_hw[1]} · "
-         f"cell {g.name} ({int(cy)}, {int(cx)}) at ({cell_centre[0]:.4g}, {cell_centre[1]:.4g}): {g.num_shapes} anchors")
+levels = t("anchors.levels_one") if len(names) == 1 else t("anchors.levels_many", n=len(names))
+title = t("anchors.fig_title", total=f"{total:,}", levels=levels, names=", ".join(names), h=setup.input_hw[0],
+          w=setup.input_hw[1], lv=g.name, y=int(cy), x=int(cx), cx=f"{cell_centre[0]:.4g}", cy=f"{cell_centre[1]:.4g}",
+          n=g.num_shapes)
 if shape >= 0:
-    title += f" · shape {shape} {fmt_wh(wh[shape])}: {len(aset.of_shape(li, shape)):,}"
+    title += t("anchors.fig_shape", k=shape, wh=fmt_wh(wh[shape]), n=f"{len(aset.of_shape(li, shape)):,}")
 
 # ---------------------------------------------------------------------------------------------------------
 # The figure
@@ -167,63 +167,62 @@ for k in show_levels:
     if len(xy) > budget:  # the locations nearest the picked cell only
         d = np.hypot(xy[:, 0] - cell_centre[0], xy[:, 1] - cell_centre[1])
         keep = np.sort(np.argsort(d, kind="stable")[:budget])
-        centre_note = (f"{gk.name} has {len(xy):,} locations: the {budget:,} nearest the picked cell are drawn. "
-                       "Pick another cell to move the window.")
+        centre_note = t("anchors.centre_note", lv=gk.name, n=f"{len(xy):,}", m=f"{budget:,}")
         xy, yy, xx = xy[keep], yy[keep], xx[keep]
     budget = max(0, budget - len(xy))
     custom = np.stack([np.full(len(yy), k, np.int32), yy, xx], axis=1)
     size = float(np.clip(0.3 * min(gk.stride_hw) * 700 / max(h, w), 3, 9))
-    plots.add_points(fig, xy, name=f"{gk.name} centres ({fy}×{fx})", color=plots.level_color(k), size=size,
-                     customdata=custom, opacity=0.55 if size < 5 else 0.8,
-                     hovertemplate=f"{gk.name} cell (%{{customdata[1]}}, %{{customdata[2]}})<br>"
-                                   "centre (%{x:.1f}, %{y:.1f})<extra></extra>")
+    plots.add_points(fig, xy, name=t("anchors.centres_name", lv=gk.name, h=fy, w=fx), color=plots.level_color(k),
+                     size=size, customdata=custom, opacity=0.55 if size < 5 else 0.8,
+                     hovertemplate=f"{gk.name} {t('anchors.cell')} (%{{customdata[1]}}, %{{customdata[2]}})<br>"
+                                   f"{t('plots.centre')} (%{{x:.1f}}, %{{y:.1f}})<extra></extra>")
 if len(shape_rects):
-    plots.add_rects(fig, shape_rects, name=f"shape {shape} {fmt_wh(wh[shape])} ({len(shape_rects):,})",
+    plots.add_rects(fig, shape_rects, name=t("anchors.shape_name", k=shape, wh=fmt_wh(wh[shape]),
+                                             n=f"{len(shape_rects):,}"),
                     color="#ffea00", width=1, opacity=0.8)
 for k, box in enumerate(cell_boxes):
-    plots.add_rects(fig, box[None, :], name=f"cell anchor {k}: {fmt_wh(wh[k])}", color=plots.SHAPE_COLORS[k % 10],
-                    width=2.5, gl=False, legendgroup="cell")
-plots.add_points(fig, cell_centre[None, :], name=f"picked cell {g.name} ({int(cy)}, {int(cx)})", color="#ffffff",
-                 size=12, symbol="circle-dot", gl=False, line_color="#000000")
+    plots.add_rects(fig, box[None, :], name=t("anchors.cell_anchor", k=k, wh=fmt_wh(wh[k])),
+                    color=plots.SHAPE_COLORS[k % 10], width=2.5, gl=False, legendgroup="cell")
+plots.add_points(fig, cell_centre[None, :], name=t("anchors.picked_cell", lv=g.name, y=int(cy), x=int(cx)),
+                 color="#ffffff", size=12, symbol="circle-dot", gl=False, line_color="#000000")
 plots.add_gt(fig, setup.gt_input, setup.gt_texts, setup.gt_colors)
 st.plotly_chart(fig, key=CHART_KEY, on_select="rerun", selection_mode=("points", "box"),
                 config={"displaylogo": False, "scrollZoom": True})
 for note in (shape_note, centre_note):
     if note:
         st.caption(note)
-st.caption("Click a centre to pick its cell. To add a GT box, choose **Box Select** in the chart's toolbar and "
-           "drag over the object (the box is added in photo pixels below). Scroll to zoom.")
+st.caption(t("anchors.click_caption"))
 
 # ---------------------------------------------------------------------------------------------------------
 # Counts and the GT table
 
 left, right = st.columns([1, 1.4])
 with left:
-    rows = [{"level": gl.name, "stride": "×".join(f"{s:g}" for s in dict.fromkeys(gl.stride_hw)),
-             "feature map": f"{gl.feat_hw[0]}×{gl.feat_hw[1]}", "anchors / location": gl.num_shapes,
-             "anchors": gl.count} for gl in aset.levels]
-    rows.append({"level": "total", "stride": "", "feature map": "", "anchors / location": "", "anchors": total})
-    for r in rows[:-1]:
-        r["anchors / location"] = str(r["anchors / location"])
-    st.markdown("**Anchors per level**")
+    c_level, c_stride, c_fmap, c_loc, c_n = (t("anchors.col_level"), t("anchors.col_stride"), t("anchors.col_fmap"),
+                                             t("anchors.col_per_location"), t("anchors.col_anchors"))
+    rows = [{c_level: gl.name, c_stride: "×".join(f"{s:g}" for s in dict.fromkeys(gl.stride_hw)),
+             c_fmap: f"{gl.feat_hw[0]}×{gl.feat_hw[1]}", c_loc: str(gl.num_shapes), c_n: gl.count}
+            for gl in aset.levels]
+    rows.append({c_level: t("anchors.total"), c_stride: "", c_fmap: "", c_loc: "", c_n: total})
+    st.markdown(f"**{t('anchors.per_level')}**")
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
-                 column_config={"stride": st.column_config.TextColumn("stride (h×w)", width="small")})
+                 column_config={c_stride: st.column_config.TextColumn(t("anchors.col_stride_hw"), width="small")})
     odd = []
     for gl, lv in zip(aset.levels, cfg.levels):
         if cfg.conv.normalised:
             continue
         (sh, sw), (nw, nh) = gl.stride_hw, lv.stride_wh
-        parts = [f"{size} // {n} = {got:g} {axis}" for size, n, got, want, axis in (
-            (setup.input_hw[0], gl.feat_hw[0], sh, nh, "down"), (setup.input_hw[1], gl.feat_hw[1], sw, nw, "across"))
+        parts = [f"{size} // {n} = {got:g} {t(axis)}" for size, n, got, want, axis in (
+            (setup.input_hw[0], gl.feat_hw[0], sh, nh, "anchors.down"),
+            (setup.input_hw[1], gl.feat_hw[1], sw, nw, "anchors.across"))
             if abs(got - want) > 1e-9]
         if parts:
-            odd.append(f"{gl.name}: {', '.join(parts)} (not {nw:g})")
+            odd.append(t("anchors.odd_level", lv=gl.name, parts=", ".join(parts), want=f"{nw:g}"))
     if odd:
-        st.caption("torchvision derives each stride from the sizes, input // feature map: " + "; ".join(odd)
-                   + ". Centres on those levels drift toward the top-left.")
+        st.caption(t("anchors.odd_strides", items="; ".join(odd)))
     st.caption(setup.plan.describe())
 with right:
-    with st.expander(f"Ground truth: {len(setup.pic.gt)} boxes (edit, add, delete, download)", expanded=False):
+    with st.expander(t("inputs.gt_expander", n=len(setup.pic.gt)), expanded=False, key="gt_expander"):
         inputs.class_picker()
         inputs.gt_editor()
 
@@ -237,18 +236,15 @@ for gl in aset.levels:
     cells = gl.cells - np.tile(0.5 * (gl.cells[:, :2] + gl.cells[:, 2:]), 2)  # re-centred on (0, 0)
     labels = [fmt_wh(s) for s in gl.shapes_wh]
     panels.append({"name": gl.name, "stride": min(gl.stride_hw), "cells": cells, "labels": labels,
-                   "title": f"{gl.name} · stride {min(gl.stride_hw):g}"})
+                   "title": t("anchors.base_panel", lv=gl.name, s=f"{min(gl.stride_hw):g}")})
     for k, s in enumerate(gl.shapes_wh):
-        table.append({"level": gl.name, "shape": k, "w": round(float(s[0]), 2), "h": round(float(s[1]), 2),
+        table.append({t("anchors.col_level"): gl.name, t("anchors.col_shape"): k, "w": round(float(s[0]), 2),
+                      "h": round(float(s[1]), 2),
                       "h/w": round(float(s[1] / s[0]), 3) if s[0] else None, "√(w·h)": round(float(np.sqrt(s[0] * s[1])), 2)})
 st.plotly_chart(plots.base_anchors_figure(panels), key="base_chart", config={"displaylogo": False})
 conv = cfg.conv
-st.caption(
-    f"Each level's anchors of one location, centred on a common point, labelled width×height in pixels; the dotted "
-    f"square is one cell (stride × stride). {conv.title}: {conv.knobs_help} Example (keras-retinanet knobs, seed "
-    "note 002): size 32 × scale 0.5 = a 16×16 square; at ratio 2 (h/w), w·h = 256 and h = 2w give 11.31×22.62."
-)
-with st.expander("Base anchor table"):
+st.caption(t("anchors.base_caption", conv=conv.title, knobs=conv.knobs_help))
+with st.expander(t("anchors.base_table"), key="base_table"):
     st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
 
 # ---------------------------------------------------------------------------------------------------------
@@ -274,7 +270,7 @@ def _offset_panel(o: float, k: int) -> dict:
     left, right = float(cent[0, 0, 0]), float(ww - last[0])
     b = boxes[0]
     return {
-        "title": f"offset {o:g}: first centre at ({cent[0, 0, 0]:.4g}, {cent[0, 0, 1]:.4g})",
+        "title": t("anchors.offset_panel", o=f"{o:g}", x=f"{cent[0, 0, 0]:.4g}", y=f"{cent[0, 0, 1]:.4g}"),
         "grid_x": np.arange(0, min(n + 1, gl.feat_hw[1] + 1)) * sw,
         "grid_y": np.arange(0, min(n + 1, gl.feat_hw[0] + 1)) * sh,
         "centres": cent[:n, :n].reshape(-1, 2),
@@ -288,8 +284,8 @@ def _offset_panel(o: float, k: int) -> dict:
 st.markdown("#### " + t("anchors.offset_title"))
 cmp_opts = names
 k_cmp = names.index(values["cmp_lv"]) if values["cmp_lv"] in names else 0
-cmp_name = S.widget(st.selectbox, "Level to compare", "cmp_lv", options=cmp_opts, valid=lambda v: v in cmp_opts,
-                    help="The top-left corner of this level, drawn with both offsets.") if len(names) > 1 else names[0]
+cmp_name = S.widget(st.selectbox, t("anchors.cmp_level"), "cmp_lv", options=cmp_opts, valid=lambda v: v in cmp_opts,
+                    help=t("anchors.cmp_help")) if len(names) > 1 else names[0]
 values["cmp_lv"] = cmp_name
 k_cmp = names.index(cmp_name)
 pa, pb = _offset_panel(0.0, k_cmp), _offset_panel(0.5, k_cmp)
@@ -301,32 +297,9 @@ crop = cache.network_crop(setup.pic.token, setup.pic.image, setup.spec,
                            float(views[:, 2].max() + 0.5 * (views[:, 2].max() - views[:, 0].min())),
                            float(views[:, 3].max() + 0.5 * (views[:, 3].max() - views[:, 1].min()))))
 st.plotly_chart(plots.offset_figure(
-    [pa, pb], f"{gl.name}, stride {min(gl.stride_hw):g}: the same cells with offset 0 and 0.5 "
-              f"({cfg.conv.title} uses {cur:g})", bg=crop, input_hw=setup.input_hw),
+    [pa, pb], t("anchors.offset_fig", lv=gl.name, s=f"{min(gl.stride_hw):g}", conv=cfg.conv.title, cur=f"{cur:g}"),
+    bg=crop, input_hw=setup.input_hw),
     key="offset_chart", config={"displaylogo": False})
-st.markdown(
-    f"""
-With offset 0 the anchor centres sit on the top-left **corner** of their cells: the first centre is on the image
-corner and the grid of centres is shifted half a stride up-left: on {gl.name} of this {setup.input_hw[0]}×{setup.input_hw[1]}
-input the first and last centres are {pa['margins'][0]:.4g} px and {pa['margins'][1]:.4g} px from the left and right
-edges. With 0.5 they sit in the middle of the cells: {pb['margins'][0]:.4g} px and {pb['margins'][1]:.4g} px.
-Where a library puts them:
-
-* **torchvision** always uses the corner (no option). [pytorch/vision#1765](https://github.com/pytorch/vision/issues/1765)
-  pointed out that on a 512×512 image the top-left anchor `[-16, -16, 16, 16]` pokes 16 px out of the image
-  while the bottom-right one pokes out only 8 px, and that the asymmetry grows with the stride (P7).
-* **detectron2** added `MODEL.ANCHOR_GENERATOR.OFFSET` after
-  [facebookresearch/detectron2#378](https://github.com/facebookresearch/detectron2/issues/378) reported grid anchors
-  shifted toward the upper left of their cells; the config default stays 0.0 (the comment recommends 0.5 and does
-  not expect it to change accuracy).
-* **keras-retinanet** centres at `(x + 0.5)·stride`; [fizyr/keras-retinanet#1073](https://github.com/fizyr/keras-retinanet/issues/1073)
-  worked out that the right shift depends on the image and feature-map sizes (`(image − (features − 1)·stride) / 2`),
-  which differs from half a stride when the image is not a multiple of the stride — P6/P7 feature maps are
-  rounded up (13×13 and 7×7 for an 800×800 input).
-* **mmdetection** 3.x uses `center_offset=0` (times the base size, not the stride); the v1 legacy generator uses 0.5.
-
-The regression head learns to undo a constant shift, so either choice trains; what changes is which anchors reach
-the positive IoU for objects near the right and bottom borders, and whether a model's weights match the anchors
-they were trained with.
-"""
-)
+st.markdown(t("anchors.offset_text", lv=gl.name, h=setup.input_hw[0], w=setup.input_hw[1],
+              l0=f"{pa['margins'][0]:.4g}", r0=f"{pa['margins'][1]:.4g}", l5=f"{pb['margins'][0]:.4g}",
+              r5=f"{pb['margins'][1]:.4g}"))

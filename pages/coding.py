@@ -64,7 +64,7 @@ if n_gt == 0 and st.session_state["cd_mode"] != "custom":
     st.session_state["cd_mode"] = "custom"
 c1, c2, c3 = st.columns([1.2, 1.6, 1.4])
 with c1:
-    mode = st.radio(t("coding.anchor_mode"), MODES, key="cd_mode", format_func=lambda m: t("coding.mode_" + m),
+    mode = st.radio(t("coding.anchor_mode"), MODES, key=S.keep("cd_mode"), format_func=lambda m: t("coding.mode_" + m),
                     disabled=n_gt == 0)
 with c3:
     spec = teach.coder_picker(conv, "cd_coder")
@@ -86,7 +86,8 @@ with c2:
     else:
         if st.session_state.get("cd_gt") not in range(n_gt):
             st.session_state["cd_gt"] = 0
-        gt_i = st.selectbox(t("coding.gt"), list(range(n_gt)), key="cd_gt", format_func=lambda i: setup.gt_texts[i])
+        gt_i = st.selectbox(t("coding.gt"), list(range(n_gt)), key=S.keep("cd_gt"),
+                            format_func=lambda i: setup.gt_texts[i])
         gt_box = gts[gt_i]
         gt_label = setup.gt_texts[gt_i]
         if mode == "best":
@@ -106,7 +107,7 @@ with c2:
             if st.session_state.get("cd_lv") not in names:
                 st.session_state["cd_lv"] = names[0]
             with g1:
-                lv = st.selectbox(t("coding.level"), names, key="cd_lv")
+                lv = st.selectbox(t("coding.level"), names, key=S.keep("cd_lv"))
             gl = aset.levels[names.index(lv)]
             fh, fw = gl.feat_hw
             for k_, hi in (("cd_y", fh - 1), ("cd_x", fw - 1), ("cd_shape", gl.num_shapes - 1)):
@@ -116,7 +117,7 @@ with c2:
             with g3:
                 cx = st.number_input(t("coding.col"), 0, fw - 1, step=1, key="cd_x")
             with g4:
-                ks = st.selectbox(t("coding.shape"), list(range(gl.num_shapes)), key="cd_shape",
+                ks = st.selectbox(t("coding.shape"), list(range(gl.num_shapes)), key=S.keep("cd_shape"),
                                   format_func=lambda s: f"{s}: {fmt_wh(gl.shapes_wh[s])}")
             a_idx = int(aset.at_cell(names.index(lv), int(cy), int(cx))[ks])
         anchor = np.asarray(aset.boxes[a_idx], np.float64)
@@ -173,7 +174,7 @@ with left:
         with s2:
             st.number_input(t("coding.exact", n=n), -NUMBER_LIM, NUMBER_LIM, step=0.1, format="%.4f",
                             key="cd_" + n + "_n", on_change=_from_number, args=(n,), label_visibility="visible")
-    st.button(t("coding.reset"), on_click=_reset, help=t("coding.reset_help"))
+    st.button(t("coding.reset"), on_click=_reset, help=t("coding.reset_help"), key="cd_reset_button")
 
 deltas = np.array([st.session_state["cd_" + n] for n in DELTAS], np.float64)
 with warnings.catch_warnings():

@@ -68,18 +68,18 @@ if st.session_state.get("iou_lv") not in names:
 
 c1, c2, c3 = st.columns([1.6, 1, 1.4])
 with c1:
-    gt = st.selectbox(t("iou.values"), gt_opts, key="iou_gt", on_change=_on_gt,
+    gt = st.selectbox(t("iou.values"), gt_opts, key=S.keep("iou_gt"), on_change=_on_gt,
                       format_func=lambda i: t("iou.max_over_gts") if i < 0 else t("iou.with_gt", gt=setup.gt_texts[i]),
                       help=t("iou.values_help"))
 with c2:
-    lv = st.selectbox(t("iou.level"), names, key="iou_lv")
+    lv = st.selectbox(t("iou.level"), names, key=S.keep("iou_lv"))
 li = names.index(lv)
 g = aset.levels[li]
 wh = g.shapes_wh
 if st.session_state.get("iou_shape") not in range(g.num_shapes):
     st.session_state["iou_shape"] = 0
 with c3:
-    k = st.selectbox(t("iou.shape"), list(range(g.num_shapes)), key="iou_shape",
+    k = st.selectbox(t("iou.shape"), list(range(g.num_shapes)), key=S.keep("iou_shape"),
                      format_func=lambda s: f"{s}: {fmt_wh(wh[s])}")
 
 if values["asg"] == "maxiou":
@@ -87,7 +87,7 @@ if values["asg"] == "maxiou":
     st.caption(t("iou.thresholds_from_labels", pos=f"{pos:g}", neg=f"{neg:g}"))
 else:
     pos, neg = 0.5, 0.4
-    st.caption(t("iou.thresholds_other", asg=S.ASSIGNERS[values["asg"]], pos=f"{pos:g}", neg=f"{neg:g}"))
+    st.caption(t("iou.thresholds_other", asg=t("labels.asg_" + values["asg"]), pos=f"{pos:g}", neg=f"{neg:g}"))
 
 # ---------------------------------------------------------------------------------------------------------
 # Compute

@@ -11,7 +11,8 @@ from anchorviz.errors import AnchorVizInputError
 from pages.common import cache, inputs, plots
 from pages.common.page import open_page
 from pages.common import state as S
-from pages.common.diagnose import fmt_wh
+from pages.common.diagnose import fmt_wh, why_text
+from pages.common.i18n import t
 
 MAX_RECTS = 2000  # positives drawn as rectangles up to this many, else as centres
 CHART_KEY = "labels_chart"
@@ -45,72 +46,61 @@ def _to_custom() -> None:
         S.set_value("asg_preset", "custom")
 
 
-LQ_RULES = {
-    "argmax": "every anchor tied for a GT's best IoU becomes positive, matched to its own best GT",
-    "gt_all": "every anchor tied for a GT's best IoU (≥ min_pos_iou) goes to that GT; later GTs overwrite",
-    "greedy": "d2l forces one anchor per GT, greedily by IoU",
-    "none": "this library has no low-quality matching",
-}
-
 c1, c2, c3 = st.columns([1.1, 2.6, 1.5])
 with c1:
-    asg = S.widget(st.radio, "Assigner", "asg", options=list(S.ASSIGNERS), format_func=S.ASSIGNERS.get,
-                   help="Max IoU: torchvision/mmdet/detectron2/keras-retinanet/d2l. YOLOv5: shape matching "
-                        "(build_targets). ATSS: adaptive IoU threshold per GT (mmdet ATSSAssigner).")
+    asg = S.widget(st.radio, t("labels.assigner"), "asg", options=list(S.ASSIGNERS),
+                   format_func=lambda a: t("labels.asg_" + a), help=t("labels.assigner_help"))
 with c2:
     if asg == "maxiou":
         a1, a2 = st.columns([1.3, 1])
         with a1:
-            S.widget(st.selectbox, "Thresholds preset", "asg_preset", options=[*ASSIGNER_PRESETS, "custom"],
-                     on_change=_on_asg_preset)
+            S.widget(st.selectbox, t("labels.thr_preset"), "asg_preset", options=[*ASSIGNER_PRESETS, "custom"],
+                     format_func=lambda v: t("labels.custom") if v == "custom" else v, on_change=_on_asg_preset)
         with a2:
-            S.widget(st.toggle, "low-quality matching", "lq", on_change=_to_custom,
-                     help=f"{conv.title}: {LQ_RULES[conv.low_quality]}.")
+            S.widget(st.toggle, t("labels.lq"), "lq", on_change=_to_custom,
+                     help=t("labels.lq_help", conv=conv.title, rule=t("labels.lq_" + conv.low_quality)))
         b1, b2 = st.columns(2)
         with b1:
-            pos = S.widget(st.slider, "pos_iou (positive if max IoU ≥)", "pos", min_value=0.0, max_value=1.0,
-                           step=0.05, on_change=_to_custom, help="torchvision high_threshold / mmdet pos_iou_thr.")
+            pos = S.widget(st.slider, t("labels.pos"), "pos", min_value=0.0, max_value=1.0,
+                           step=0.05, on_change=_to_custom, help=t("labels.pos_help"))
         with b2:
-            neg = S.widget(st.slider, f"neg_iou (negative if max IoU {'≤' if conv.neg_inclusive else '<'})", "neg",
-                           min_value=0.0, max_value=1.0, step=0.05, on_change=_to_custom,
-                           help="torchvision low_threshold / mmdet neg_iou_thr. Between the two: ignored.")
+            neg = S.widget(st.slider, t("labels.neg", op="≤" if conv.neg_inclusive else "<"), "neg",
+                           min_value=0.0, max_value=1.0, step=0.05, on_change=_to_custom, help=t("labels.neg_help"))
     elif asg == "yolov5":
         S.widget(st.number_input, "anchor_t", "anchor_t", min_value=1.01, max_value=100.0, step=0.5,
-                 help="hyp.anchor_t: a GT matches an anchor shape when max(r, 1/r) < anchor_t for w and h.")
+                 help=t("labels.anchor_t_help"))
     else:
-        S.widget(st.number_input, "topk", "topk", min_value=1, max_value=100, step=1,
-                 help="ATSS candidates per level: the topk anchors nearest the GT centre.")
+        S.widget(st.number_input, "topk", "topk", min_value=1, max_value=100, step=1, help=t("labels.topk_help"))
 with c3:
     show_opts = ["all", *names]
-    l_show = S.widget(st.selectbox, "Level", "l_show", options=show_opts, valid=lambda v: v in show_opts,
-                      format_func=lambda v: "all levels" if v == "all" else v)
+    l_show = S.widget(st.selectbox, t("labels.level"), "l_show", options=show_opts, valid=lambda v: v in show_opts,
+                      format_func=lambda v: t("labels.all_levels") if v == "all" else v)
     if l_show != "all":
         gl = aset.levels[names.index(l_show)]
         shape_opts = [-1, *range(gl.num_shapes)]
-        l_shape = S.widget(st.selectbox, "Shape", "l_shape", options=shape_opts, valid=lambda v: v in shape_opts,
-                           format_func=lambda k: "any (per location)" if k < 0 else f"{k}: {fmt_wh(gl.shapes_wh[k])}")
+        l_shape = S.widget(st.selectbox, t("labels.shape"), "l_shape", options=shape_opts,
+                           valid=lambda v: v in shape_opts,
+                           format_func=lambda k: t("labels.any_shape") if k < 0 else f"{k}: {fmt_wh(gl.shapes_wh[k])}")
     else:
         l_shape = -1
 
-with st.expander("Sampled minibatch overlay", expanded=bool(values["mb"])):
+with st.expander(t("labels.minibatch"), expanded=bool(values["mb"]), key="mb_expander"):
     m1, m2, m3, m4, m5 = st.columns([1, 1, 1.2, 1, 1.2])
     with m1:
-        mb = S.widget(st.toggle, "show minibatch", "mb")
+        mb = S.widget(st.toggle, t("labels.show_minibatch"), "mb")
     with m2:
         mb_bs = S.widget(st.number_input, "batch_size", "mb_bs", min_value=1, max_value=100_000, step=1,
-                         help="Anchors per image (RPN 256).")
+                         help=t("labels.batch_size_help"))
     with m3:
         mb_pf = S.widget(st.slider, "positive_fraction", "mb_pf", min_value=0.0, max_value=1.0, step=0.05)
     with m4:
-        mb_seed = S.widget(st.number_input, "seed", "mb_seed", min_value=0, max_value=2**31 - 1, step=1,
-                           help="torch.manual_seed value; the same seed draws the same anchors as the library.")
+        mb_seed = S.widget(st.number_input, t("labels.seed"), "mb_seed", min_value=0, max_value=2**31 - 1, step=1,
+                           help=t("labels.seed_help"))
     with m5:
-        mb_rule = S.widget(st.selectbox, "sampler", "mb_rule", options=list(S.SAMPLING_RULES),
-                           help="torchvision BalancedPositiveNegativeSampler, detectron2 subsample_labels, "
-                                "mmdet RandomSampler.")
+        mb_rule = S.widget(st.selectbox, t("labels.sampler"), "mb_rule", options=list(S.SAMPLING_RULES),
+                           help=t("labels.sampler_help"))
     if not conv.sampler:
-        st.caption(f"{conv.title} trains this head without sampling (every labelled anchor counts); the overlay "
-                   "shows what a sampler would pick.")
+        st.caption(t("labels.no_sampling", conv=conv.title))
 
 # ---------------------------------------------------------------------------------------------------------
 # Compute
@@ -156,111 +146,113 @@ pos_idx = np.concatenate(pos_idx).astype(np.int64) if pos_idx else np.zeros(0, n
 counts = {"positive": int((lab == Label.POSITIVE).sum()), "ignored": int((lab == Label.IGNORED).sum()),
           "negative": int((lab == Label.NEGATIVE).sum())}
 if asg == "maxiou":
-    desc = (f"Max IoU {values['pos']:g}/{values['neg']:g}, low-quality {'on' if values['lq'] else 'off'} "
-            f"({conv.title})")
+    desc = t("labels.desc_maxiou", pos=f"{values['pos']:g}", neg=f"{values['neg']:g}",
+             lq=t("labels.on" if values["lq"] else "labels.off"), conv=conv.title)
 elif asg == "yolov5":
-    desc = f"YOLOv5 anchor_t {values['anchor_t']:g}"
+    desc = t("labels.desc_yolov5", v=f"{values['anchor_t']:g}")
 else:
-    desc = f"ATSS top-{values['topk']}"
-title = (f"{desc}: {counts['positive']:,} positive · {counts['ignored']:,} ignored · {counts['negative']:,} negative"
-         f" · {len(res.zero)} of {n_gt} GT without positives")
+    desc = t("labels.desc_atss", k=values["topk"])
+title = t("labels.fig_title", desc=desc, pos=f"{counts['positive']:,}", ign=f"{counts['ignored']:,}",
+          neg=f"{counts['negative']:,}", zero=len(res.zero), n=n_gt)
 if mb:
-    title += f" · minibatch {len(sampled_pos)}+{len(sampled_neg)}"
+    title += t("labels.fig_minibatch", p=len(sampled_pos), n=len(sampled_neg))
 
 # ---------------------------------------------------------------------------------------------------------
 # Figure
 
 fig = plots.image_figure(setup.bg_uri, setup.input_hw, title, height=720)
-where = "" if l_show == "all" else f" on {l_show}"
+where = "" if l_show == "all" else t("labels.on_level", lv=l_show)
 layers = [(neg_xy, (210, 210, 210, 170), 1), (ign_xy, (255, 145, 0, 255), 3)]
 pos_gt = res.matched_gt[pos_idx]
 as_rects = len(pos_idx) <= MAX_RECTS
 for gi in np.unique(pos_gt):
     sel_idx = pos_idx[pos_gt == gi]
-    name = f"GT {gi} positives ({len(sel_idx):,})"
+    name = t("labels.gt_positives", gt=gi, n=f"{len(sel_idx):,}")
     if as_rects:
         plots.add_rects(fig, aset.boxes[sel_idx], name=name, color=plots.gt_color(int(gi)), width=1.5, gl=False)
     else:  # too many rectangles: their centres join the dot layer
         layers.append((centres[sel_idx], plots.rgba(plots.gt_color(int(gi))), 2))
-        plots.add_legend_key(fig, name=name + " · centres", color=plots.gt_color(int(gi)))
+        plots.add_legend_key(fig, name=t("labels.as_centres", name=name), color=plots.gt_color(int(gi)))
 fig.add_layout_image(plots.dots_layer(layers, setup.input_hw))
-plots.add_legend_key(fig, name=f"negative locations{where} ({len(neg_xy):,})", color=plots.NEG_COLOR, size=5)
-plots.add_legend_key(fig, name=f"ignored, no positive{where} ({len(ign_xy):,})", color=plots.IGN_COLOR)
+plots.add_legend_key(fig, name=t("labels.neg_name", where=where, n=f"{len(neg_xy):,}"), color=plots.NEG_COLOR,
+                     size=5)
+plots.add_legend_key(fig, name=t("labels.ign_name", where=where, n=f"{len(ign_xy):,}"), color=plots.IGN_COLOR)
 if mb:
     drawn = set(int(i) for i in draw_levels)
     on_lv = lambda idx: idx[np.isin(aset.level[idx], list(drawn))]  # noqa: E731
     sp, sn = on_lv(sampled_pos), on_lv(sampled_neg)
-    plots.add_points(fig, centres[sn], name=f"sampled negatives ({len(sn)})", color=plots.SAMPLE_NEG_COLOR, size=7,
+    plots.add_points(fig, centres[sn], name=t("labels.sampled_neg", n=len(sn)), color=plots.SAMPLE_NEG_COLOR, size=7,
                      symbol="diamond", gl=False)
-    plots.add_points(fig, centres[sp], name=f"sampled positives ({len(sp)})", color=plots.SAMPLE_POS_COLOR, size=9,
+    plots.add_points(fig, centres[sp], name=t("labels.sampled_pos", n=len(sp)), color=plots.SAMPLE_POS_COLOR, size=9,
                      symbol="star", gl=False)
 plots.add_gt(fig, setup.gt_input, setup.gt_texts, setup.gt_colors)
 st.plotly_chart(fig, key=CHART_KEY, on_select="rerun", selection_mode=("box",),
                 config={"displaylogo": False, "scrollZoom": True})
 notes = []
 if not as_rects:
-    notes.append(f"{len(pos_idx):,} positives{where}: more than {MAX_RECTS:,}, so they are drawn as centres.")
-notes.append("Positives are rectangles in their GT's colour; a location (dot) is orange when one of its anchors is "
-             "ignored and none is positive, grey when all are negative (the dots are one image layer, so they "
-             "have no hover). Drag in Box Select mode to add a GT.")
+    notes.append(t("labels.as_centres_note", n=f"{len(pos_idx):,}", where=where, m=f"{MAX_RECTS:,}"))
+notes.append(t("labels.caption"))
 st.caption(" ".join(notes))
 
 # ---------------------------------------------------------------------------------------------------------
 # Zero-positive GTs
 
 if res.zero:
-    st.warning(f"**{len(res.zero)} of {n_gt} GT boxes get no positive anchor** — they will be learned as "
-               "background. Why, for each:")
+    st.warning(t("labels.zero_warning", zero=len(res.zero), n=n_gt))
     lines = []
     zrows = []
     gts = setup.gt_input
     label_names = setup.pic.gt.label_names
     for z in res.zero:
         gwh = gts[z.gt, 2:] - gts[z.gt, :2]
-        lines.append(f"- **GT {z.gt}** ({label_names[z.gt]}, {fmt_wh(gwh)} px): {z.why}")
-        zrows.append({"GT": z.gt, "class": label_names[z.gt], "size (w×h)": fmt_wh(gwh),
-                      "best IoU": round(z.best_iou, 3) if np.isfinite(z.best_iou) else None,
-                      "level": z.level or "—", "cell (y, x)": f"({z.cell_y}, {z.cell_x})" if z.anchor >= 0 else "—",
-                      "anchor w×h": fmt_wh(z.shape_wh) if z.anchor >= 0 else "—"})
+        lines.append(t("labels.zero_line", gt=z.gt, cls=label_names[z.gt], wh=fmt_wh(gwh), why=why_text(z)))
+        zrows.append({"GT": z.gt, t("labels.col_class"): label_names[z.gt], t("labels.col_size"): fmt_wh(gwh),
+                      t("labels.col_best"): round(z.best_iou, 3) if np.isfinite(z.best_iou) else None,
+                      t("labels.col_level"): z.level or "—",
+                      t("labels.col_cell"): f"({z.cell_y}, {z.cell_x})" if z.anchor >= 0 else "—",
+                      t("labels.col_anchor"): fmt_wh(z.shape_wh) if z.anchor >= 0 else "—"})
     st.markdown("\n".join(lines))
     st.dataframe(pd.DataFrame(zrows), hide_index=True, width="stretch")
 elif n_gt:
-    st.success(f"Every one of the {n_gt} GT boxes has at least one positive anchor.")
+    st.success(t("labels.all_have", n=n_gt))
 
 # ---------------------------------------------------------------------------------------------------------
 # Counts
 
 left, right = st.columns([1, 1.3])
 with left:
-    st.markdown("**Per level**")
+    st.markdown(f"**{t('labels.per_level')}**")
+    c_level, c_pos, c_ign, c_neg = (t("labels.col_level"), t("labels.col_positive"), t("labels.col_ignored"),
+                                    t("labels.col_negative"))
+    c_spos, c_sneg = t("labels.col_sampled_pos"), t("labels.col_sampled_neg")
     rows = []
     for g in aset.levels:
         L = lab[g.start:g.stop]
-        row = {"level": g.name, "positive": int((L == Label.POSITIVE).sum()),
-               "ignored": int((L == Label.IGNORED).sum()), "negative": int((L == Label.NEGATIVE).sum())}
+        row = {c_level: g.name, c_pos: int((L == Label.POSITIVE).sum()),
+               c_ign: int((L == Label.IGNORED).sum()), c_neg: int((L == Label.NEGATIVE).sum())}
         if mb:
-            row["sampled +"] = int(((sampled_pos >= g.start) & (sampled_pos < g.stop)).sum())
-            row["sampled −"] = int(((sampled_neg >= g.start) & (sampled_neg < g.stop)).sum())
+            row[c_spos] = int(((sampled_pos >= g.start) & (sampled_pos < g.stop)).sum())
+            row[c_sneg] = int(((sampled_neg >= g.start) & (sampled_neg < g.stop)).sum())
         rows.append(row)
-    total = {"level": "total", **counts}
+    total = {c_level: t("labels.total"), c_pos: counts["positive"], c_ign: counts["ignored"],
+             c_neg: counts["negative"]}
     if mb:
-        total.update({"sampled +": len(sampled_pos), "sampled −": len(sampled_neg)})
+        total.update({c_spos: len(sampled_pos), c_sneg: len(sampled_neg)})
     rows.append(total)
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 with right:
-    st.markdown("**Per GT**")
+    st.markdown(f"**{t('labels.per_gt')}**")
     gts = setup.gt_input
     per_gt = pd.DataFrame({
-        "GT": np.arange(n_gt), "class": list(setup.pic.gt.label_names),
-        "w×h (input px)": [fmt_wh(b[2:] - b[:2]) for b in gts],
-        "positives" if asg != "yolov5" else "positive pairs": res.positives_per_gt,
-        "best IoU": np.round(res.gt_max_iou, 3),
+        "GT": np.arange(n_gt), t("labels.col_class"): list(setup.pic.gt.label_names),
+        t("labels.col_wh"): [fmt_wh(b[2:] - b[:2]) for b in gts],
+        t("labels.col_positives" if asg != "yolov5" else "labels.col_pairs"): res.positives_per_gt,
+        t("labels.col_best"): np.round(res.gt_max_iou, 3),
     })
     st.dataframe(per_gt, hide_index=True, width="stretch", height=min(400, 38 + 35 * max(1, n_gt)))
 
-with st.expander(f"Ground truth: {len(setup.pic.gt)} boxes (edit, add, delete, download)"):
+with st.expander(t("inputs.gt_expander", n=len(setup.pic.gt)), key="gt_expander"):
     inputs.class_picker()
     inputs.gt_editor()
-st.caption(f"Assignment on the {setup.input_hw[0]}×{setup.input_hw[1]} network input with {conv.title}'s IoU "
-           f"({conv.iou.dtype}{', +1 pixel widths' if conv.iou.plus_one else ''}) and rules. "
-           + setup.plan.describe())
+st.caption(t("labels.assignment", h=setup.input_hw[0], w=setup.input_hw[1], conv=conv.title, dtype=conv.iou.dtype,
+             plus=t("labels.plus_one") if conv.iou.plus_one else "") + setup.plan.describe())

@@ -41,7 +41,8 @@ st.session_state.setdefault("pred_cls", True)
 
 c1, c2, c3, c4 = st.columns([1.1, 1.6, 1.3, 1.3])
 with c1:
-    src = st.radio(t("pred.source"), ["sim", "upload"], key="pred_src", format_func=lambda s: t("pred.src_" + s))
+    src = st.radio(t("pred.source"), ["sim", "upload"], key=S.keep("pred_src"),
+                   format_func=lambda s: t("pred.src_" + s))
 with c2:
     spec = teach.coder_picker(conv, "pred_coder")
     if src == "sim":
@@ -166,4 +167,4 @@ if src == "sim":
     example = {"anchor_index": top.tolist(), "deltas": np.round(head.deltas[top], 4).tolist(),
                "scores": np.round(head.scores[top], 4).tolist(), "classes": head.classes[top].tolist()}
     st.download_button(t("pred.download"), json.dumps(example), file_name="predictions.json",
-                       mime="application/json", help=t("pred.download_help"))
+                       mime="application/json", help=t("pred.download_help"), key="pred_download")

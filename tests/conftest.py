@@ -12,6 +12,29 @@ import pytest
 
 from tests.test_browser import CHROMIUM, FLAGS, ROOT, STEP_MS, VIEWPORT, _free_port, sync_api
 
+
+@pytest.fixture(autouse=True)
+def apptest_sends_the_shown_labels(monkeypatch):
+    """AppTest, like a browser, sends a choice widget's value back as its formatted option, but it formats it in the
+    test thread, where there is no session: ``t()`` would answer in English whatever language the page showed, and
+    the label would match none of the options. A browser sends the label it shows, so make ``t()`` answer there in
+    the language of the latest script run."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    from pages.common import i18n
+
+    script_lang = i18n.current_lang
+    last = {"lang": i18n.DEFAULT_LANG}
+
+    def current_lang() -> str:
+        if get_script_run_ctx(suppress_warning=True) is None:
+            return last["lang"]
+        last["lang"] = script_lang()
+        return last["lang"]
+
+    monkeypatch.setattr(i18n, "current_lang", current_lang)
+
+
 @pytest.fixture(scope="session")
 def server():
     port = _free_port()

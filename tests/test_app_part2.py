@@ -15,10 +15,13 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from pages.common import i18n
 from tests.test_app import arr, specs, title  # the figure-decoding helpers are shared
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = os.environ.get("ANCHORVIZ_APP", str(ROOT / "app.py"))
+ANCHORS = "pages/anchors.py"
+LABELS = "pages/labels.py"
 IOU = "pages/iou_heatmap.py"
 CODING = "pages/coding.py"
 PRED = "pages/predictions.py"
@@ -328,4 +331,59 @@ def test_language_widget_switches_and_persists_in_the_url():
     assert "네트워크 입력 위의 앵커" in _text(at)
     assert at.query_params["lang"] in (["ko"], "ko")
     at.sidebar.selectbox(key="lang").set_value("zh").run()
-    assert "网络输入上的 anchor" in _text(at)
+    assert "网络输入上的锚框" in _text(at)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The language switch keeps every selection
+
+
+TITLE_KEYS = {ANCHORS: "anchors.title", LABELS: "labels.title", IOU: "iou.title", CODING: "coding.title",
+              PRED: "pred.title"}
+# page -> (widget kind, key, a value other than the default, label key or None, key of that value's label or None).
+# The chosen values have labels that differ between the languages: a browser sends a choice widget's value back as
+# its label, so these are the ones a switch used to lose.
+KEPT = {
+    ANCHORS: [("selectbox", "rs", "letterbox", "sidebar.resize", "sidebar.rs_letterbox"),
+              ("selectbox", "show", "all", "anchors.show", "anchors.show_all"),
+              ("number_input", "cell_y", 7, "anchors.row", None)],
+    LABELS: [("radio", "asg", "yolov5", "labels.assigner", "labels.asg_yolov5"),
+             ("number_input", "anchor_t", 2.0, None, None),
+             ("selectbox", "l_show", "P4", "labels.level", None)],
+    IOU: [("selectbox", "iou_gt", -1, "iou.values", "iou.max_over_gts")],
+    CODING: [("radio", "cd_mode", "grid", "coding.anchor_mode", "coding.mode_grid")],
+    PRED: [("radio", "pred_src", "upload", "pred.source", "pred.src_upload")],
+}
+IN_URL = {ANCHORS: {"rs": "letterbox", "show": "all"}, LABELS: {"asg": "yolov5", "anchor_t": "2", "l_show": "P4"}}
+
+
+def _url(at: AppTest, key: str) -> str:
+    v = at.query_params[key]
+    return v[0] if isinstance(v, list) else v
+
+
+@pytest.mark.parametrize("page", list(KEPT))
+def test_language_switch_keeps_every_selection(page):
+    at = run_app(page)
+    for kind, key, value, _, _ in KEPT[page]:
+        getattr(at, kind)(key=key).set_value(value).run()
+        assert not at.exception, [e.value for e in at.exception]
+    for lang in ("ko", "zh"):
+        at.sidebar.selectbox(key="lang").set_value(lang).run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert i18n.t(TITLE_KEYS[page], lang) in _text(at)
+        for kind, key, value, label, option in KEPT[page]:
+            w = getattr(at, kind)(key=key)
+            assert w.value == value, (lang, key, w.value)
+            if label:
+                assert w.label == i18n.t(label, lang) != i18n.t(label, "en"), (lang, key, w.label)
+            if option:  # the browser is told to show the kept value, by its label in the new language
+                assert w.proto.set_value and w.proto.raw_value == i18n.t(option, lang), (lang, key, w.proto.raw_value)
+                assert w.proto.raw_value in w.options and w.proto.raw_value != i18n.t(option, "en")
+        for key, v in {"lang": lang, **IN_URL.get(page, {})}.items():  # Predictions here has stopped: still written
+            assert _url(at, key) == v, (lang, key)
+    at.run()  # the browser sends the new labels back: still the same values
+    assert not at.exception
+    for kind, key, value, *_ in KEPT[page]:
+        assert getattr(at, kind)(key=key).value == value, key
+

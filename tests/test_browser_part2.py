@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_browser import (CHART, CHROMIUM, FIRST_CHART_MS, JS_ALL_DRAWN, JS_IDLE, JS_TITLE, data_to_page, shot,
-                                wait_title)
+from tests.test_browser import (CHART, CHROMIUM, FIRST_CHART_MS, JS_ALL_DRAWN, JS_IDLE, JS_TITLE, STEP_MS, data_to_page,
+                                shot, sync_api, wait_title)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -90,3 +90,44 @@ def test_language_switch_in_the_browser(page, server, lang, view, needle):
     if lang != "en":
         assert f"lang={lang}" in page.url
     shot(page, f"lang_{lang}_{view}", height=1600)
+
+
+JS_CHECKED = """(label) => { const r = [...document.querySelectorAll('[data-testid="stRadio"]')]
+    .find(e => e.innerText.includes(label)); const c = r && r.querySelector('input[type=radio]:checked');
+    return c ? (c.closest('label') || c.parentElement).innerText.trim() : null; }"""
+
+
+def choose(page, box, option: str) -> None:
+    """Pick ``option`` in a selectbox. A click on a select right after another one was used may only focus it;
+    the arrow key then opens the list."""
+    combo = box.get_by_role("combobox")
+    item = page.get_by_role("option", name=option)
+    combo.click()
+    try:
+        item.wait_for(state="visible", timeout=3000)
+    except sync_api.TimeoutError:
+        combo.press("ArrowDown")
+        item.wait_for(state="visible", timeout=STEP_MS)
+    item.click()
+
+
+def test_language_switch_keeps_the_selections(page, server):
+    """The reported bug: after switching to 中文 the 'head output' radio showed no option selected."""
+    open_view(page, server + "/predictions", "predictions")
+    sidebar = page.get_by_test_id("stSidebar")
+    choose(page, sidebar.get_by_test_id("stSelectbox").filter(has_text="Train-time resize"),
+           "letterbox to a square (YOLOv5)")
+    wait_title(page, "t.includes('σ=0.1')")
+    page.get_by_test_id("stRadio").filter(has_text="Head output").get_by_text("upload predictions (JSON)").click()
+    page.wait_for_function("() => document.body.innerText.includes('Upload a predictions file')", polling="raf",
+                           timeout=30_000)
+    page.wait_for_function(JS_IDLE, polling="raf", timeout=30_000)
+    assert page.evaluate(JS_CHECKED, "Head output") == "upload predictions (JSON)"
+    choose(page, sidebar.get_by_test_id("stSelectbox").filter(has_text="Language"), "中文")
+    page.wait_for_function("() => document.body.innerText.includes('上传预测文件')", polling="raf", timeout=30_000)
+    page.wait_for_function(JS_IDLE, polling="raf", timeout=30_000)
+    assert page.evaluate(JS_CHECKED, "head 输出") == "上传预测（JSON）"
+    resize = sidebar.get_by_test_id("stSelectbox").filter(has_text="训练时缩放").get_by_role("combobox")
+    assert resize.input_value() == "letterbox 到正方形（YOLOv5）"
+    assert "rs=letterbox" in page.url and "lang=zh" in page.url
+    shot(page, "lang_zh_predictions_kept", height=1200)

@@ -7,6 +7,9 @@ Pure NumPy on top of the core (no Streamlit). The reasons, in the order they are
 * placement: a shape would fit, but the nearest anchor centres are a stride away;
 * low-quality matching: off, or skipped because the best IoU is below ``min_pos_iou``;
 * competition: its best anchor went to another GT, or is ignored by the library's outside-image rule.
+
+The reasons are i18n keys with their fields (the results are cached whatever the language); ``why_text`` writes
+the sentence in the current language.
 """
 
 from __future__ import annotations
@@ -18,8 +21,9 @@ import numpy as np
 from anchorviz.anchors import AnchorSet
 from anchorviz.assign import Assignment, Label
 from anchorviz.iou import shape_iou
+from pages.common.i18n import t
 
-__all__ = ["ZeroPositive", "explain_zero_positives", "fmt_wh"]
+__all__ = ["ZeroPositive", "explain_zero_positives", "why_text", "fmt_wh"]
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,7 @@ class ZeroPositive:
         best_iou: its best IoU with any anchor (NaN if unknown).
         anchor: index of its best anchor (-1 when it overlaps none).
         level, cell_y, cell_x, shape_wh: where that anchor sits ("" / -1 when none).
-        why: the sentence shown to the user.
+        why: the reasons, as (i18n key, fields) pairs; ``why_text`` makes the sentence.
     """
 
     gt: int
@@ -41,7 +45,14 @@ class ZeroPositive:
     cell_y: int
     cell_x: int
     shape_wh: tuple[float, float]
-    why: str
+    why: tuple[tuple[str, dict], ...]
+
+
+def why_text(z: ZeroPositive) -> str:
+    """The sentence shown for ``z``, in the current language: its reasons joined, as one sentence."""
+    at = t("diagnose.at", lv=z.level, y=z.cell_y, x=z.cell_x, wh=fmt_wh(z.shape_wh)) if z.anchor >= 0 else ""
+    text = t("diagnose.join").join(t(key, at=at, **fields) for key, fields in z.why)
+    return t("diagnose.sentence", text=text[:1].upper() + text[1:])
 
 
 def fmt_wh(wh) -> str:
@@ -67,29 +78,25 @@ def _where(aset: AnchorSet, a: int):
     return g.name, int(aset.cell_y[a]), int(aset.cell_x[a]), tuple(g.shapes_wh[int(aset.shape[a])].tolist())
 
 
-def _shape_reason(aset: AnchorSet, gwh: np.ndarray, thr: float) -> tuple[str, float]:
-    """('' or a shape sentence, best shape IoU)."""
+def _shape_reason(aset: AnchorSet, gwh: np.ndarray, thr: float) -> tuple[tuple[str, dict] | None, float]:
+    """(None or the shape reason without the GT's best IoU, best shape IoU)."""
     whs, lvl, shp = _all_shapes(aset)
     ious = shape_iou(gwh[None, :], whs)[0]
     k = int(np.argmax(ious))
     best = float(ious[k])
-    name = aset.levels[int(lvl[k])].name
     if best >= thr:
-        return "", best
+        return None, best
     areas = whs[:, 0] * whs[:, 1]
     garea = float(gwh[0] * gwh[1])
-    gsz = fmt_wh(gwh)
-    fit = f"{fmt_wh(whs[k])} at {name}"
+    fields = dict(gwh=fmt_wh(gwh), fit=fmt_wh(whs[k]), lv=aset.levels[int(lvl[k])].name, shape_best=f"{best:.2f}",
+                  thr=f"{thr:g}")
     if garea < areas.min():
-        head = f"too small for the smallest anchors ({gsz} px; best-fitting anchor {fit})"
-    elif garea > areas.max():
-        head = f"too large for the largest anchors ({gsz} px; best-fitting anchor {fit})"
-    else:
-        r = gwh[1] / gwh[0] if gwh[0] > 0 else np.inf
-        ar = whs[:, 1] / whs[:, 0]
-        head = (f"too elongated (h/w = {r:.2f}; the anchors span h/w {ar.min():.2f}–{ar.max():.2f}, "
-                f"best-fitting anchor {fit})")
-    return f"{head}: even centred exactly on it, that anchor would reach only IoU {best:.2f} < {thr:g}", best
+        return ("diagnose.too_small", fields), best
+    if garea > areas.max():
+        return ("diagnose.too_large", fields), best
+    r = gwh[1] / gwh[0] if gwh[0] > 0 else np.inf
+    ar = whs[:, 1] / whs[:, 0]
+    return ("diagnose.too_elongated", dict(fields, r=f"{r:.2f}", lo=f"{ar.min():.2f}", hi=f"{ar.max():.2f}")), best
 
 
 def explain_zero_positives(aset: AnchorSet, gts: np.ndarray, asg: Assignment, stats, zero_idx, key: tuple,
@@ -116,78 +123,73 @@ def explain_zero_positives(aset: AnchorSet, gts: np.ndarray, asg: Assignment, st
             if len(ties):
                 a = int(ties[0])
         where = _where(aset, a) if a >= 0 else ("", -1, -1, (0.0, 0.0))
-        at = f" ({where[0]} cell ({where[1]}, {where[2]}), anchor {fmt_wh(where[3])})" if a >= 0 else ""
         if key[0] == "maxiou":
-            why = _why_maxiou(aset, asg, g, gwh, best, a, at, rule)
+            why = _why_maxiou(aset, asg, g, gwh, best, a, rule)
         elif key[0] == "yolov5":
             why = _why_yolo(aset, gwh, key[1])
         else:
-            why = _why_atss(aset, box, best, at, key[1])
+            why = _why_atss(aset, box, best, key[1])
         out.append(ZeroPositive(gt=g, best_iou=best, anchor=a, level=where[0], cell_y=where[1], cell_x=where[2],
-                                shape_wh=tuple(float(v) for v in where[3]), why=why))
+                                shape_wh=tuple(float(v) for v in where[3]), why=tuple(why)))
     return out
 
 
-def _competition(asg: Assignment, aset: AnchorSet, g: int, a: int) -> str:
+def _competition(asg: Assignment, aset: AnchorSet, g: int, a: int) -> tuple[str, dict] | None:
     if a < 0:
-        return ""
+        return None
     lab = int(asg.labels[a])
     if lab == Label.POSITIVE and int(asg.matched_gt[a]) != g:
-        return f"its best anchor went to GT {int(asg.matched_gt[a])}, which overlaps it more"
+        return "diagnose.taken", dict(other=int(asg.matched_gt[a]))
     if lab == Label.IGNORED:
         rule = aset.config.conv.outside_rule
         if rule == "centre":
-            return "its best anchor is ignored: its centre lies outside the image (keras-retinanet rule)"
+            return "diagnose.ignored_centre", {}
         if rule == "border":
-            return "its best anchor is ignored: it crosses the image border (mmdet v1 allowed_border=0)"
-        return "its best anchor is ignored"
-    return ""
+            return "diagnose.ignored_border", {}
+        return "diagnose.ignored", {}
+    return None
 
 
-def _why_maxiou(aset, asg, g, gwh, best, a, at, rule) -> str:
+def _why_maxiou(aset, asg, g, gwh, best, a, rule) -> list[tuple[str, dict]]:
     thr = rule.pos_iou
     if not best > 0:
-        return "it overlaps no anchor at all (IoU 0 everywhere)"
+        return [("diagnose.no_overlap", {})]
     shape, shape_best = _shape_reason(aset, gwh, thr)
     parts = []
     if best < thr:
         if shape:
-            parts.append(shape + f"; best IoU {best:.2f}{at}")
+            parts.append((shape[0], dict(shape[1], best=f"{best:.2f}")))
         else:
             strides = sorted({int(s) if float(s).is_integer() else s for gl in aset.levels for s in gl.stride_hw})
-            parts.append(
-                f"a centred anchor would reach IoU {shape_best:.2f}, but the anchor centres are "
-                f"{'/'.join(str(s) for s in strides)} px apart: best IoU {best:.2f} < {thr:g}{at}"
-            )
+            parts.append(("diagnose.placement", dict(shape_best=f"{shape_best:.2f}", best=f"{best:.2f}",
+                                                     strides="/".join(str(s) for s in strides), thr=f"{thr:g}")))
         if rule.low_quality == "none":
-            parts.append("low-quality matching is off" if aset.config.conv.low_quality != "none"
-                         else f"{aset.config.conv.title} has no low-quality matching")
+            parts.append(("diagnose.lq_off", {}) if aset.config.conv.low_quality != "none"
+                         else ("diagnose.lq_none", dict(conv=aset.config.conv.title)))
         elif best < rule.min_pos_iou:
-            parts.append(f"its best IoU is below min_pos_iou {rule.min_pos_iou:g}, so low-quality matching skips it")
+            parts.append(("diagnose.lq_min", dict(min=f"{rule.min_pos_iou:g}")))
         else:
             comp = _competition(asg, aset, g, a)
             if comp:
                 parts.append(comp)
     else:
         comp = _competition(asg, aset, g, a)
-        parts.append(comp or f"best IoU {best:.2f}{at}")
-    text = "; ".join(parts)
-    return text[:1].upper() + text[1:] + "."
+        parts.append(comp or ("diagnose.best", dict(best=f"{best:.2f}")))
+    return parts
 
 
-def _why_yolo(aset, gwh, anchor_t) -> str:
+def _why_yolo(aset, gwh, anchor_t) -> list[tuple[str, dict]]:
     whs, lvl, _ = _all_shapes(aset)
     with np.errstate(divide="ignore"):
         r = np.maximum(gwh[None, :] / whs, whs / gwh[None, :]).max(axis=1)
     k = int(np.argmin(r))
-    return (f"No anchor shape is within anchor_t = {anchor_t:g} of its {fmt_wh(gwh)} px: the closest, "
-            f"{aset.levels[int(lvl[k])].name} {fmt_wh(whs[k])}, has max(r, 1/r) = {float(r[k]):.2f} ≥ {anchor_t:g}.")
+    return [("diagnose.yolov5", dict(anchor_t=f"{anchor_t:g}", gwh=fmt_wh(gwh), lv=aset.levels[int(lvl[k])].name,
+                                     wh=fmt_wh(whs[k]), r=f"{float(r[k]):.2f}"))]
 
 
-def _why_atss(aset, box, best, at, topk) -> str:
+def _why_atss(aset, box, best, topk) -> list[tuple[str, dict]]:
     c = aset.centres()
     inside = ((c[:, 0] > box[0]) & (c[:, 0] < box[2]) & (c[:, 1] > box[1]) & (c[:, 1] < box[3])).any()
     if not inside:
-        return (f"No anchor centre lies inside it, and ATSS requires one; best IoU {best:.2f}{at}.")
-    return (f"None of its {topk} nearest candidates per level passed IoU ≥ mean + std with its centre inside "
-            f"the box; best IoU {best:.2f}{at}.")
+        return [("diagnose.atss_outside", dict(best=f"{best:.2f}"))]
+    return [("diagnose.atss", dict(topk=topk, best=f"{best:.2f}"))]

@@ -23,6 +23,7 @@ from anchorviz.resize import ResizePlan, unresize_boxes
 from anchorviz.samples import SAMPLES, sample_path
 from pages.common import cache
 from pages.common import state as S
+from pages.common.i18n import t
 
 IMAGE_TYPES = ["jpg", "jpeg", "png", "webp", "bmp"]
 ANNOTATION_TYPES = ["json", "txt", "xml", "csv"]
@@ -105,12 +106,12 @@ def _gt_from_param(pic: Picture, text: str, names_text: str) -> GroundTruth:
     for i, r in enumerate(rows):
         vals = r.split(",")
         if len(vals) != 5:
-            raise AnchorVizInputError(f"gt: box {i} should be x1,y1,x2,y2,class, got {r!r}")
+            raise AnchorVizInputError(t("inputs.link_box_fields", i=i, text=r))
         try:
             boxes.append([float(v) for v in vals[:4]])
             labels.append(int(vals[4]))
         except ValueError:
-            raise AnchorVizInputError(f"gt: box {i} has a non-number: {r!r}") from None
+            raise AnchorVizInputError(t("inputs.link_box_number", i=i, text=r)) from None
     b = np.asarray(boxes, np.float64).reshape(-1, 4)
     gt = GroundTruth(boxes=b, labels=np.asarray(labels, np.int64), class_names=names)
     check_inside_image(gt.boxes, pic.wh, name="gt")
@@ -135,7 +136,7 @@ def ensure_picture() -> None:
         try:
             pic = replace(pic, gt=_gt_from_param(pic, values["gt"], values["gtc"]))
         except AnchorVizInputError as e:
-            st.session_state["_url_warnings"].append(f"the edited boxes in the link ({e})")
+            st.session_state["_url_warnings"].append(t("inputs.link_boxes", e=e))
     st.session_state["_pic"] = pic
     st.session_state["_gt_version"] = 0
     _sync_gt_param(pic)
@@ -156,11 +157,12 @@ def _on_sample_change() -> None:
 
 
 def _sample_labeller(upload_name: str | None):
-    """format_func for the image chooser (a closure: it must not read session state when called later)."""
+    """format_func for the image chooser (a closure: it must not read session state when called later, so its
+    text is translated now)."""
+    upload = t("inputs.uploaded", name=upload_name) if upload_name else t("inputs.uploaded_image")
+
     def label(name: str) -> str:
-        if name == S.UPLOAD:
-            return f"uploaded: {upload_name}" if upload_name else "uploaded image"
-        return name
+        return upload if name == S.UPLOAD else name
     return label
 
 
@@ -168,9 +170,8 @@ def input_ui() -> list[str]:
     """The sidebar's input section. Returns the error messages to show (each names its file)."""
     errors: list[str] = []
     chooser = st.container()
-    img_file = st.file_uploader("Upload an image (JPEG, PNG, WebP, BMP)", type=IMAGE_TYPES, key="up_img",
-                                help="EXIF orientation is applied; any colour mode is converted to RGB. "
-                                     "An uploaded image cannot travel in a link.")
+    img_file = st.file_uploader(t("inputs.upload_image"), type=IMAGE_TYPES, key="up_img",
+                                help=t("inputs.upload_image_help"))
     if img_file is not None:
         fid = img_file.file_id
         if st.session_state.get("_img_seen") != fid:
@@ -195,19 +196,16 @@ def input_ui() -> list[str]:
     options = list(SAMPLES) + ([S.UPLOAD] if "_upload_pic" in st.session_state else [])
     with chooser:
         up = st.session_state.get("_upload_pic")
-        S.widget(st.selectbox, "Image", "sample", options=options, format_func=_sample_labeller(up.name if up else None),
-                 valid=lambda v: v in options, on_change=_on_sample_change,
-                 help="A bundled photo (public domain / CC0, see About) with hand-made boxes, or your upload.")
+        S.widget(st.selectbox, t("inputs.image"), "sample", options=options,
+                 format_func=_sample_labeller(up.name if up else None), valid=lambda v: v in options,
+                 on_change=_on_sample_change, help=t("inputs.image_help"))
     errors += _annotation_ui()
     return errors
 
 
 def _annotation_ui() -> list[str]:
     errors = []
-    ann = st.file_uploader("Upload GT boxes (COCO JSON, YOLO txt, VOC XML, CSV)", type=ANNOTATION_TYPES,
-                           key="up_ann",
-                           help="COCO: pick the image by file name. YOLO: class cx cy w h, normalised. "
-                                "VOC: one image's XML. CSV: x1,y1,x2,y2[,label], header optional.")
+    ann = st.file_uploader(t("inputs.upload_gt"), type=ANNOTATION_TYPES, key="up_ann", help=t("inputs.upload_gt_help"))
     if ann is None:
         return errors
     pic = current()
@@ -224,9 +222,8 @@ def _annotation_ui() -> list[str]:
             match = next((n for n in names if n == pic.name or Path(n).name == pic.name), None)
             if "coco_pick" not in st.session_state:
                 st.session_state["coco_pick"] = match
-            choice = st.selectbox(f"Image in {ann.name}", names, key="coco_pick", index=None,
-                                  placeholder="choose the image these boxes belong to",
-                                  help="The COCO file lists these images; the boxes of the chosen one are used.")
+            choice = st.selectbox(t("inputs.coco_image", name=ann.name), names, key=S.keep("coco_pick"), index=None,
+                                  placeholder=t("inputs.coco_placeholder"), help=t("inputs.coco_help"))
     except AnchorVizInputError as e:
         return [str(e)]
     signature = (ann.file_id, choice, pic.token)
@@ -338,7 +335,7 @@ def class_picker() -> None:
     opts = list(dict.fromkeys([*current().gt.class_names, "object"]))
     if st.session_state.get("new_cls") not in opts:
         st.session_state["new_cls"] = opts[0]
-    st.selectbox("Class of boxes drawn on the figure", opts, key="new_cls")
+    st.selectbox(t("inputs.new_class"), opts, key=S.keep("new_cls"))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -359,7 +356,7 @@ def add_box_from_selection(box_input: np.ndarray, plan: ResizePlan, class_name: 
         gt = GroundTruth(boxes=pic.gt.boxes, labels=pic.gt.labels, class_names=names, report=pic.gt.report)
         gt = gt.append(photo, [names.index(class_name)])
     except AnchorVizInputError as e:
-        return f"New box: {e}"
+        return t("inputs.new_box", e=e)
     set_gt(gt)
     return None
 
@@ -390,7 +387,7 @@ def gt_from_table(df: pd.DataFrame, old: GroundTruth) -> GroundTruth:
     try:
         boxes = df[["x1", "y1", "x2", "y2"]].to_numpy(dtype=np.float64, na_value=np.nan)
     except (TypeError, ValueError) as e:
-        raise AnchorVizInputError(f"GT table: expected numbers in x1, y1, x2, y2 ({e})") from None
+        raise AnchorVizInputError(t("inputs.gt_table_numbers", e=e)) from None
     return GroundTruth(boxes=boxes, labels=np.asarray(labels, np.int64), class_names=tuple(names),
                        report=old.report)
 
@@ -399,8 +396,7 @@ def gt_editor() -> None:
     """The editable GT table (photo pixels) and the COCO download."""
     pic = current()
     version = st.session_state.get("_gt_version", 0)
-    st.caption(f"{len(pic.gt)} boxes on {pic.name} ({pic.wh[0]}×{pic.wh[1]} photo pixels). Edit a cell, add a "
-               "row at the bottom, or select rows and delete them. Drag in Box Select mode on the figure to add one.")
+    st.caption(t("inputs.gt_caption", n=len(pic.gt), name=pic.name, w=pic.wh[0], h=pic.wh[1]))
     edited = st.data_editor(
         gt_table(pic.gt), key=f"gt_editor_{version}", num_rows="dynamic", width="stretch", height=260,
         column_config={
@@ -408,17 +404,17 @@ def gt_editor() -> None:
             "y1": st.column_config.NumberColumn("y1", format="%.1f"),
             "x2": st.column_config.NumberColumn("x2", format="%.1f"),
             "y2": st.column_config.NumberColumn("y2", format="%.1f"),
-            "class": st.column_config.TextColumn("class"),
+            "class": st.column_config.TextColumn(t("inputs.col_class")),
         },
     )
     state = st.session_state.get(f"gt_editor_{version}") or {}
     incomplete = int(edited[["x1", "y1", "x2", "y2"]].apply(pd.to_numeric, errors="coerce").isna().any(axis=1).sum())
     if incomplete:
-        st.caption(f"{incomplete} row(s) without all of x1, y1, x2, y2 are not applied yet.")
+        st.caption(t("inputs.incomplete", n=incomplete))
     if any(state.get(k) for k in ("edited_rows", "added_rows", "deleted_rows")):
         try:
             gt = gt_from_table(edited, pic.gt)
-            check_inside_image(gt.boxes, pic.wh, name="GT table")
+            check_inside_image(gt.boxes, pic.wh, name=t("inputs.gt_table"))
         except AnchorVizInputError as e:
             st.error(str(e))
         else:
@@ -426,5 +422,5 @@ def gt_editor() -> None:
                 set_gt(gt)
                 st.rerun()
     stem = Path(pic.name).stem
-    st.download_button("Download GT as COCO JSON", data=to_coco_json(pic.gt, image_name=pic.name, image_wh=pic.wh),
+    st.download_button(t("inputs.download_gt"), data=to_coco_json(pic.gt, image_name=pic.name, image_wh=pic.wh),
                        file_name=f"{stem}_gt.json", mime="application/json", key="gt_download")

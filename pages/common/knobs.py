@@ -11,7 +11,8 @@ and this module turns the texts into the core's ``AnchorConfig``. Texts are comp
 * ``pairs``: YOLOv5 ``anchors``, ``w,h`` pairs per level, levels separated by ``;``.
 * ``fmap``: d2l feature-map size per level, ``"4x4;2x2;1x1"``; blank means one location per pixel.
 
-Parse errors raise ``AnchorVizInputError`` naming the field (the library's name) and the offending value.
+Parse errors raise ``AnchorVizInputError`` naming the field (the library's name) and the offending value, in the
+current language (``pages/common/i18n``; English outside a Streamlit run).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from anchorviz.anchors import AnchorConfig, LevelSpec
 from anchorviz.conventions import CONVENTIONS
 from anchorviz.errors import AnchorVizInputError
 from anchorviz.presets import PRESETS, level_spec
+from pages.common.i18n import t
 
 __all__ = ["Knob", "KNOBS", "level_choices", "default_level_names", "default_knobs", "remap_knobs",
            "build_config", "fmt_num", "preset_resize"]
@@ -35,76 +37,58 @@ class Knob:
 
     Attributes:
         key: state and URL key (short, unique within a convention).
-        label: the library's own name for it.
+        label: the library's own name for it (not translated).
         kind: "groups", "per_level", "list", "scalar", "pairs" or "fmap" (see the module docstring).
-        help: what it means, in the library's words.
+        help_key: the i18n key of what it means, in the library's words.
     """
 
     key: str
     label: str
     kind: str
-    help: str
+    help_key: str
 
+    @property
+    def help(self) -> str:
+        """What it means, in the current language (groups also say how to write one group per level)."""
+        return t(self.help_key) + (t("knobs.groups") if self.kind == "groups" else "")
 
-_GROUPS_HELP = " One comma-separated group per level, levels separated by ';'. One group alone applies to every level."
 
 KNOBS: dict[str, tuple[Knob, ...]] = {
     "torchvision": (
-        Knob("sizes", "sizes", "groups",
-             "AnchorGenerator(sizes=...): anchor side lengths in pixels of the network input (area = size²)."
-             + _GROUPS_HELP),
-        Knob("aspect_ratios", "aspect_ratios", "groups",
-             "AnchorGenerator(aspect_ratios=...): ratio = h/w (h = size·√r, w = size/√r); half-sides are rounded "
-             "half-to-even." + _GROUPS_HELP),
+        Knob("sizes", "sizes", "groups", "knobs.torchvision_sizes"),
+        Knob("aspect_ratios", "aspect_ratios", "groups", "knobs.torchvision_aspect_ratios"),
     ),
     "detectron2": (
-        Knob("sizes", "ANCHOR_GENERATOR.SIZES", "groups",
-             "MODEL.ANCHOR_GENERATOR.SIZES: anchor side lengths in pixels (area = size²); size is the outer loop."
-             + _GROUPS_HELP),
-        Knob("aspect_ratios", "ANCHOR_GENERATOR.ASPECT_RATIOS", "groups",
-             "MODEL.ANCHOR_GENERATOR.ASPECT_RATIOS: ratio = h/w (w = √(size²/r), h = r·w)." + _GROUPS_HELP),
+        Knob("sizes", "ANCHOR_GENERATOR.SIZES", "groups", "knobs.detectron2_sizes"),
+        Knob("aspect_ratios", "ANCHOR_GENERATOR.ASPECT_RATIOS", "groups", "knobs.detectron2_aspect_ratios"),
     ),
     "mmdet": (
-        Knob("strides", "strides", "per_level", "AnchorGenerator(strides=...): pixels between cells, one per level."),
-        Knob("base_sizes", "base_sizes", "per_level",
-             "AnchorGenerator(base_sizes=...): the side that scales multiply, one per level. Blank = the strides."),
-        Knob("octave_base_scale", "octave_base_scale", "scalar",
-             "If set, scales = octave_base_scale · 2^(i/scales_per_octave), i = 0..scales_per_octave-1 "
-             "(RetinaNet: 4 and 3). Blank = use `scales`."),
-        Knob("scales_per_octave", "scales_per_octave", "scalar", "Used with octave_base_scale."),
-        Knob("scales", "scales", "list",
-             "AnchorGenerator(scales=...): multipliers of base_size, shared by every level (ignored when "
-             "octave_base_scale is set). Anchor side = base_size · scale."),
-        Knob("ratios", "ratios", "list",
-             "AnchorGenerator(ratios=...): ratio = h/w (w = base·scale/√r, h = base·scale·√r), shared by every level."),
+        Knob("strides", "strides", "per_level", "knobs.mmdet_strides"),
+        Knob("base_sizes", "base_sizes", "per_level", "knobs.mmdet_base_sizes"),
+        Knob("octave_base_scale", "octave_base_scale", "scalar", "knobs.mmdet_octave_base_scale"),
+        Knob("scales_per_octave", "scales_per_octave", "scalar", "knobs.mmdet_scales_per_octave"),
+        Knob("scales", "scales", "list", "knobs.mmdet_scales"),
+        Knob("ratios", "ratios", "list", "knobs.mmdet_ratios"),
     ),
     "mmdet_ssd": (
-        Knob("strides", "strides", "per_level", "SSDAnchorGenerator(strides=...): one per level; centres at stride/2."),
-        Knob("base_sizes", "min_sizes (base_sizes)", "per_level",
-             "Per-level min size from basesize_ratio_range (SSD300 COCO: 21, 45, 99, 153, 207, 261)."),
-        Knob("scales", "scales", "groups", "Per level: 1 and √(max_size/min_size)." + _GROUPS_HELP),
-        Knob("ratios", "ratios", "groups",
-             "Per level: 1, then 1/r and r for each of the level's ratios; ratio = h/w." + _GROUPS_HELP),
+        Knob("strides", "strides", "per_level", "knobs.ssd_strides"),
+        Knob("base_sizes", "min_sizes (base_sizes)", "per_level", "knobs.ssd_base_sizes"),
+        Knob("scales", "scales", "groups", "knobs.ssd_scales"),
+        Knob("ratios", "ratios", "groups", "knobs.ssd_ratios"),
     ),
     "keras_retinanet": (
-        Knob("sizes", "sizes", "per_level", "AnchorParameters(sizes=...): base side per level (32..512)."),
-        Knob("strides", "strides", "per_level", "AnchorParameters(strides=...): one per level (8..128)."),
-        Knob("ratios", "ratios", "list", "AnchorParameters(ratios=...): ratio = h/w (w = √(side²/r), h = w·r)."),
-        Knob("scales", "scales", "list", "AnchorParameters(scales=...): side = size · scale (2^0, 2^(1/3), 2^(2/3))."),
+        Knob("sizes", "sizes", "per_level", "knobs.keras_sizes"),
+        Knob("strides", "strides", "per_level", "knobs.keras_strides"),
+        Knob("ratios", "ratios", "list", "knobs.keras_ratios"),
+        Knob("scales", "scales", "list", "knobs.keras_scales"),
     ),
     "d2l": (
-        Knob("sizes", "sizes", "groups",
-             "multibox_prior(sizes=...): fractions of the image height, in (0, 1]." + _GROUPS_HELP),
-        Knob("ratios", "ratios", "groups",
-             "multibox_prior(ratios=...): ratio = w/h here, NOT h/w. Anchors per location = #sizes + #ratios - 1."
-             + _GROUPS_HELP),
-        Knob("fmap", "fmap (h×w)", "fmap",
-             "display_anchors(fmap_w, fmap_h): feature-map size per level as HxW, levels separated by ';'. "
-             "Blank = one location per pixel (multibox_prior on the image itself)."),
+        Knob("sizes", "sizes", "groups", "knobs.d2l_sizes"),
+        Knob("ratios", "ratios", "groups", "knobs.d2l_ratios"),
+        Knob("fmap", "fmap (h×w)", "fmap", "knobs.d2l_fmap"),
     ),
     "yolov5": (
-        Knob("anchors", "anchors", "pairs",
-             "Model yaml `anchors:` w,h pixel pairs per level (P3/8: 10,13, 16,30, 33,23), levels separated by ';'."),
+        Knob("anchors", "anchors", "pairs", "knobs.yolov5_anchors"),
     ),
 }
 KNOBS["mmdet_v1"] = KNOBS["mmdet"]
@@ -149,7 +133,7 @@ def _preset_level(preset: str, convention: str, name: str) -> LevelSpec:
             lv = p.spec(k, convention)
             if lv.name == name:
                 return lv
-    raise AnchorVizInputError(f"levels: {name!r} is not a level of the {preset} preset")
+    raise AnchorVizInputError(t("knobs.not_a_level", name=name, preset=preset))
 
 
 def preset_resize(preset: str) -> dict:
@@ -236,20 +220,20 @@ def _fmt_knob(knob: Knob, convention: str, specs: list[LevelSpec]) -> str:
 
 
 def _num(text: str, field: str, where: str) -> float:
-    t = text.strip()
+    text = text.strip()
     try:
-        v = float(t)
+        v = float(text)
     except ValueError:
-        raise AnchorVizInputError(f"{field}: {t!r}{where} is not a number") from None
+        raise AnchorVizInputError(t("knobs.not_a_number", field=field, text=text, where=where)) from None
     if not math.isfinite(v) or v <= 0:
-        raise AnchorVizInputError(f"{field}: every value must be a number > 0, got {t!r}{where}")
+        raise AnchorVizInputError(t("knobs.not_positive", field=field, text=text, where=where))
     return v
 
 
 def _numbers(text: str, field: str, where: str = "") -> tuple[float, ...]:
     parts = [p for p in text.replace(" ", ",").split(",") if p.strip()]
     if not parts:
-        raise AnchorVizInputError(f"{field}: expected at least one number{where}, got {text.strip()!r}")
+        raise AnchorVizInputError(t("knobs.no_number", field=field, where=where, text=text.strip()))
     return tuple(_num(p, field, where) for p in parts)
 
 
@@ -260,20 +244,17 @@ def _split_groups(text: str, field: str, names: list[str], *, broadcast: bool = 
     if len(groups) == 1 and broadcast:
         return groups * len(names)
     if len(groups) != len(names):
-        raise AnchorVizInputError(
-            f"{field}: {len(groups)} groups for {len(names)} levels ({', '.join(names)}); give one group per level, "
-            f"separated by ';' (got {text.strip()!r})"
-        )
+        raise AnchorVizInputError(t("knobs.group_count", field=field, n=len(groups), m=len(names),
+                                    names=", ".join(names), text=text.strip()))
     return groups
 
 
 def _per_level(text: str, field: str, names: list[str]) -> list[float]:
     parts = [p for p in text.replace(";", ",").split(",") if p.strip()]
     if len(parts) != len(names):
-        raise AnchorVizInputError(
-            f"{field}: expected one value per level ({len(names)}: {', '.join(names)}), got {text.strip()!r}"
-        )
-    return [_num(p, field, f" (level {n})") for p, n in zip(parts, names)]
+        raise AnchorVizInputError(t("knobs.per_level", field=field, m=len(names), names=", ".join(names),
+                                    text=text.strip()))
+    return [_num(p, field, t("knobs.where_level", n=n)) for p, n in zip(parts, names)]
 
 
 def _knob_values(knob: Knob, text: str, names: list[str]) -> list:
@@ -282,7 +263,7 @@ def _knob_values(knob: Knob, text: str, names: list[str]) -> list:
     text = text or ""
     if knob.kind == "groups":
         groups = _split_groups(text, field, names)
-        return [_numbers(g, field, f" (level {n})") for g, n in zip(groups, names)]
+        return [_numbers(g, field, t("knobs.where_level", n=n)) for g, n in zip(groups, names)]
     if knob.kind == "per_level":
         return _per_level(text, field, names)
     if knob.kind == "list":
@@ -292,11 +273,9 @@ def _knob_values(knob: Knob, text: str, names: list[str]) -> list:
         groups = _split_groups(text, field, names, broadcast=False)
         out = []
         for g, n in zip(groups, names):
-            vals = _numbers(g, field, f" (level {n})")
+            vals = _numbers(g, field, t("knobs.where_level", n=n))
             if len(vals) % 2:
-                raise AnchorVizInputError(
-                    f"{field}: expected w,h pairs (an even count) for level {n}, got {len(vals)} numbers: {g.strip()!r}"
-                )
+                raise AnchorVizInputError(t("knobs.pairs", field=field, n=n, k=len(vals), text=g.strip()))
             out.append(tuple(zip(vals[0::2], vals[1::2])))
         return out
     if knob.kind == "fmap":
@@ -311,15 +290,15 @@ def _knob_values(knob: Knob, text: str, names: list[str]) -> list:
                 continue
             hw = g.split("x")
             if len(hw) != 2:
-                raise AnchorVizInputError(f"{field}: expected HxW such as 4x4 for level {n}, got {g!r}")
+                raise AnchorVizInputError(t("knobs.fmap_hxw", field=field, n=n, text=g))
             vals = []
             for p in hw:
                 try:
                     iv = int(p.strip())
                 except ValueError:
-                    raise AnchorVizInputError(f"{field}: {p.strip()!r} (level {n}) is not a whole number") from None
+                    raise AnchorVizInputError(t("knobs.fmap_int", field=field, text=p.strip(), n=n)) from None
                 if iv <= 0:
-                    raise AnchorVizInputError(f"{field}: expected a size > 0 for level {n}, got {g!r}")
+                    raise AnchorVizInputError(t("knobs.fmap_positive", field=field, n=n, text=g))
                 vals.append(iv)
             out.append((vals[0], vals[1]))
         return out
@@ -335,9 +314,9 @@ def _octave_scales(knobs: dict[str, str]) -> tuple[float, ...] | None:
     try:
         spo = int(spo_text)
     except ValueError:
-        raise AnchorVizInputError(f"scales_per_octave: expected a whole number >= 1, got {spo_text!r}") from None
+        raise AnchorVizInputError(t("knobs.scales_per_octave", text=spo_text)) from None
     if spo < 1:
-        raise AnchorVizInputError(f"scales_per_octave: expected a whole number >= 1, got {spo_text!r}")
+        raise AnchorVizInputError(t("knobs.scales_per_octave", text=spo_text))
     # mmdet: octave_scales = np.array([2**(i / scales_per_octave) ...]); scales = octave_scales * octave_base_scale
     return tuple(2 ** (i / spo) * base for i in range(spo))
 
@@ -356,11 +335,11 @@ def build_config(convention: str, preset: str, names: list[str], knobs: dict[str
         AnchorVizInputError: naming the knob and the value.
     """
     if convention not in CONVENTIONS:
-        raise AnchorVizInputError(f"convention: unknown {convention!r}")
+        raise AnchorVizInputError(t("knobs.unknown_conv", conv=convention))
     if preset not in PRESETS or convention not in PRESETS[preset].conventions:
-        raise AnchorVizInputError(f"preset: {preset!r} does not exist for {convention}")
+        raise AnchorVizInputError(t("knobs.no_preset", preset=preset, conv=convention))
     if not names:
-        raise AnchorVizInputError("levels: switch on at least one pyramid level")
+        raise AnchorVizInputError(t("knobs.no_levels"))
     base = [_preset_level(preset, convention, n) for n in names]
     parsed = {}
     for knob in KNOBS[convention]:
@@ -394,12 +373,9 @@ def build_config(convention: str, preset: str, names: list[str], knobs: dict[str
         elif convention == "yolov5":
             kw = {"wh": parsed["anchors"][i]}
         if convention == "mmdet_ssd" and len(kw["scales"]) != 2:
-            raise AnchorVizInputError(
-                f"scales: mmdet SSD uses exactly two scales per level (1 and √(max/min)), got {len(kw['scales'])} "
-                f"for level {name}"
-            )
+            raise AnchorVizInputError(t("knobs.ssd_two_scales", n=len(kw["scales"]), lv=name))
         if convention == "mmdet_ssd" and len(kw["ratios"]) < 1:
-            raise AnchorVizInputError(f"ratios: level {name} needs at least one ratio")
+            raise AnchorVizInputError(t("knobs.ssd_no_ratio", lv=name))
         specs.append(dataclasses.replace(lv, **kw))
     return AnchorConfig(convention=convention, levels=tuple(specs), center_offset=offset)
 

@@ -16,6 +16,8 @@ import plotly.graph_objects as go
 from PIL import Image
 from plotly.subplots import make_subplots
 
+from pages.common.i18n import t
+
 GT_COLORS = ("#ff1744", "#2979ff", "#00e676", "#ffea00", "#d500f9", "#ff9100", "#00e5ff", "#f50057", "#76ff03",
              "#ffc400", "#651fff", "#1de9b6")
 LEVEL_COLORS = ("#00e5ff", "#ffea00", "#ff4081", "#76ff03", "#e040fb", "#ff9100", "#ffffff", "#40c4ff")
@@ -209,13 +211,13 @@ def base_anchors_figure(panels: list[dict]) -> go.Figure:
         cells = np.asarray(pn["cells"], np.float64).reshape(-1, 4)
         s = float(pn["stride"])
         ext = max(float(np.abs(cells).max()) if len(cells) else 0.0, s / 2) * 1.08
-        add_rects(fig, np.array([[-s / 2, -s / 2, s / 2, s / 2]]), name="one cell (stride × stride)", color="#777777",
+        add_rects(fig, np.array([[-s / 2, -s / 2, s / 2, s / 2]]), name=t("plots.one_cell"), color="#777777",
                   width=1, dash="dot", gl=False, showlegend=(i == 1), legendgroup="cell", row=1, col=i)
         colors = [SHAPE_COLORS[k % len(SHAPE_COLORS)] for k in range(len(cells))]
         for k, (box, label) in enumerate(zip(cells, pn["labels"])):
             xs, ys = boxes_path(box[None, :])
             fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=colors[k], width=1.5),
-                                     hovertemplate=f"{pn['name']} shape {k}: {label}<extra></extra>",
+                                     hovertemplate=f"{pn['name']} {t('plots.shape')} {k}: {label}<extra></extra>",
                                      showlegend=False), row=1, col=i)
         fig.update_xaxes(range=[-ext, ext], zeroline=False, showgrid=False, ticks="outside", row=1, col=i)
         fig.update_yaxes(range=[ext, -ext], zeroline=False, showgrid=False, ticks="outside", domain=[0.42, 1.0],
@@ -230,7 +232,8 @@ def base_anchors_figure(panels: list[dict]) -> go.Figure:
                            font=dict(size=11, family="monospace"))
     total = sum(len(pn["labels"]) for pn in panels)
     fig.update_layout(
-        title=dict(text=f"Base anchors: {total} shapes on {n} level{'s' if n != 1 else ''}", x=0.0, font=dict(size=14)),
+        title=dict(text=t("plots.base_title_one" if n == 1 else "plots.base_title_many", total=total, n=n), x=0.0,
+                   font=dict(size=14)),
         height=560, margin=dict(l=10, r=10, t=70, b=10), plot_bgcolor="#fafafa", showlegend=False,
     )
     return fig
@@ -266,18 +269,19 @@ def offset_figure(panels: list[dict], title: str, *, bg: dict, input_hw: tuple[i
         fig.add_trace(go.Scatter(x=np.concatenate([vx, [np.nan], hx]).astype(np.float32),
                                  y=np.concatenate([vy, [np.nan], hy]).astype(np.float32), mode="lines",
                                  line=dict(color="rgba(255,255,255,0.9)", width=1, dash="dot"),
-                                 name="cell borders (stride)", hoverinfo="skip", showlegend=(i == 1),
+                                 name=t("plots.cell_borders"), hoverinfo="skip", showlegend=(i == 1),
                                  legendgroup="grid"), row=1, col=i)
         fig.add_trace(go.Scatter(x=[0, w, w, 0, 0], y=[0, 0, h, h, 0], mode="lines",
-                                 line=dict(color="#ff1744", width=2.5), name="image border",
+                                 line=dict(color="#ff1744", width=2.5), name=t("plots.image_border"),
                                  hoverinfo="skip", showlegend=(i == 1), legendgroup="edge"), row=1, col=i)
-        add_rects(fig, pn["boxes"], name="the squarest anchor of cell (0, 0)", color="#00e5ff", width=1.5, gl=False,
+        add_rects(fig, pn["boxes"], name=t("plots.squarest"), color="#00e5ff", width=1.5, gl=False,
                   showlegend=(i == 1), legendgroup="anchor", row=1, col=i)
         c = np.asarray(pn["centres"], np.float64).reshape(-1, 2)
         fig.add_trace(go.Scatter(x=c[:, 0].astype(np.float32), y=c[:, 1].astype(np.float32), mode="markers",
                                  marker=dict(color="#ffea00", size=8, line=dict(color="black", width=1)),
-                                 name="anchor centres", showlegend=(i == 1), legendgroup="centre",
-                                 hovertemplate="centre (%{x:.1f}, %{y:.1f})<extra></extra>"), row=1, col=i)
+                                 name=t("plots.centres"), showlegend=(i == 1), legendgroup="centre",
+                                 hovertemplate=t("plots.centre") + " (%{x:.1f}, %{y:.1f})<extra></extra>"),
+                      row=1, col=i)
         fig.update_xaxes(range=[x0, x1], zeroline=False, showgrid=False, row=1, col=i)
         fig.update_yaxes(range=[y1, y0], zeroline=False, showgrid=False, scaleanchor=xref, scaleratio=1,
                          domain=[0.0, 0.9], row=1, col=i)

@@ -26,14 +26,6 @@ from pages.common import knobs as K
 from pages.common import plots
 from pages.common import state as S
 
-RESIZE_LABELS = {
-    "none": "as is (pad to a multiple of size_divisor)",
-    "shorter_side": "shorter side → min_size, longer ≤ max_size (torchvision / mmdet)",
-    "letterbox": "letterbox to a square (YOLOv5)",
-    "custom": "custom size",
-}
-
-
 @dataclass(frozen=True, eq=False)
 class Setup:
     """Everything the pages need from the sidebar.
@@ -114,8 +106,8 @@ def _on_levels() -> None:
 
 
 @lru_cache(maxsize=1)
-def attributions() -> dict[str, str]:
-    """file name -> "credit, licence" from assets/README.md's table."""
+def attributions() -> dict[str, tuple[str, str, str]]:
+    """file name -> (credit, licence, source) from assets/README.md's table."""
     out = {}
     try:
         text = (ASSETS_DIR / "README.md").read_text(encoding="utf-8")
@@ -124,62 +116,57 @@ def attributions() -> dict[str, str]:
     for line in text.splitlines():
         m = re.match(r"\|\s*`([^`]+)`\s*\|([^|]*)\|([^|]*)\|([^|]*)\|([^|]*)\|", line)
         if m:
-            out[m.group(1)] = f"{m.group(4).strip()}. Licence: {m.group(5).strip()} Source: {m.group(3).strip()}"
+            out[m.group(1)] = (m.group(4).strip(), m.group(5).strip(), m.group(3).strip())
     return out
 
 
 def _resize_ui() -> tuple[ResizeSpec | None, str | None]:
     values = S.p()
-    mode = S.widget(st.selectbox, "Train-time resize", "rs", options=list(S.RESIZE_MODES),
-                    format_func=RESIZE_LABELS.get,
-                    help="How the photo reaches the network. Anchors, GT and every IoU live in the network "
-                         "input (after resize and padding): the feature-map sizes of P6/P7 depend on it.")
+    mode = S.widget(st.selectbox, t("sidebar.resize"), "rs", options=list(S.RESIZE_MODES),
+                    format_func=lambda m: t("sidebar.rs_" + m), help=t("sidebar.resize_help"))
     num = dict(step=1, format="%d")
     if mode == "shorter_side":
         c1, c2 = st.columns(2)
         with c1:
             S.widget(st.number_input, "min_size", "rs_min", min_value=1, max_value=4096, **num,
-                     help="torchvision GeneralizedRCNNTransform(min_size) / mmdet Resize(scale=(1333, 800)).")
+                     help=t("sidebar.min_size_help"))
         with c2:
             S.widget(st.number_input, "max_size", "rs_max", min_value=1, max_value=8192, **num,
-                     help="Cap for the longer side.")
+                     help=t("sidebar.max_size_help"))
     elif mode == "letterbox":
         S.widget(st.number_input, "img_size", "rs_lb", min_value=32, max_value=4096, **num,
-                 help="YOLOv5 letterbox(new_shape=img_size): fit inside a square, pad with grey 114.")
+                 help=t("sidebar.img_size_help"))
     elif mode == "custom":
         c1, c2 = st.columns(2)
         with c1:
-            S.widget(st.number_input, "height", "rs_h", min_value=1, max_value=8192, **num)
+            S.widget(st.number_input, t("sidebar.height"), "rs_h", min_value=1, max_value=8192, **num)
         with c2:
-            S.widget(st.number_input, "width", "rs_w", min_value=1, max_value=8192, **num)
-        S.widget(st.checkbox, "keep_ratio", "rs_keep", help="Fit inside without distortion, else stretch.")
+            S.widget(st.number_input, t("sidebar.width"), "rs_w", min_value=1, max_value=8192, **num)
+        S.widget(st.checkbox, "keep_ratio", "rs_keep", help=t("sidebar.keep_ratio_help"))
     if mode != "letterbox":
         S.widget(st.number_input, "size_divisor", "rs_div", min_value=1, max_value=256, **num,
-                 help="Pad bottom/right up to a multiple of this (32 in torchvision and mmdet).")
+                 help=t("sidebar.size_divisor_help"))
     try:
         spec = ResizeSpec(mode=mode, min_size=int(values["rs_min"]), max_size=int(values["rs_max"]),
                           letterbox_size=int(values["rs_lb"]), custom_hw=(int(values["rs_h"]), int(values["rs_w"])),
                           keep_ratio=bool(values["rs_keep"]), size_divisor=int(values["rs_div"]))
     except AnchorVizInputError as e:
-        return None, f"Train-time resize: {e}"
+        return None, t("sidebar.resize_error", e=e)
     return spec, None
 
 
 def _setup_ui() -> tuple[AnchorConfig | None, str | None]:
     values = S.p()
-    conv = S.widget(st.selectbox, "Convention (library)", "conv", options=list(CONVENTIONS),
-                    format_func=lambda c: CONVENTIONS[c].title, on_change=_on_conv,
-                    help="Whose arithmetic to use: cell anchors, centres, IoU and assignment exactly as that "
-                         "library computes them.")
+    conv = S.widget(st.selectbox, t("sidebar.conv"), "conv", options=list(CONVENTIONS),
+                    format_func=lambda c: CONVENTIONS[c].title, on_change=_on_conv, help=t("sidebar.conv_help"))
     c = CONVENTIONS[conv]
     st.caption(c.knobs_help)
     options = presets_for(conv)
-    preset = S.widget(st.selectbox, "Preset", "preset", options=options, valid=lambda v: v in options,
-                      on_change=_on_preset, help="Shipped defaults of the library. " + PRESETS[values["preset"]].note)
+    preset = S.widget(st.selectbox, t("sidebar.preset"), "preset", options=options, valid=lambda v: v in options,
+                      on_change=_on_preset, help=t("sidebar.preset_help", note=PRESETS[values["preset"]].note))
     choices = K.level_choices(preset, conv)
-    S.widget(st.pills, "Levels", "lv", options=choices, selection_mode="multi", on_change=_on_levels,
-             valid=lambda v: isinstance(v, list) and all(n in choices for n in v),
-             help="Switch pyramid levels on and off. Pk has stride 2^k.")
+    S.widget(st.pills, t("sidebar.levels"), "lv", options=choices, selection_mode="multi", on_change=_on_levels,
+             valid=lambda v: isinstance(v, list) and all(n in choices for n in v), help=t("sidebar.levels_help"))
     values["lv"] = [n for n in choices if n in values["lv"]]
     knob_values = {}
     knobs = K.KNOBS[conv]
@@ -195,20 +182,19 @@ def _setup_ui() -> tuple[AnchorConfig | None, str | None]:
                 S.widget(st.text_input, "scales_per_octave", "scales_per_octave", help=knobs[3].help)
             disabled = bool(values["octave_base_scale"].strip())
             S.widget(st.text_input, knob.label, knob.key, help=knob.help, disabled=disabled,
-                     placeholder="from octave_base_scale" if disabled else "e.g. 8")
+                     placeholder=t("sidebar.from_octave") if disabled else t("sidebar.example_scales"))
             continue
         S.widget(st.text_input, knob.label, knob.key, help=knob.help)
     for k in S.KNOB_KEYS:
         knob_values[k] = values[k]
     fixed = conv == "mmdet_ssd"
-    label = c.offset_knob or "centre offset"
-    note = (f"The library's name is `{c.offset_knob}`." if c.offset_knob else
-            f"{c.title} has no option for this: it always uses {c.default_offset:g}. Other values are what-ifs.")
+    label = c.offset_knob or t("sidebar.offset")
+    note = (t("sidebar.offset_name", name=c.offset_knob) if c.offset_knob else
+            t("sidebar.offset_none", conv=c.title, off=f"{c.default_offset:g}"))
     S.widget(st.slider, label, "off", min_value=0.0, max_value=1.0, step=0.05, disabled=fixed,
-             help="Where in its cell an anchor is centred: 0 = the cell's top-left corner, 0.5 = its middle. "
-                  + ("mmdet SSD fixes centres at stride/2 (`centers`)." if fixed else note))
+             help=t("sidebar.offset_help", note=t("sidebar.offset_ssd") if fixed else note))
     if not fixed and not c.offset_knob and abs(values["off"] - c.default_offset) > 1e-9:
-        st.caption(f"⚠ {c.title} has no centre-offset option (always {c.default_offset:g}); this is a what-if.")
+        st.caption(t("sidebar.offset_what_if", conv=c.title, off=f"{c.default_offset:g}"))
     offset = None if (fixed or abs(values["off"] - c.default_offset) < 1e-12) else float(values["off"])
     try:
         cfg = K.build_config(conv, preset, values["lv"], knob_values, offset)
@@ -222,18 +208,18 @@ def render() -> Setup:
     messages: list[tuple[str, str]] = []
     inputs.ensure_picture()
     with st.sidebar:
-        S.widget(st.selectbox, t("common.language"), "lang", options=list(LANGS), format_func=LANGS.get)
+        S.widget(st.selectbox, t("common.language"), "lang", options=list(LANGS), format_func=LANGS.get,
+                 on_change=S.keep_choices)
         st.subheader(t("common.image_and_boxes"))
         for msg in inputs.input_ui():
             messages.append(("error", msg))
         pic = inputs.current()
         if pic.source == "upload":
-            st.info("An uploaded image cannot travel in a link: a copied URL opens this setup on the sample "
-                    f"{S.PARAMS['sample'].default!r}. Upload the image again to reproduce the view.")
+            st.info(t("sidebar.upload_no_link", sample=S.PARAMS["sample"].default))
         else:
             credit = attributions().get(pic.name)
             if credit:
-                st.caption(f"{pic.name}: {credit}")
+                st.caption(t("sidebar.credit", name=pic.name, credit=credit[0], licence=credit[1], source=credit[2]))
         spec, err = _resize_ui()
         if err:
             messages.append(("error", err))
@@ -248,7 +234,7 @@ def render() -> Setup:
     if cfg is None:
         cfg = st.session_state.get("_good_cfg")
         if cfg is not None:
-            messages.append(("info", "Showing the previous good anchor setup until the value above is fixed."))
+            messages.append(("info", t("sidebar.previous_setup")))
     else:
         st.session_state["_good_cfg"] = cfg
     if cfg is None:  # cannot happen with valid defaults; keep the app usable anyway
@@ -258,7 +244,7 @@ def render() -> Setup:
     try:
         plan, bg_uri = cache.network_input(pic.token, pic.image, spec)
     except AnchorVizInputError as e:
-        messages.append(("error", f"Train-time resize: {e}"))
+        messages.append(("error", t("sidebar.resize_error", e=e)))
         spec = ResizeSpec(mode="none", size_divisor=1)
         plan, bg_uri = cache.network_input(pic.token, pic.image, spec)
     gt_input = resize_boxes(pic.gt.boxes, plan) if len(pic.gt) else np.zeros((0, 4))
@@ -268,6 +254,9 @@ def render() -> Setup:
                   gt_key=tuple(map(tuple, gt_input.tolist())), gt_texts=texts, gt_colors=colors)
     st.session_state["_setup"] = setup
     st.session_state["_messages"] = messages
+    # The link follows the sidebar (language, image, setup) even when the page then calls st.stop(): after a stop,
+    # app.py's final write_url() cannot change the URL any more.
+    S.write_url()
     return setup
 
 
@@ -275,11 +264,10 @@ def show_messages() -> None:
     """Errors and notes from the sidebar and the link, at the top of the page."""
     warnings = S.url_warnings()
     if warnings:
-        st.warning("Some values in the link could not be used and were replaced by defaults: " + "; ".join(warnings))
+        st.warning(t("sidebar.url_warnings", items="; ".join(warnings)))
         st.session_state["_url_warnings"] = []
     if st.session_state.pop("_upload_link", False):
-        st.info("This link was made with an uploaded image, which cannot travel in a URL: it opens on the sample "
-                f"{S.PARAMS['sample'].default!r}. Upload the image again to reproduce the view.")
+        st.info(t("sidebar.upload_link", sample=S.PARAMS["sample"].default))
     for kind, msg in st.session_state.get("_messages", []):
         getattr(st, kind)(msg)
     err = st.session_state.pop("_event_error", None)

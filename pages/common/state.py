@@ -6,6 +6,11 @@ every shareable value lives in a plain dict ``st.session_state["_p"]`` that no w
 ``remember`` copies the widget's value back after it. At the end of every run ``write_url`` puts the dict
 into ``st.query_params``, so a copied link reproduces the view. Invalid URL values give one warning and
 their defaults, never an exception.
+
+Languages: widgets keep their ``key`` whatever the language, and choice widgets (radio, selectbox, pills) take
+internal ids as options and translate only in ``format_func``. The browser still sends back a choice widget's
+*formatted* option, which a language switch makes unknown, so the language selector's ``keep_choices`` puts
+every choice widget's value into session state before the rerun.
 """
 
 from __future__ import annotations
@@ -22,9 +27,10 @@ from anchorviz.errors import AnchorVizInputError
 from anchorviz.presets import PRESETS, presets_for
 from anchorviz.samples import DEFAULT_SAMPLE, SAMPLES
 from pages.common import knobs as K
+from pages.common.i18n import LANGS, t
 
 UPLOAD = "upload"  # the value of `sample` while an uploaded image is shown
-ASSIGNERS = {"maxiou": "Max IoU", "yolov5": "YOLOv5 shape match", "atss": "ATSS"}
+ASSIGNERS = ("maxiou", "yolov5", "atss")  # shown as t("labels.asg_" + id)
 SAMPLING_RULES = ("torchvision", "detectron2", "mmdet")
 RESIZE_MODES = ("none", "shorter_side", "letterbox", "custom")
 KNOB_KEYS = tuple(sorted({k.key for ks in K.KNOBS.values() for k in ks} | {"octave_base_scale", "scales_per_octave"}))
@@ -46,7 +52,7 @@ DEFAULT_PRESET = "RetinaNet"
 
 PARAMS: dict[str, Param] = {
     # input
-    "lang": Param("en", "str", choices=("en", "ko", "zh")),
+    "lang": Param("en", "str", choices=tuple(LANGS)),
     "sample": Param(DEFAULT_SAMPLE, "str", choices=tuple(SAMPLES) + (UPLOAD,)),
     "gt": Param("", "str"),
     "gtc": Param("", "str"),
@@ -71,7 +77,7 @@ PARAMS: dict[str, Param] = {
     "shape": Param(-1, "int", -1, 10_000),
     "cmp_lv": Param("", "str"),
     # labels page
-    "asg": Param("maxiou", "str", choices=tuple(ASSIGNERS)),
+    "asg": Param("maxiou", "str", choices=ASSIGNERS),
     "asg_preset": Param("RetinaNet 0.5/0.4", "str", choices=tuple(ASSIGNER_PRESETS) + ("custom",)),
     "pos": Param(0.5, "float", 0.0, 1.0),
     "neg": Param(0.4, "float", 0.0, 1.0),
@@ -100,7 +106,7 @@ def _parse(param: Param, raw: str):
     if param.kind == "str":
         v = raw
         if param.choices is not None and v not in param.choices:
-            raise ValueError(f"expected one of {', '.join(map(str, param.choices))}")
+            raise ValueError(t("sidebar.url_one_of", choices=", ".join(map(str, param.choices))))
         return v
     if param.kind == "list":
         return [s.strip() for s in raw.split(",") if s.strip()]
@@ -109,12 +115,15 @@ def _parse(param: Param, raw: str):
             return True
         if raw.lower() in ("0", "false", "off", "no"):
             return False
-        raise ValueError("expected 1 or 0")
-    v = float(raw) if param.kind == "float" else int(raw)
+        raise ValueError(t("sidebar.url_bool"))
+    try:
+        v = float(raw) if param.kind == "float" else int(raw)
+    except ValueError:
+        raise ValueError(t("sidebar.url_number" if param.kind == "float" else "sidebar.url_int")) from None
     if not math.isfinite(v):
-        raise ValueError("expected a finite number")
+        raise ValueError(t("sidebar.url_finite"))
     if (param.lo is not None and v < param.lo) or (param.hi is not None and v > param.hi):
-        raise ValueError(f"expected a value in [{param.lo:g}, {param.hi:g}]")
+        raise ValueError(t("sidebar.url_range", lo=f"{param.lo:g}", hi=f"{param.hi:g}"))
     return v
 
 
@@ -146,6 +155,9 @@ def init() -> None:
     values = {k: (list(v.default) if isinstance(v.default, list) else v.default) for k, v in PARAMS.items()}
     warnings: list[str] = []
     query = st.query_params.to_dict()
+    # Seed the language selector's key first: every text of this first run, these warnings included, speaks the
+    # link's language (a bad value is warned about below).
+    st.session_state["lang"] = query["lang"] if query.get("lang") in LANGS else PARAMS["lang"].default
     for key, raw in query.items():
         param = PARAMS.get(key)
         if param is None:
@@ -157,12 +169,12 @@ def init() -> None:
     # cross-checks, in dependency order
     if values["preset"] not in presets_for(values["conv"]):
         if "preset" in query:
-            warnings.append(f"`preset={query['preset']}` (not available for {values['conv']})")
+            warnings.append(t("sidebar.url_preset", preset=query["preset"], conv=values["conv"]))
         values["preset"] = DEFAULT_PRESET if DEFAULT_PRESET in presets_for(values["conv"]) else presets_for(values["conv"])[0]
     choices = K.level_choices(values["preset"], values["conv"])
     if not values["lv"] or any(n not in choices for n in values["lv"]):
         if "lv" in query:
-            warnings.append(f"`lv={query['lv']}` (expected levels among {', '.join(choices)})")
+            warnings.append(t("sidebar.url_levels", lv=query["lv"], choices=", ".join(choices)))
         values["lv"] = K.default_level_names(values["preset"], values["conv"])
     values["lv"] = [n for n in choices if n in values["lv"]]
     given_knobs = {k: values[k] for k in KNOB_KEYS if k in query}
@@ -174,16 +186,16 @@ def init() -> None:
     try:
         K.build_config(values["conv"], values["preset"], values["lv"], {k: values[k] for k in KNOB_KEYS}, None)
     except AnchorVizInputError as e:
-        warnings.append(f"the anchor knobs in the link ({e})")
+        warnings.append(t("sidebar.url_knobs", e=e))
         for k in KNOB_KEYS:
             values[k] = defaults.get(k, "")
     if "preset" in query and not any(k.startswith("rs") for k in query):
         values.update(K.preset_resize(values["preset"]))  # a hand-written link: the preset's own resize
     if values["neg"] > values["pos"]:
-        warnings.append(f"`neg={K.fmt_num(values['neg'])}` is above `pos={K.fmt_num(values['pos'])}`")
+        warnings.append(t("sidebar.url_neg_pos", neg=K.fmt_num(values["neg"]), pos=K.fmt_num(values["pos"])))
         values["pos"], values["neg"] = PARAMS["pos"].default, PARAMS["neg"].default
     if values["rs_min"] > values["rs_max"]:
-        warnings.append("`rs_min` is above `rs_max`")
+        warnings.append(t("sidebar.url_rs_min"))
         values["rs_min"], values["rs_max"] = PARAMS["rs_min"].default, PARAMS["rs_max"].default
     if "asg" not in query and values["conv"] == "yolov5":
         values["asg"] = "yolov5"
@@ -238,7 +250,11 @@ def remember(key: str, value) -> None:
 
 
 def widget(fn: Callable, label: str, key: str, *, valid: Callable[[Any], bool] | None = None, **kw):
-    """Create a widget seeded from, and written back to, the persisted dict. Returns its value."""
+    """Create a widget seeded from, and written back to, the persisted dict. Returns its value.
+
+    ``label`` may change from run to run (it is translated): Streamlit identifies a keyed widget by its key, and
+    ``keep_choices`` keeps a choice widget's value across a language switch.
+    """
     bind_widget(key, valid)
     value = fn(label, key=key, **kw)
     remember(key, value)
@@ -249,3 +265,27 @@ def set_value(key: str, value) -> None:
     """Set a persisted value and its widget (call from callbacks or before the widget is created)."""
     p()[key] = value
     st.session_state[key] = value
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The language switch keeps every selection
+
+
+def keep(key: str) -> str:
+    """``key=S.keep("pred_src")`` for a page's own choice widget (radio, selectbox, pills; widgets made with
+    ``widget`` are kept anyway): ``keep_choices`` restores its value after a language switch. Returns ``key``."""
+    st.session_state.setdefault("_kept", set()).add(key)
+    return key
+
+
+def keep_choices() -> None:
+    """on_change of the language selector: write every choice widget's value into session state.
+
+    The browser sends a choice widget's value back as its *formatted* option. After a switch that text is in the
+    old language, matches none of the new labels, and Streamlit would reset the widget to its default. This
+    callback runs before the rerun, while the previous run's labels still decode: the widgets start from the
+    values put here and send the browser their labels in the new language.
+    """
+    for key in (*PARAMS, *st.session_state.get("_kept", ())):
+        if key != "lang" and key in st.session_state:
+            st.session_state[key] = st.session_state[key]

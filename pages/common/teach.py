@@ -17,6 +17,7 @@ from anchorviz.conventions import Convention
 from anchorviz.iou import IoUStats, grid_iou_stats
 from anchorviz.predict import HeadOutput, simulate_head
 from pages.common import cache
+from pages.common import state as S
 from pages.common.i18n import t
 
 
@@ -28,7 +29,7 @@ def intro(page: str) -> None:
     """The page's heading, what you see / what to try, and its formulas in plain words (collapsed)."""
     st.markdown(f"#### {t(page + '.title')}")
     st.markdown(t(page + ".intro"))
-    with st.expander(t("teach.formulas")):
+    with st.expander(t("teach.formulas"), key=page + "_formulas"):
         st.markdown(t(page + ".formulas"))
 
 
@@ -54,7 +55,7 @@ def coder_picker(conv: Convention, key: str) -> CoderSpec:
     options = coder_options(conv)
     if st.session_state.get(key) not in options:
         st.session_state[key] = options[0]
-    name = st.selectbox(t("teach.coder"), options, key=key, help=t("teach.coder_help"))
+    name = st.selectbox(t("teach.coder"), options, key=S.keep(key), help=t("teach.coder_help"))
     if not conv.coder:
         st.caption(t("teach.no_coder", conv=conv.title))
     return CODERS[name]

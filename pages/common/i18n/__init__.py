@@ -40,9 +40,12 @@ def current_lang() -> str:
     """The language chosen in the sidebar (session state key "lang"), English outside a Streamlit run."""
     try:
         import streamlit as st
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+        if get_script_run_ctx(suppress_warning=True) is None:  # plain Python (tests, the CLI): no session
+            return DEFAULT_LANG
         lang = st.session_state.get("lang", DEFAULT_LANG)
-    except Exception:  # noqa: BLE001 - no script run context (plain Python, tests)
+    except Exception:  # noqa: BLE001 - no usable session state
         lang = DEFAULT_LANG
     return lang if lang in LANGS else DEFAULT_LANG
 

@@ -9,7 +9,7 @@ STRINGS = {
         "하나로 합쳐지고, 1에 가깝게 올리면 중복이 되살아납니다. 직접 만든 head의 출력을 JSON으로 올려도 됩니다."
     ),
     "pred.formulas": (
-        "- **시뮬레이션 head:** positive 앵커마다 delta = 진짜 타깃(GT의 encode) + 표준편차 σ의 가우시안 잡음, "
+        "- **시뮬레이션 head:** 양성 앵커마다 delta = 진짜 타깃(GT의 encode) + 표준편차 σ의 가우시안 잡음, "
         "score ≈ 0.9. 나머지 앵커는 작은 무작위 score를 받습니다. seed가 같으면 같은 head가 나옵니다.\n"
         "- **Decode:** 박스 = decode(앵커, delta), 선택한 코더 사용 (Encode / decode 페이지 참고).\n"
         "- **Score 임곗값:** score ≥ 임곗값인 박스만 남깁니다.\n"
@@ -21,7 +21,7 @@ STRINGS = {
     "pred.src_sim": "학습된 head 시뮬레이션",
     "pred.src_upload": "예측 업로드 (JSON)",
     "pred.sigma": "σ (delta의 잡음)",
-    "pred.sigma_help": "positive 앵커의 진짜 타깃에 더하는 가우시안 잡음의 표준편차. 0 = 완벽한 head.",
+    "pred.sigma_help": "양성 앵커의 진짜 타깃에 더하는 가우시안 잡음의 표준편차. 0 = 완벽한 head.",
     "pred.seed": "seed",
     "pred.score": "score 임곗값",
     "pred.score_help": "이보다 score가 낮은 박스는 NMS 전에 버립니다 (torchvision RetinaNet: 0.05).",

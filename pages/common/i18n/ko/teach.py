@@ -8,7 +8,7 @@ STRINGS = {
     "teach.clamp_upper": "위쪽만: dw, dh ≤ c (torchvision, detectron2, mmdet YOLOF)",
     "teach.clamp_both": "양쪽 모두: −c ≤ dw, dh ≤ c (mmdet DeltaXYWHBBoxCoder)",
     "teach.clamp_none": "clamp 없음 (keras-retinanet, d2l)",
-    "teach.positive": "positive",
-    "teach.negative": "negative",
-    "teach.ignored": "무시(ignore)",
+    "teach.positive": "양성",
+    "teach.negative": "음성",
+    "teach.ignored": "무시",
 }

@@ -1,0 +1,27 @@
+STRINGS = {
+    "inputs.image": "图像",
+    "inputs.image_help": "自带的照片（公有领域 / CC0，见 About），带有手工标注的框；或者你上传的图像。",
+    "inputs.uploaded": "已上传：{name}",
+    "inputs.uploaded_image": "上传的图像",
+    "inputs.upload_image": "上传图像（JPEG、PNG、WebP、BMP）",
+    "inputs.upload_image_help": "会应用 EXIF 方向信息，任何颜色模式都会转换为 RGB。上传的图像无法放进链接。",
+    "inputs.upload_gt": "上传 GT 框（COCO JSON、YOLO txt、VOC XML、CSV）",
+    "inputs.upload_gt_help": "COCO：按文件名选择图像。YOLO：class cx cy w h，归一化坐标。VOC：单张图像的 XML。"
+                             "CSV：x1,y1,x2,y2[,label]，表头可有可无。",
+    "inputs.coco_image": "{name} 中的图像",
+    "inputs.coco_placeholder": "选择这些框所属的图像",
+    "inputs.coco_help": "COCO 文件中列出的图像；使用所选图像的框。",
+    "inputs.link_box_fields": "gt：第 {i} 个框应为 x1,y1,x2,y2,class，但得到 {text!r}",
+    "inputs.link_box_number": "gt：第 {i} 个框含有非数字：{text!r}",
+    "inputs.link_boxes": "链接中编辑过的框（{e}）",
+    "inputs.new_box": "新框：{e}",
+    "inputs.new_class": "在图上画出的框的类别",
+    "inputs.gt_table": "GT 表格",
+    "inputs.gt_table_numbers": "GT 表格：x1、y1、x2、y2 必须是数字（{e}）",
+    "inputs.gt_expander": "真值框（GT）：{n} 个框（编辑、添加、删除、下载）",
+    "inputs.gt_caption": "{name} 上的 {n} 个框（{w}×{h} 照片像素）。可以编辑单元格、在底部添加一行，或选中行后删除。"
+                         "在图上用 Box Select 模式拖动也能添加一个框。",
+    "inputs.col_class": "类别",
+    "inputs.incomplete": "有 {n} 行的 x1、y1、x2、y2 没有填全，暂未应用。",
+    "inputs.download_gt": "将 GT 下载为 COCO JSON",
+}
