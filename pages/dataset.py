@@ -76,13 +76,13 @@ for k, v in {"ds_src": "synthetic", "ds_n": 100_000, "ds_seed": 0, "ds_fmt": "au
     st.session_state.setdefault(k, v)
 c1, c2 = st.columns([1, 3])
 with c1:
-    src = st.radio(t("ds.source"), ["synthetic", "upload"], key="ds_src", format_func=lambda s: t("ds.src_" + s))
+    src = st.radio(t("ds.source"), ["synthetic", "upload"], key=S.keep("ds_src"), format_func=lambda s: t("ds.src_" + s))
 ds = None
 ds_key: tuple = ()
 with c2:
     if src == "synthetic":
         s1, s2 = st.columns(2)
-        n_syn = s1.selectbox(t("ds.syn_n"), SYNTHETIC_SIZES, key="ds_n", format_func=lambda n: f"{n:,}",
+        n_syn = s1.selectbox(t("ds.syn_n"), SYNTHETIC_SIZES, key=S.keep("ds_n"), format_func=lambda n: f"{n:,}",
                              help=t("ds.syn_help"))
         seed_syn = s2.number_input(t("ds.syn_seed"), 0, 2**31 - 1, step=1, key="ds_seed")
         ds_key = ("synthetic", int(n_syn), int(seed_syn), setup.spec)
@@ -92,7 +92,7 @@ with c2:
         u1, u2 = st.columns([2, 1])
         up = u1.file_uploader(t("ds.upload"), type=["json", "zip", "txt", "xml", "csv"], key="ds_upload",
                               help=t("ds.upload_help"), max_upload_size=MAX_UPLOAD_MB)
-        fmt = u2.selectbox(t("ds.format"), FORMATS, key="ds_fmt",
+        fmt = u2.selectbox(t("ds.format"), FORMATS, key=S.keep("ds_fmt"),
                            format_func=lambda f: t("ds.format_auto") if f == "auto" else f.upper())
         with st.expander(t("ds.more_options")):
             sizes_up = st.file_uploader(t("ds.sizes"), type=["txt", "csv", "json"], key="ds_sizes",
@@ -316,16 +316,18 @@ with tab_tune:
     else:
         yolo = conv == "yolov5"
         o0, o1, o2, o3, o4, o5 = st.columns([1.3, 1.3, 1, 1, 1, 1])
-        method = o0.selectbox(t("ds.method"), YOLO_METHODS if yolo else ["search"], key="ds_method" if yolo else
-                              "ds_method_gen", format_func=lambda m: t("ds.method_" + m), help=t("ds.method_help"),
-                              disabled=not yolo)
+        methods = list(YOLO_METHODS) if yolo else ["search"]
+        if st.session_state.get("ds_method") not in methods:
+            st.session_state["ds_method"] = methods[0]
+        method = o0.selectbox(t("ds.method"), methods, key=S.keep("ds_method"),
+                              format_func=lambda m: t("ds.method_" + m), help=t("ds.method_help"), disabled=not yolo)
         if not yolo:
             objectives = ["mean_iou", "bpr", "positives"]
         else:
             objectives = ["fitness"] if method == "yolov5" else ["fitness", "bpr", "mean_iou"]
         if st.session_state.get("ds_objective") not in objectives:
             st.session_state["ds_objective"] = objectives[0]
-        objective = o1.selectbox(t("ds.objective"), objectives, key="ds_objective",
+        objective = o1.selectbox(t("ds.objective"), objectives, key=S.keep("ds_objective"),
                                  format_func=lambda o: t("ds.obj_" + o), help=t("ds.objective_help"))
         kwargs: dict = {"objective": objective, "anchor_t": anchor_t, "iou_thr": iou_thr}
         if yolo:
@@ -398,7 +400,7 @@ with tab_cmp:
     choices = setup_choices()
     if st.session_state.get("ds_cmp") not in choices:
         st.session_state["ds_cmp"] = next(iter(choices))
-    pick = st.selectbox(t("ds.compare_with"), list(choices), key="ds_cmp", format_func=lambda i: choices[i][0])
+    pick = st.selectbox(t("ds.compare_with"), list(choices), key=S.keep("ds_cmp"), format_func=lambda i: choices[i][0])
     label_b, cfg_b = choices[pick]
     try:
         if cfg_b is None:
@@ -457,13 +459,13 @@ with tab_exp:
         exportable.update({k: v for k, v in setup_choices().items() if k in ("tuned", "imported")})
         if st.session_state.get("ds_exp_which") not in exportable:
             st.session_state["ds_exp_which"] = "current"
-        which = st.radio(t("ds.export_which"), list(exportable), key="ds_exp_which", horizontal=True,
+        which = st.radio(t("ds.export_which"), list(exportable), key=S.keep("ds_exp_which"), horizontal=True,
                          format_func=lambda i: exportable[i][0])
         cfg_x = exportable[which][1]
         fmts = export_formats_for(cfg_x)
         if st.session_state.get("ds_exp_fmt") not in fmts:
             st.session_state["ds_exp_fmt"] = fmts[0]
-        fmt_x = st.selectbox(t("ds.export_format"), fmts, key="ds_exp_fmt", format_func=lambda f: t("ds.fmt_" + f))
+        fmt_x = st.selectbox(t("ds.export_format"), fmts, key=S.keep("ds_exp_fmt"), format_func=lambda f: t("ds.fmt_" + f))
         missing = [f for f in EXPORT_FORMATS if f not in fmts]
         if missing:
             st.caption(t("ds.export_missing", fmts=", ".join(missing), conv=CONVENTIONS[cfg_x.convention].title))
@@ -473,7 +475,7 @@ with tab_exp:
         st.download_button(t("ds.download"), text, file_name=f"anchors_{fmt_x}.{ext}", key="ds_download")
     with e2:
         st.markdown(f"**{t('ds.import_head')}**")
-        imp_fmt = st.selectbox(t("ds.import_format"), EXPORT_FORMATS, key="ds_imp_fmt",
+        imp_fmt = st.selectbox(t("ds.import_format"), EXPORT_FORMATS, key=S.keep("ds_imp_fmt"),
                                format_func=lambda f: t("ds.fmt_" + f))
         imp_up = st.file_uploader(t("ds.import_file"), type=["json", "py", "yaml", "yml", "txt"], key="ds_imp_up",
                                   max_upload_size=1)
