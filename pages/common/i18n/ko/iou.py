@@ -6,29 +6,29 @@ STRINGS = {
         "클릭). 파란 셀은 **음성**, 주황 셀은 **무시** 구간, 초록 셀은 **양성**이 됩니다. 셀에 마우스를 "
         "올리면 행·열, 앵커 크기, IoU, 라벨이 나옵니다.\n\n"
         "**해 볼 것:** 작은 GT를 골라 레벨을 차례로 바꿔 보세요. 충분히 작은 앵커는 촘촘한 레벨(P3)에만 있습니다. "
-        "Labels 페이지에서 임곗값을 바꾸면 색 구간이 움직입니다. 아래 개요는 GT 하나를 어느 레벨·모양이 "
+        "Labels 페이지에서 임계값을 바꾸면 색 구간이 움직입니다. 아래 개요는 GT 하나를 어느 레벨·모양이 "
         "'맡는지', 그리고 아무도 맡지 않는 경우를 보여 줍니다."
     ),
     "iou.formulas": (
         "- 앵커 A와 GT 박스 G의 **IoU**(Intersection over Union) = A ∩ G의 넓이 ÷ A ∪ G의 넓이. 두 박스가 "
         "겹치면 1, 닿지 않으면 0입니다.\n"
         "- 셀의 색은 그 셀에 중심을 둔, 선택한 모양의 앵커의 IoU입니다.\n"
-        "- **Max-IoU 라벨링:** 모든 GT에 대한 최대 IoU가 양성 임곗값 이상이면 양성, 음성 임곗값 "
+        "- **Max-IoU 라벨링:** 모든 GT에 대한 최대 IoU가 양성 임계값 이상이면 양성, 음성 임계값 "
         "미만이면 음성, 그 사이는 무시(손실 없음)입니다.\n"
-        "- **저품질 매칭**(low-quality matching; torchvision, detectron2, mmdet)은 임곗값 아래라도 GT마다 가장 좋은 앵커를 "
+        "- **저품질 매칭**(low-quality matching; torchvision, detectron2, mmdet)은 임계값 아래라도 GT마다 가장 좋은 앵커를 "
         "양성으로 만듭니다. 어떤 셀도 닿지 않는 GT가 그래도 양성 하나를 얻는 이유입니다.\n"
         "- 셀 그리드는 stride를 따릅니다: 셀 (i, j)의 중심은 (j·stride + offset, i·stride + offset)입니다."
     ),
     "iou.values": "IoU 값",
-    "iou.values_help": "각 앵커의 모든 GT에 대한 최대 IoU(max-IoU 할당이 임곗값과 비교하는 값), 또는 GT 하나와의 "
+    "iou.values_help": "각 앵커의 모든 GT에 대한 최대 IoU(max-IoU 할당이 임계값과 비교하는 값), 또는 GT 하나와의 "
                        "IoU. GT 중심의 고리를 클릭해도 고를 수 있습니다.",
     "iou.max_over_gts": "모든 GT 박스 중 최댓값",
     "iou.with_gt": "GT {gt}와의 IoU",
     "iou.level": "레벨",
     "iou.shape": "앵커 모양 (w×h)",
-    "iou.thresholds_from_labels": "Labels 페이지의 임곗값: IoU ≥ {pos}이면 양성, {neg} 미만이면 음성, "
+    "iou.thresholds_from_labels": "Labels 페이지의 임계값: IoU ≥ {pos}이면 양성, {neg} 미만이면 음성, "
                                   "그 사이는 무시.",
-    "iou.thresholds_other": "Labels 페이지는 {asg}를 쓰며 IoU 임곗값이 없습니다. 색은 참고용으로 흔히 쓰는 "
+    "iou.thresholds_other": "Labels 페이지는 {asg}를 쓰며 IoU 임계값이 없습니다. 색은 참고용으로 흔히 쓰는 "
                             "0.5 / 0.4 ({pos} / {neg})를 씁니다.",
     "iou.positive_other": "양성 (다른 GT)",
     "iou.hover_cell": "셀 (행, 열):",
@@ -46,7 +46,7 @@ STRINGS = {
     "iou.no_gt": "GT 박스가 없습니다. 사이드바나 Labels 페이지에서 추가하거나 업로드하세요.",
     "iou.owned": "GT {gt} ({wh}): 최고 IoU {best}, {lv} 모양 {k} ({awh}) — ★ 이 물체를 맡음 (≥ {pos})",
     "iou.not_owned": "GT {gt} ({wh}): 최고 IoU {best}, {lv} 모양 {k} ({awh}) — {pos} 미만: 맡는 레벨·모양이 없음",
-    "iou.not_owned_note": "GT {gt}에 대해 양성 임곗값 {pos}에 닿는 앵커가 없습니다. 가장 좋은 것은 {best} "
+    "iou.not_owned_note": "GT {gt}에 대해 양성 임계값 {pos}에 닿는 앵커가 없습니다. 가장 좋은 것은 {best} "
                           "({lv}, 모양 {k}, {awh})입니다. 저품질 매칭을 켜면 그 앵커 하나는 그래도 "
                           "양성이 되지만, 끄면 이 물체는 배경으로 학습됩니다. 더 작은 앵커 크기, 다른 종횡비, "
                           "더 촘촘한 레벨을 시도해 보세요.",

@@ -20,8 +20,8 @@ STRINGS = {
     "labels.asg_yolov5": "YOLOv5 모양 매칭",
     "labels.asg_atss": "ATSS",
     "labels.assigner_help": "Max IoU: torchvision/mmdet/detectron2/keras-retinanet/d2l. YOLOv5: 모양 매칭 "
-                            "(build_targets). ATSS: GT마다 적응형 IoU 임곗값 (mmdet ATSSAssigner).",
-    "labels.thr_preset": "임곗값 프리셋",
+                            "(build_targets). ATSS: GT마다 적응형 IoU 임계값 (mmdet ATSSAssigner).",
+    "labels.thr_preset": "임계값 프리셋",
     "labels.custom": "사용자 지정",
     "labels.lq": "저품질 매칭 (low-quality matching)",
     "labels.lq_help": "{conv}: {rule}.",
