@@ -56,7 +56,11 @@ def test_dataset_statistics_fit_tune_compare_export(page, server):
     shot(page, "dataset_fit", height=2400)
 
     tab(page, "Optimise")
-    page.get_by_role("button", name="Optimise").click()
+    evals = page.get_by_test_id("stNumberInput").filter(has_text="evaluations").locator("input")
+    evals.fill("20000")  # long enough that Cancel lands while the search runs
+    evals.press("Enter")
+    wait_idle(page)
+    page.get_by_role("button", name="Optimise", exact=True).click()
     cancel = page.get_by_role("button", name="Cancel")
     cancel.wait_for(timeout=STEP_MS)  # the progress fragment shows while the search runs
     assert page.get_by_test_id("stProgress").count() == 1
