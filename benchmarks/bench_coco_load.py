@@ -2,7 +2,7 @@
 
     python benchmarks/bench_coco_load.py [--annotations 1000000] [--repeat 3]
 
-The file is generated with a fixed seed (benchmarks/_synth.py: ~125k images, 10 categories, 1% crowd regions,
+The file is generated with a fixed seed (anchorviz/synthetic.py: ~125k images, 10 categories, 1% crowd regions,
 bbox rounded to 2 decimals like COCO files; no segmentation polygons) into a temporary folder. Measured:
 
 * anchorviz: ``load_dataset(path, resize=letterbox 640)``: JSON decode, structure / type / id checks,

@@ -2,7 +2,7 @@
 
     python benchmarks/bench_w3.py [--boxes 1000000] [--repeat 3] [--baseline-repeat 3] [--gen 1000]
 
-Synthetic boxes (fixed seed, benchmarks/_synth.py) go through a YOLOv5 letterbox to 640. Each run measures,
+Synthetic boxes (fixed seed, anchorviz/synthetic.py) go through a YOLOv5 letterbox to 640. Each run measures,
 from the (N, 2) widths and heights to the final metrics on ALL boxes:
 
 * anchorviz: ``kmeans_evolve_anchors`` (log-binned shapes, 1 - IoU k-means++, 1000 generations of YOLOv5's
