@@ -63,7 +63,7 @@ def test_dataset_statistics_fit_tune_compare_export(page, server):
     page.get_by_role("button", name="Optimise", exact=True).click()
     cancel = page.get_by_role("button", name="Cancel")
     cancel.wait_for(timeout=STEP_MS)  # the progress fragment shows while the search runs
-    assert page.get_by_test_id("stProgress").count() == 1
+    page.get_by_test_id("stProgress").first.wait_for(timeout=STEP_MS)  # and its bar (redrawn every 0.5 s)
     cancel.click()
     page.get_by_text("Cancelled: this is the best setup").wait_for(timeout=60_000)
     wait_idle(page)
