@@ -182,10 +182,9 @@ def assign_max_iou(stats: IoUStats, rule: MaxIoURule, *, ignore: np.ndarray | No
         Assignment. Empty GT lists give all-negative labels.
     """
     n, m = stats.num_anchors, stats.num_gts
-    labels = np.full(n, Label.IGNORED, np.int8)
     matched = np.full(n, -1, np.int64)
     if m == 0:
-        labels[:] = Label.NEGATIVE
+        labels = np.full(n, Label.NEGATIVE, np.int8)
         return Assignment(labels=labels, matched_gt=matched, max_iou=stats.max_iou, gt_max_iou=stats.gt_max_iou,
                           num_gts=0)
     if exclude is not None:
@@ -196,11 +195,20 @@ def assign_max_iou(stats: IoUStats, rule: MaxIoURule, *, ignore: np.ndarray | No
     if rule.neg_inclusive:
         neg = v <= dt(rule.neg_iou)
     else:
-        neg = (v >= dt(rule.neg_iou_min)) & (v < dt(rule.neg_iou))
-    labels[neg] = Label.NEGATIVE
-    labels[np.isnan(v)] = rule.nan_label
-    labels[pos] = Label.POSITIVE
-    need = pos | (np.isnan(v) & (rule.nan_label == Label.POSITIVE))
+        neg = v < dt(rule.neg_iou)
+        if rule.neg_iou_min > 0:  # IoUs are >= 0, so a minimum of 0 excludes nothing
+            neg &= v >= dt(rule.neg_iou_min)
+    if rule.neg_inclusive and rule.neg_iou >= rule.pos_iou:
+        neg &= ~pos  # positive wins
+    # IGNORED (-1) + 1 where negative + 2 where positive: arithmetic on int8 is far cheaper than masked writes
+    labels = neg.view(np.int8) - np.int8(1)
+    labels += pos.view(np.int8) * np.int8(2)
+    nan = np.isnan(v)
+    need = pos
+    if nan.any():  # only torchvision's and d2l's IoU give NaN (0-area anchor against 0-area GT)
+        labels[nan] = rule.nan_label
+        if rule.nan_label == Label.POSITIVE:
+            need = pos | nan
     if rule.low_quality == "greedy":
         matched[pos] = stats.argmax_for(np.flatnonzero(pos))
         labels[~pos] = Label.NEGATIVE  # d2l has no ignore band: unassigned anchors are background
@@ -217,9 +225,8 @@ def assign_max_iou(stats: IoUStats, rule: MaxIoURule, *, ignore: np.ndarray | No
                 labels[ties] = Label.POSITIVE
     elif rule.low_quality == "argmax":
         lq = stats.tie_mask(k for k in range(m) if stats.gt_max_iou[k] >= rule.min_pos_iou)
-        labels[lq] = Label.POSITIVE
-        need |= lq
-        idx = np.flatnonzero(need)
+        np.maximum(labels, lq.view(np.int8) * np.int8(2) - np.int8(1), out=labels)  # POSITIVE where lq
+        idx = np.flatnonzero(need | lq)
         matched[idx] = stats.argmax_for(idx)
     else:
         idx = np.flatnonzero(need)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -169,7 +170,8 @@ class IoUStats:
     _anchors: np.ndarray | None = field(default=None, repr=False)
     _gts: np.ndarray | None = field(default=None, repr=False)
     _matrix: np.ndarray | None = field(default=None, repr=False)  # dense: (M, N) in the style dtype
-    _blocks: tuple = field(default=(), repr=False)  # sparse: (gt, anchor-index block, IoU block, block max)
+    _aset: AnchorSet | None = field(default=None, repr=False)  # sparse: IoU blocks are recomputed from its grid
+    _ties: tuple = field(default=(), repr=False)  # sparse: (gt, anchor) at each best IoU > 0, by gt then anchor
     _valid: np.ndarray | None = field(default=None, repr=False)
 
     def argmax_for(self, anchors: np.ndarray) -> np.ndarray:
@@ -207,28 +209,22 @@ class IoUStats:
         if not best > 0:
             idx = np.arange(self.num_anchors)
             return idx if self._valid is None else idx[self._valid]
-        found = []
-        for idx, block, top in self._blocks_by_gt.get(gt, ()):
-            if top != best:  # a tie can only sit in a block whose maximum is the GT's best
-                continue
-            hit = block == block.dtype.type(best)
-            if hit.any():
-                sel = idx[hit]
-                found.append(sel if self._valid is None else sel[self._valid[sel]])
-        return np.sort(np.concatenate(found)) if found else np.zeros(0, np.int64)
+        tie_gt, tie_anchor = self._ties
+        lo, hi = np.searchsorted(tie_gt, [gt, gt + 1])
+        return tie_anchor[lo:hi]
 
     def tie_mask(self, gts) -> np.ndarray:
         """bool (N,): anchors tied for the best IoU of any of the listed GTs (the low-quality candidates)."""
+        gts = np.fromiter(gts, np.int64)
         mask = np.zeros(self.num_anchors, bool)
-        for k in gts:
-            best = self.gt_max_iou[k]
-            if self._matrix is not None or not best > 0:
+        if self._matrix is not None:
+            for k in gts:
                 mask[self.tie_anchors(k)] = True
-                continue
-            for idx, block, top in self._blocks_by_gt.get(k, ()):
-                if top == best:
-                    hit = block == block.dtype.type(best)
-                    mask[idx[hit]] = True
+        elif not (self.gt_max_iou[gts] > 0).all():  # a GT whose best is 0 ties with every anchor
+            mask[:] = True
+        else:
+            tie_gt, tie_anchor = self._ties
+            mask[tie_anchor[np.isin(tie_gt, gts)]] = True
         if self._valid is not None:
             mask &= self._valid
         return mask
@@ -239,7 +235,7 @@ class IoUStats:
             g, a = np.nonzero(self._matrix > 0)
             return a.astype(np.int64), g.astype(np.int64), self._matrix[g, a].astype(np.float64)
         anchors, gts, vals = [], [], []
-        for g, idx, block, _ in self._blocks:
+        for g, idx, block in _grid_blocks(self._aset, self._gts, self.style, np.arange(self.num_gts)):
             hit = block > 0
             anchors.append(idx[hit])
             gts.append(np.full(int(hit.sum()), g, np.int64))
@@ -255,16 +251,9 @@ class IoUStats:
         if self._matrix is not None:
             return self._matrix[gt].astype(np.float64)
         out = np.zeros(self.num_anchors)
-        for idx, block, _ in self._blocks_by_gt.get(gt, ()):
+        for _, idx, block in _grid_blocks(self._aset, self._gts, self.style, np.array([gt])):
             out[idx.ravel()] = block.ravel()
         return out
-
-    @functools.cached_property
-    def _blocks_by_gt(self) -> dict[int, list]:
-        by_gt: dict[int, list] = {}
-        for g, idx, block, top in self._blocks:
-            by_gt.setdefault(g, []).append((idx, block, top))
-        return by_gt
 
     def restricted(self, valid: np.ndarray) -> "IoUStats":
         """The same statistics where only anchors with ``valid`` True count for the per-GT maxima and ties.
@@ -272,19 +261,16 @@ class IoUStats:
         This is how mmdet v1 drops anchors that cross the border before assigning.
         """
         valid = np.asarray(valid, bool)
+        ties = ()
         if self._matrix is not None:
             m = np.where(valid[None, :], self._matrix, self._matrix.dtype.type(-np.inf))
             gt_max = m.max(axis=1).astype(np.float64) if m.shape[1] else np.zeros(self.num_gts)
             gt_max[~np.isfinite(gt_max)] = 0.0
         else:
-            gt_max = np.zeros(self.num_gts)
-            for g, idx, block, _ in self._blocks:
-                v = valid[idx]
-                if v.any():
-                    gt_max[g] = max(gt_max[g], float(block[v].max()))
+            gt_max, ties = _grid_scan(self._aset, self._gts, self.style, zero_empty=True, valid=valid)
         return IoUStats(max_iou=self.max_iou, gt_max_iou=gt_max, num_anchors=self.num_anchors,
                         num_gts=self.num_gts, style=self.style, _anchors=self._anchors, _gts=self._gts,
-                        _matrix=self._matrix, _blocks=self._blocks, _valid=valid)
+                        _matrix=self._matrix, _aset=self._aset, _ties=ties, _valid=valid)
 
 
 def dense_iou_stats(anchors, gts, *, style: IoUStyle = ANCHORVIZ_IOU) -> IoUStats:
@@ -300,13 +286,25 @@ def dense_iou_stats(anchors, gts, *, style: IoUStyle = ANCHORVIZ_IOU) -> IoUStat
                     num_anchors=n, num_gts=m, style=style, _anchors=a, _gts=g, _matrix=mat)
 
 
-def _level_geometry(aset: AnchorSet, level: int, style: IoUStyle):
-    """Per-level arrays in (A, H, W) layout, so numpy's inner loops run along W rather than the few shapes:
-    column extents x1, x2 [A, W], row extents y1, y2 [A, H], anchor areas and flat indices [A, H, W].
+class _Geometry(NamedTuple):
+    """One level's anchors by column and shape, and by row and shape."""
 
-    ``uniform`` is true when every column has the same width and every row the same height for each shape
-    (always for integer anchors; usually for float32 ones). Then an anchor's area is one number per shape,
-    bit for bit what the per-anchor formula gives, and ``shape_area`` [A, 1, 1] holds it.
+    x1: np.ndarray  # [W, A] column extents
+    x2: np.ndarray
+    y1: np.ndarray  # [H, A] row extents
+    y2: np.ndarray
+    wd: np.ndarray  # [W, A] widths (+1 for mmdet v1)
+    hd: np.ndarray  # [H, A] heights
+    shape_area: np.ndarray | None  # [A] the area of each shape, when it does not vary with the location
+    base: np.ndarray  # [A, H, W] flat anchor indices
+    extents: tuple  # per column / row the extremes over shapes, monotone in the index: x2 max, x1 min, y2 max, y1 min
+
+
+def _level_geometry(aset: AnchorSet, level: int, style: IoUStyle) -> _Geometry:
+    """A level's ``_Geometry`` in the style's dtype. An anchor's area is hd[i] * wd[j], the product the per-anchor
+    formula makes (the same IEEE product). ``shape_area`` is set when every column has the same width and every row the same height
+    for each shape (always for integer anchors; not for most float32 ones, whose widths round differently
+    from column to column): then that one number per shape is bit for bit every anchor's area.
     Memoised on the AnchorSet (its arrays are read-only)."""
     key = (level, style.dtype, style.plus_one)
     cache = aset.__dict__.setdefault("_geometry", {})
@@ -317,79 +315,181 @@ def _level_geometry(aset: AnchorSet, level: int, style: IoUStyle):
         fh, fw = lg.feat_hw
         a = lg.num_shapes
         view = aset.boxes[lg.start:lg.stop].reshape(fh, fw, a, 4)
-        x1, x2 = view[0, :, :, 0].T.astype(dt), view[0, :, :, 2].T.astype(dt)
-        y1, y2 = view[:, 0, :, 1].T.astype(dt), view[:, 0, :, 3].T.astype(dt)
+        x1, x2 = (np.ascontiguousarray(view[0, :, :, c], dt) for c in (0, 2))
+        y1, y2 = (np.ascontiguousarray(view[:, 0, :, c], dt) for c in (1, 3))
         wd, hd = x2 - x1 + p, y2 - y1 + p
-        area = hd[:, :, None] * wd[:, None, :]  # = (x2 - x1) * (y2 - y1) per anchor
-        uniform = bool((wd == wd[:, :1]).all() and (hd == hd[:, :1]).all())
-        shape_area = area[:, :1, :1].copy() if uniform else None
+        uniform = bool((wd == wd[0]).all() and (hd == hd[0]).all())
+        shape_area = hd[0] * wd[0] if uniform else None
         base = (np.arange(lg.count, dtype=np.int64).reshape(fh, fw, a) + lg.start).transpose(2, 0, 1)
-        # per column / row the extremes over shapes, monotone in the index: what the window search needs
-        extents = (x2.max(axis=0) + p, x1.min(axis=0), y2.max(axis=0) + p, y1.min(axis=0))
-        for arr in (x1, x2, y1, y2, area, *extents):
+        extents = (x2.max(axis=1) + p, x1.min(axis=1), y2.max(axis=1) + p, y1.min(axis=1))
+        for arr in (x1, x2, y1, y2, wd, hd, base, *extents) + ((shape_area,) if uniform else ()):
             arr.setflags(write=False)
-        cache[key] = (x1, x2, y1, y2, area, shape_area, base, extents)
+        cache[key] = _Geometry(x1, x2, y1, y2, wd, hd, shape_area, base, extents)
     return cache[key]
 
 
-def _plan_batches(live, hs, ws, max_batch: int = 48, slack: float = 1.5):
-    """Group GTs with similar window sizes; returns [(gt indices, padded h, padded w)]."""
-    order = live[np.argsort(-(hs[live] * ws[live]), kind="stable")].tolist()
-    hl, wl = hs.tolist(), ws.tolist()
-    plans = []
-    start = 0
-    while start < len(order):
-        hb, wb = hl[order[start]], wl[order[start]]
-        volume = hb * wb
-        stop = start + 1
-        # grow the batch while the padded volume stays within ``slack`` of the cells really needed
-        while stop < len(order) and stop - start < max_batch:
-            k = order[stop]
-            nh, nw = max(hb, hl[k]), max(wb, wl[k])
-            if (stop - start + 1) * nh * nw > slack * (volume + hl[k] * wl[k]):
-                break
-            hb, wb, volume = nh, nw, volume + hl[k] * wl[k]
-            stop += 1
-        plans.append((np.asarray(order[start:stop]), hb, wb))
-        start = stop
-    return plans
+# The sparse pass works on flat lists of (GT, window cell) pairs: each GT's window cells one after the other,
+# row by row, with the A shapes of a cell side by side ([C, A] arrays, the anchors' own location-major
+# order). Every step is then one numpy call per level over all its GTs at once, with no padding.
+_CHUNK_PAIRS = 1 << 21  # anchor-GT pairs computed at once (bounded memory: a few arrays of this many values)
+_KEEP_PAIRS = 1 << 23  # IoU values kept for the tie pass; past this, the tie pass recomputes its chunks
+# A level is computed densely (every GT against the whole grid, one maximum over the GTs) when that costs less
+# than the windows: a dense pair costs about half a windowed one, and each GT's window costs numpy calls worth
+# about this many pairs.
+_DENSE_PAIR_COST = 0.5
+_PER_GT_PAIRS = 3_000
 
 
-def _windows_batched(live, j0, i0, hs, ws, ih_all, iw_all, shape_area, area_g, tops, style, both_degenerate, best,
-                     base, blocks):
-    """IoU blocks of many GTs at once, padded to a common window size within a batch of similar sizes, then
-    one in-place maximum per GT into the level's best IoU. Padding cells (columns clamped to the grid, or
-    zero overlap) are sliced off before use. All IoU blocks of the level live in one buffer."""
-    a = shape_area.shape[0]
-    dt = shape_area.dtype
-    plans = _plan_batches(live, hs, ws)
-    store = np.empty(sum(a * len(ks) * hb * wb for ks, hb, wb in plans), dt)
-    scratch = np.empty(max(a * len(ks) * hb * wb for ks, hb, wb in plans), dt)
-    pos = 0
-    j0l, i0l, hl, wl = j0.tolist(), i0.tolist(), hs.tolist(), ws.tolist()
-    for ks, hb, wb in plans:
-        shape = (a, len(ks), hb, wb)
-        size = a * len(ks) * hb * wb
-        inter = scratch[:size].reshape(shape)
-        iou = store[pos:pos + size].reshape(shape)
-        pos += size
-        np.multiply(ih_all[:, ks, :hb, None], iw_all[:, ks, None, :wb], out=inter)  # [A, B, hb, wb]
-        s_ab = shape_area[:, :, :, None] + area_g[ks][None, :, None, None]  # area_a + area_g, as the dense order
-        np.subtract(s_ab, inter, out=iou)  # union
-        if style.union_eps > 0:
-            np.maximum(iou, dt.type(style.union_eps), out=iou)
-        np.divide(inter, iou, out=iou)
-        if both_degenerate:
-            iou[inter <= 0] = 0
-        for b, k in enumerate(ks.tolist()):
-            r0, c0, h, w = i0l[k], j0l[k], hl[k], wl[k]
-            block = iou[:, b, :h, :w]
-            bview = best[:, r0:r0 + h, c0:c0 + w]
-            np.maximum(bview, block, out=bview)
-            blocks.append((k, base[:, r0:r0 + h, c0:c0 + w], block, float(tops[k])))
+def _gt_arrays(g64: np.ndarray, style: IoUStyle):
+    """GT boxes and areas in the style's dtype."""
+    dt = _dtype(style)
+    p = dt(1) if style.plus_one else dt(0)
+    g = g64.astype(dt)
+    return g, (g[:, 2] - g[:, 0] + p) * (g[:, 3] - g[:, 1] + p)
 
 
-_PARALLEL_MIN_PAIRS = 2_000_000  # below this, thread hand-off costs more than it saves
+class _Level(NamedTuple):
+    """One level's windows: GT ks[j] can only overlap the anchors in rows [i0, i0 + hs) and columns
+    [j0, j0 + ws) (all arrays per listed GT, in the order of ``ks``)."""
+
+    index: int
+    start: int  # the level's first anchor in the AnchorSet
+    geo: _Geometry
+    dense: bool  # every window is the whole grid
+    ks: np.ndarray
+    i0: np.ndarray
+    j0: np.ndarray
+    hs: np.ndarray
+    ws: np.ndarray
+
+
+def _level_windows(aset: AnchorSet, lg, g, style: IoUStyle, gts=None) -> _Level:
+    """The windows of the GTs that can overlap the level (of the listed ones when ``gts`` is given). An anchor
+    column overlaps a GT iff x2 > gx1 and x1 < gx2; extents grow with the column index, so the overlapping
+    columns are contiguous and binary search finds them, for every GT at once."""
+    dt = g.dtype.type
+    geo = _level_geometry(aset, lg.index, style)
+    a, fh, fw = geo.base.shape
+    x2_max, x1_min, y2_max, y1_min = geo.extents
+    j0, i0 = x2_max.searchsorted(g[:, 0], side="right"), y2_max.searchsorted(g[:, 1], side="right")
+    if style.plus_one:  # +1 widths: touching boxes overlap, and the test rounds in float: widen by one (zeros only)
+        j1, i1 = x1_min.searchsorted(g[:, 2] + dt(1)) + 1, y1_min.searchsorted(g[:, 3] + dt(1)) + 1
+        j0, i0, j1, i1 = np.maximum(j0 - 1, 0), np.maximum(i0 - 1, 0), np.minimum(j1, fw), np.minimum(i1, fh)
+    else:
+        j1, i1 = x1_min.searchsorted(g[:, 2]), y1_min.searchsorted(g[:, 3])
+    hs, ws = np.maximum(i1 - i0, 0), np.maximum(j1 - j0, 0)
+    ks = np.flatnonzero((hs > 0) & (ws > 0))
+    if gts is not None:
+        ks = np.intersect1d(ks, gts)
+    i0, j0, hs, ws = i0[ks], j0[ks], hs[ks], ws[ks]
+    windowed = a * int((hs * ws).sum()) + len(ks) * _PER_GT_PAIRS
+    dense = len(ks) > 0 and _DENSE_PAIR_COST * a * fh * fw * len(ks) <= windowed
+    if dense:
+        i0, j0, hs, ws = np.zeros_like(i0), np.zeros_like(j0), np.full_like(hs, fh), np.full_like(ws, fw)
+    return _Level(lg.index, lg.start, geo, dense, ks, i0, j0, hs, ws)
+
+
+def _chunks(lv: _Level):
+    """Slices of lv.ks whose pairs stay within _CHUNK_PAIRS (a single GT may need more)."""
+    a = lv.geo.base.shape[0]
+    ends = np.cumsum(lv.hs * lv.ws) * a
+    out, lo, done = [], 0, 0
+    while lo < len(ends):
+        hi = max(int(np.searchsorted(ends, done + _CHUNK_PAIRS, side="right")), lo + 1)
+        out.append(slice(lo, hi))
+        done, lo = int(ends[hi - 1]), hi
+    return out
+
+
+class _Pairs(NamedTuple):
+    """IoU of a chunk of GTs with the anchors of their windows: GT ks[j] against the cells seg[j]:seg[j + 1].
+    Cell q lies in window row r[q] and window column c[q]: level row rows[r[q]], level column cols[c[q]]."""
+
+    ks: np.ndarray  # [K] GTs
+    seg: np.ndarray  # [K + 1] where each GT's cells start
+    r: np.ndarray  # [C]
+    c: np.ndarray  # [C]
+    rows: np.ndarray  # [R] every GT's window rows, GT after GT
+    cols: np.ndarray  # [W] every GT's window columns
+    iou: np.ndarray  # [C, A] in the style's dtype
+
+    def cells(self, fw: int, q=slice(None)) -> np.ndarray:
+        """Flat cell index row * W + column on the level of the cells ``q``."""
+        return self.rows[self.r[q]] * fw + self.cols[self.c[q]]
+
+
+def _extent_overlap(lo, hi, glo, ghi, idx, gt_of, p, dt):
+    """Overlap of the anchors' extents [lo, hi) at rows (or columns) ``idx`` with their GT's: [len(idx), A]."""
+    out = np.minimum(hi.take(idx, 0), ghi[gt_of, None]) - np.maximum(lo.take(idx, 0), glo[gt_of, None])
+    if p:
+        out += p
+    return np.maximum(out, dt(0), out=out)
+
+
+def _pairs_iou(lv: _Level, part: slice, g, area_g, style: IoUStyle, zero_empty: bool) -> _Pairs:
+    """The IoU of the GTs lv.ks[part] with every anchor of their windows, in the dense formula's order of
+    operations (so bit-identical to it)."""
+    geo = lv.geo
+    dt = g.dtype.type
+    p = dt(1) if style.plus_one else None
+    ks, i0, j0, hs, ws = lv.ks[part], lv.i0[part], lv.j0[part], lv.hs[part], lv.ws[part]
+    nk = len(ks)
+    # every GT's window rows, GT after GT, and their overlap heights [R, A]; the same for columns
+    row_end, col_end = np.cumsum(hs), np.cumsum(ws)
+    row_gt, col_gt = np.repeat(np.arange(nk), hs), np.repeat(np.arange(nk), ws)
+    rows = np.arange(int(row_end[-1])) - (row_end - hs - i0)[row_gt]
+    cols = np.arange(int(col_end[-1])) - (col_end - ws - j0)[col_gt]
+    gk = g[ks]
+    ih = _extent_overlap(geo.y1, geo.y2, gk[:, 1], gk[:, 3], rows, row_gt, p, dt)
+    iw = _extent_overlap(geo.x1, geo.x2, gk[:, 0], gk[:, 2], cols, col_gt, p, dt)
+    # every GT's window cells, row by row: each window row has its GT's width in cells
+    per_row = ws[row_gt]
+    cell_end = np.cumsum(per_row)
+    r = np.repeat(np.arange(len(rows)), per_row)
+    c = np.arange(int(cell_end[-1])) - np.repeat(cell_end - per_row - (col_end - ws)[row_gt], per_row)
+    seg = np.zeros(nk + 1, np.int64)
+    np.cumsum(hs * ws, out=seg[1:])
+    inter = ih.take(r, 0)
+    inter *= iw.take(c, 0)  # [C, A]
+    if geo.shape_area is not None:  # area_g + area_a: one value per GT and shape
+        union = (area_g[ks, None] + geo.shape_area).take(row_gt, 0).take(r, 0)
+    else:  # each anchor's own area, its height times its width
+        union = geo.hd.take(rows, 0).take(r, 0)
+        union *= geo.wd.take(cols, 0).take(c, 0)
+        union += area_g[ks].take(row_gt).take(r)[:, None]
+    union -= inter
+    if style.union_eps > 0:
+        np.maximum(union, dt(style.union_eps), out=union)
+    iou = np.divide(inter, union, out=union)
+    if zero_empty:
+        iou[inter <= 0] = 0
+    return _Pairs(ks, seg, r, c, rows, cols, iou)
+
+
+def _write_max(lv: _Level, part: slice, pr: _Pairs, max_iou: np.ndarray) -> None:
+    """max_iou[anchor] = max(max_iou[anchor], IoU) over the chunk's pairs."""
+    a, fh, fw = lv.geo.base.shape
+    best = max_iou[lv.start:lv.start + a * fh * fw].reshape(fh, fw, a)  # the anchors' own order
+    if lv.dense:  # every GT's cells are the whole grid: one maximum over the GTs
+        np.maximum(best, pr.iou.reshape(len(pr.ks), fh, fw, a).max(axis=0), out=best)
+        return
+    seg = pr.seg.tolist()
+    for j, (r0, c0, h, w) in enumerate(zip(lv.i0[part].tolist(), lv.j0[part].tolist(), lv.hs[part].tolist(),
+                                           lv.ws[part].tolist())):
+        view = best[r0:r0 + h, c0:c0 + w]
+        np.maximum(view, pr.iou[seg[j]:seg[j + 1]].reshape(h, w, a), out=view)
+
+
+def _valid_only(lv: _Level, pr: _Pairs, valid: np.ndarray | None) -> np.ndarray:
+    """The chunk's IoU with -1 at the anchors that are not ``valid`` (they cannot be a GT's best)."""
+    if valid is None:
+        return pr.iou
+    a, fh, fw = lv.geo.base.shape
+    ok = valid[lv.start:lv.start + a * fh * fw].reshape(fh * fw, a).take(pr.cells(fw), 0)
+    return np.where(ok, pr.iou, pr.iou.dtype.type(-1))
+
+
+_PARALLEL_MIN_PAIRS = 400_000  # below this many pairs in all, handing levels to a second thread costs more than it saves
 _POOL = None
 
 
@@ -403,19 +503,101 @@ def _pool():
     return _POOL
 
 
-# Cost model for choosing, per level, between one dense block and one block per GT (measured on 2 cores):
-# a numpy call on a small block costs about as much as this many pair computations.
-_BLOCK_OVERHEAD_PAIRS = 4_000
+def _scan_level(lv: _Level, g, area_g, style, zero_empty, max_iou, valid):
+    """One level of ``_grid_scan``'s first pass: [(chunk, GTs, their best on the level, (pairs, IoU))]."""
+    dt = g.dtype.type
+    out = []
+    with np.errstate(invalid="ignore", divide="ignore"):  # errstate is per thread
+        for part in _chunks(lv):
+            pr = _pairs_iou(lv, part, g, area_g, style, zero_empty)
+            if max_iou is not None:
+                _write_max(lv, part, pr, max_iou)
+            v = _valid_only(lv, pr, valid)
+            top = np.maximum(np.maximum.reduceat(v.reshape(-1), pr.seg[:-1] * v.shape[1]), dt(0))
+            out.append((part, pr.ks, top, (pr, v)))
+    return out
+
+
+def _grid_scan(aset: AnchorSet, g64: np.ndarray, style: IoUStyle, *, zero_empty: bool,
+               max_iou: np.ndarray | None = None, valid: np.ndarray | None = None):
+    """The sparse pass over every level. Writes each anchor's best IoU into ``max_iou`` when given (it must
+    hold zeros). Returns each GT's best IoU (float64, over the ``valid`` anchors only when given) and the anchors
+    tied at it, as (gt, anchor) sorted by gt then anchor; a GT whose best is 0 is left out (it ties with every
+    anchor). ``zero_empty``: set IoU to 0 where the intersection is 0 (where a 0-area GT meets a 0-area
+    anchor, 0/0)."""
+    m, n = len(g64), len(aset)
+    g, area_g = _gt_arrays(g64, style)
+    gt_max = np.zeros(m, g.dtype)
+    levels = [_level_windows(aset, lg, g, style) for lg in aset.levels]
+    pairs = [lv.geo.base.shape[0] * int((lv.hs * lv.ws).sum()) for lv in levels]
+
+    def scan(i):
+        return _scan_level(levels[i], g, area_g, style, zero_empty, max_iou, valid)
+
+    # The levels are independent and numpy releases the GIL in its loops: the biggest level on one thread, the
+    # others on the second.
+    order = np.argsort(pairs)[::-1].tolist()
+    if sum(pairs) >= _PARALLEL_MIN_PAIRS and len(levels) > 1:
+        results = dict(zip(order, _pool().map(scan, order)))
+    else:
+        results = {i: scan(i) for i in order}
+    done, kept = [], 0
+    for i, lv in enumerate(levels):
+        for part, ks, top, got in results[i]:
+            np.maximum.at(gt_max, ks, top)  # a GT appears once per level: few values
+            keep = kept + got[1].size <= _KEEP_PAIRS
+            kept += got[1].size if keep else 0
+            done.append((lv, part, ks, top, got if keep else None))
+    del results
+    # the tie pass: where a GT's best on a level is its best overall (and > 0), the anchors at that value
+    keys = [np.zeros(0, np.int64)]
+    for lv, part, ks, top, got in done:
+        want = (top == gt_max[ks]) & (top > 0)
+        if not want.any():
+            continue
+        pr, v = got if got is not None else _recompute(lv, part, g, area_g, style, zero_empty, valid)
+        a = v.shape[1]
+        target = np.repeat(np.where(want, top, np.nan), np.diff(pr.seg))  # each cell's GT's best, or NaN
+        with np.errstate(invalid="ignore"):
+            hit = np.flatnonzero(v == target[:, None])
+        q = hit // a
+        j = np.searchsorted(pr.seg, q, side="right") - 1
+        anchor = lv.start + pr.cells(lv.geo.base.shape[2], q) * a + hit % a
+        keys.append(ks[j] * n + anchor)
+    key = np.sort(np.concatenate(keys))
+    return gt_max.astype(np.float64), (key // n, key % n)
+
+
+def _recompute(lv, part, g, area_g, style, zero_empty, valid):
+    pr = _pairs_iou(lv, part, g, area_g, style, zero_empty)
+    return pr, _valid_only(lv, pr, valid)
+
+
+def _grid_blocks(aset: AnchorSet, g64: np.ndarray, style: IoUStyle, gts: np.ndarray) -> list:
+    """(gt, anchor indices, IoU) of each listed GT's window on each level, recomputed on demand."""
+    g, area_g = _gt_arrays(g64, style)
+    blocks = []
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for lg in aset.levels:
+            lv = _level_windows(aset, lg, g, style, gts)
+            a = lv.geo.base.shape[0]
+            for part in _chunks(lv):
+                pr = _pairs_iou(lv, part, g, area_g, style, True)
+                idx = lv.start + pr.cells(lv.geo.base.shape[2])[:, None] * a + np.arange(a)
+                for j, k in enumerate(pr.ks.tolist()):
+                    s, e = int(pr.seg[j]), int(pr.seg[j + 1])
+                    blocks.append((k, idx[s:e], pr.iou[s:e]))
+    return blocks
 
 
 def grid_iou_stats(aset: AnchorSet, gts, *, style: IoUStyle = ANCHORVIZ_IOU) -> IoUStats:
     """Statistics computed only where a GT can overlap an anchor; bit-identical to ``dense_iou_stats``.
 
     Within a level, the x-extent of an anchor depends only on its column and shape, and the y-extent only
-    on its row and shape. So for each GT the overlapping anchors of a level lie in a window of columns
-    [j0, j1) and rows [i0, i1), found by binary search, and the window's intersections are an outer product
-    of per-column widths and per-row heights. Coarse levels, where nearly every pair overlaps, are done as
-    one dense block.
+    on its row and shape. So for each GT the overlapping anchors of a level lie in a window of columns and
+    rows, found by binary search, and the window's intersections are an outer product of per-column widths
+    and per-row heights. GTs with windows of similar size are computed together, padded to a common size.
+    The IoU blocks themselves are not kept: ``iou_with`` and ``pairs`` recompute the ones they need.
 
     Args:
         aset: anchors from ``generate_anchors``.
@@ -424,7 +606,6 @@ def grid_iou_stats(aset: AnchorSet, gts, *, style: IoUStyle = ANCHORVIZ_IOU) -> 
     """
     g64 = as_boxes(gts, name="gt boxes")
     n, m = len(aset), len(g64)
-    dt = _dtype(style)
     flat = aset.boxes
     if m == 0 or n == 0:
         return dense_iou_stats(flat, g64, style=style)
@@ -435,93 +616,7 @@ def grid_iou_stats(aset: AnchorSet, gts, *, style: IoUStyle = ANCHORVIZ_IOU) -> 
     if both_degenerate and style.can_be_nan:
         # These libraries give NaN there, and NaN propagates through max: use the full matrix.
         return dense_iou_stats(flat, g64, style=style)
-    g = g64.astype(dt)
-    p = dt(1) if style.plus_one else dt(0)
-    area_g = (g[:, 2] - g[:, 0] + p) * (g[:, 3] - g[:, 1] + p)
-    eps = dt(style.union_eps)
-    zero = dt(0)
-    # With +1 widths the overlap test rounds in float, so widen each window by one column/row (zeros only).
-    pad = 1 if style.plus_one else 0
-    max_iou = np.empty(n, dt)
-
-    def iou_of(inter, union):
-        if style.union_eps > 0:
-            union = np.maximum(union, eps)
-        iou = inter / union
-        if both_degenerate:
-            iou[inter <= 0] = zero
-        return iou
-
-    def one_level(lg):
-        """Write the level's slice of max_iou; return its per-GT maxima and its IoU blocks."""
-        gt_max = np.zeros(m, dt)
-        blocks: list = []
-        with np.errstate(invalid="ignore", divide="ignore"):  # errstate is per thread
-            x1, x2, y1, y2, area, shape_area, base, (x2_max, x1_min, y2_max, y1_min) = _level_geometry(aset, lg.index, style)
-            a, fh, fw = area.shape
-            # An anchor column overlaps the GT iff x2 > gx1 and x1 < gx2; extents grow with the column index,
-            # so the overlapping columns are contiguous and binary search finds them, for every GT at once.
-            j0 = np.maximum(np.searchsorted(x2_max, g[:, 0], side="right") - pad, 0)
-            j1 = np.minimum(np.searchsorted(x1_min, g[:, 2] + p, side="left") + pad, fw)
-            i0 = np.maximum(np.searchsorted(y2_max, g[:, 1], side="right") - pad, 0)
-            i1 = np.minimum(np.searchsorted(y1_min, g[:, 3] + p, side="left") + pad, fh)
-            hs, ws = np.maximum(i1 - i0, 0), np.maximum(j1 - j0, 0)
-            live = np.flatnonzero((hs > 0) & (ws > 0))
-            windowed_cost = int((hs * ws).sum()) * a + len(live) * _BLOCK_OVERHEAD_PAIRS
-            if lg.count * m <= windowed_cost:
-                iw = np.maximum(np.minimum(x2[None], g[:, 2, None, None]) - np.maximum(x1[None], g[:, 0, None, None]) + p, zero)
-                ih = np.maximum(np.minimum(y2[None], g[:, 3, None, None]) - np.maximum(y1[None], g[:, 1, None, None]) + p, zero)
-                inter = ih[:, :, :, None] * iw[:, :, None, :]  # [M, A, H, W]
-                iou = iou_of(inter, (area[None] + area_g[:, None, None, None]) - inter)
-                best = iou.max(axis=0)
-                tops = iou.reshape(m, -1).max(axis=1)
-                np.maximum(gt_max, tops, out=gt_max)
-                blocks.extend((k, base, iou[k], float(tops[k])) for k in range(m))
-            elif len(live) == 0:
-                best = np.zeros((a, fh, fw), dt)
-            else:
-                best = np.zeros((a, fh, fw), dt)
-                wmax, hmax = int(ws.max()), int(hs.max())
-                cols = np.minimum(j0[:, None] + np.arange(wmax), fw - 1)  # [M, wmax]
-                rows = np.minimum(i0[:, None] + np.arange(hmax), fh - 1)  # [M, hmax]
-                iw_all = np.maximum(np.minimum(x2[:, cols], g[None, :, 2, None]) - np.maximum(x1[:, cols], g[None, :, 0, None]) + p, zero)
-                ih_all = np.maximum(np.minimum(y2[:, rows], g[None, :, 3, None]) - np.maximum(y1[:, rows], g[None, :, 1, None]) + p, zero)
-                if shape_area is not None:
-                    # IoU = t / (S - t) grows with the intersection t for a fixed shape, so each GT's best IoU on
-                    # this level is reached where its widest column meets its tallest row: O(A) per GT, exact.
-                    colmask = np.arange(wmax) < ws[:, None]
-                    rowmask = np.arange(hmax) < hs[:, None]
-                    t_best = (np.where(rowmask[None], ih_all, zero).max(axis=2)
-                              * np.where(colmask[None], iw_all, zero).max(axis=2))  # [A, M]
-                    s_all = shape_area[:, 0, :] + area_g[None, :]  # [A, M]
-                    tops = iou_of(t_best, s_all - t_best).max(axis=0)  # [M]
-                    tops[(hs == 0) | (ws == 0)] = zero
-                    np.maximum(gt_max, tops, out=gt_max)
-                    _windows_batched(live, j0, i0, hs, ws, ih_all, iw_all, shape_area, area_g, tops, style,
-                                     both_degenerate, best, base, blocks)
-                else:
-                    for k in live.tolist():
-                        c0, c1, r0, r1 = int(j0[k]), int(j1[k]), int(i0[k]), int(i1[k])
-                        inter = ih_all[:, k, : r1 - r0, None] * iw_all[:, k, None, : c1 - c0]  # [A, h, w]
-                        iou = iou_of(inter, (area[:, r0:r1, c0:c1] + area_g[k]) - inter)
-                        top = float(iou.max())
-                        if top > gt_max[k]:
-                            gt_max[k] = top
-                        bview = best[:, r0:r1, c0:c1]
-                        np.maximum(bview, iou, out=bview)
-                        blocks.append((k, base[:, r0:r1, c0:c1], iou, top))
-            # back to location-major order, shapes innermost
-            max_iou[lg.start:lg.stop].reshape(fh, fw, a)[...] = best.transpose(1, 2, 0)
-        return gt_max, blocks
-
-    # Levels are independent and numpy releases the GIL in its loops: the finest level on one core, the
-    # rest on the other.
-    levels = list(aset.levels)
-    if len(levels) > 1 and n * m >= _PARALLEL_MIN_PAIRS:
-        results = list(_pool().map(one_level, levels))
-    else:
-        results = [one_level(lg) for lg in levels]
-    gt_max = np.max([r[0] for r in results], axis=0)
-    blocks = [blk for r in results for blk in r[1]]
-    return IoUStats(max_iou=max_iou, gt_max_iou=gt_max.astype(np.float64),
-                    num_anchors=n, num_gts=m, style=style, _anchors=flat, _gts=g64, _blocks=tuple(blocks))
+    max_iou = np.zeros(n, _dtype(style))
+    gt_max, ties = _grid_scan(aset, g64, style, zero_empty=both_degenerate, max_iou=max_iou)
+    return IoUStats(max_iou=max_iou, gt_max_iou=gt_max, num_anchors=n, num_gts=m, style=style, _anchors=flat,
+                    _gts=g64, _aset=aset, _ties=ties)

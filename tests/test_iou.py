@@ -171,3 +171,47 @@ def test_sparse_falls_back_to_dense_when_nan_is_possible():
     sparse, dense = grid_iou_stats(aset, g, style=style), dense_iou_stats(aset.boxes, g, style=style)
     np.testing.assert_array_equal(sparse.max_iou, dense.max_iou)
     assert np.isnan(sparse.max_iou).any()
+
+
+# Every path of the sparse engine, forced by its size constants: GTs split into many chunks, the tie pass
+# recomputing instead of keeping, levels always / never dense, one thread or two.
+ENGINE_PATHS = {
+    "default": {},
+    "tiny chunks, recompute": {"_CHUNK_PAIRS": 40, "_KEEP_PAIRS": 0},
+    "always dense": {"_DENSE_PAIR_COST": 0.0},
+    "never dense, threads": {"_DENSE_PAIR_COST": 1e9, "_PARALLEL_MIN_PAIRS": 0},
+}
+
+
+def _mixed_gts(rng, h, w, m):
+    """Boxes of every size over an h x w image (some past its border), plus a zero-width one, a duplicate and
+    one that overlaps nothing."""
+    side = np.exp(rng.uniform(np.log(2), np.log(max(h, w)), m))
+    aspect = np.exp(rng.normal(0, 0.6, m))
+    bw, bh = side / np.sqrt(aspect), side * np.sqrt(aspect)
+    x, y = rng.uniform(-10, w, m), rng.uniform(-10, h, m)
+    g = np.stack([x, y, x + bw, y + bh], 1)
+    return np.vstack([g, [[5, 5, 5, 20]], g[:1], [[w + 50, h + 50, w + 60, h + 70]]])
+
+
+@pytest.mark.parametrize("path", sorted(ENGINE_PATHS))
+@pytest.mark.parametrize("conv", ["torchvision", "mmdet", "mmdet_v1", "detectron2", "keras_retinanet", "yolov5"])
+def test_sparse_equals_dense_on_every_engine_path(monkeypatch, conv, path):
+    import anchorviz.iou as iou_mod
+
+    for name, value in ENGINE_PATHS[path].items():
+        monkeypatch.setattr(iou_mod, name, value)
+    preset = "YOLOv5 P3-P5" if conv == "yolov5" else "RetinaNet"
+    cfg = preset_config(preset, conv, levels=(3, 4, 5))
+    hw = (160, 224)
+    aset = generate_anchors(cfg, hw)
+    g = _mixed_gts(np.random.default_rng(len(conv) + len(path)), *hw, 24)
+    style = CONVENTIONS[conv].iou
+    sparse, dense = grid_iou_stats(aset, g, style=style), dense_iou_stats(aset.boxes, g, style=style)
+    _assert_same(sparse, dense, len(g))
+    # mmdet v1 leaves anchors that cross the border out of the per-GT maxima: the restricted statistics agree too
+    valid = np.random.default_rng(1).random(len(aset)) < 0.7
+    rs, rd = sparse.restricted(valid), dense.restricted(valid)
+    np.testing.assert_array_equal(rs.gt_max_iou, rd.gt_max_iou)
+    for k in range(len(g)):
+        np.testing.assert_array_equal(rs.tie_anchors(k), rd.tie_anchors(k))
