@@ -384,7 +384,17 @@ def assign_anchors(aset: AnchorSet, gts, rule: MaxIoURule, *, style: IoUStyle | 
     st = style or conv.iou
     stats = grid_iou_stats(aset, gts, style=st)
     if conv.outside_rule == "centre":
-        return assign_max_iou(stats, rule, ignore=outside_mask(aset.boxes, aset.image_hw, "centre"))
+        return assign_max_iou(stats, rule, ignore=_outside(aset, "centre"))
     if conv.outside_rule == "border":
-        return assign_max_iou(stats, rule, exclude=outside_mask(aset.boxes, aset.image_hw, "border"))
+        return assign_max_iou(stats, rule, exclude=_outside(aset, "border"))
     return assign_max_iou(stats, rule)
+
+
+def _outside(aset: AnchorSet, rule: str) -> np.ndarray:
+    """``outside_mask`` of a whole AnchorSet, memoised on it (the app asks again on every change of the GTs)."""
+    cache = aset.__dict__.setdefault("_outside", {})
+    if rule not in cache:
+        mask = outside_mask(aset.boxes, aset.image_hw, rule)
+        mask.setflags(write=False)
+        cache[rule] = mask
+    return cache[rule]

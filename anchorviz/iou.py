@@ -173,6 +173,8 @@ class IoUStats:
     _aset: AnchorSet | None = field(default=None, repr=False)  # sparse: IoU blocks are recomputed from its grid
     _ties: tuple = field(default=(), repr=False)  # sparse: (gt, anchor) at each best IoU > 0, by gt then anchor
     _valid: np.ndarray | None = field(default=None, repr=False)
+    # sparse: (anchors sorted, their best GT) for every anchor whose best IoU is >= the floor, found in the pass
+    _argmax_known: tuple | None = field(default=None, repr=False)
 
     def argmax_for(self, anchors: np.ndarray) -> np.ndarray:
         """The GT with the best IoU for each listed anchor (first GT on ties, 0 when all are 0, -1 without GTs).
@@ -185,10 +187,16 @@ class IoUStats:
         if self._matrix is not None:
             return self._matrix[:, idx].argmax(axis=0).astype(np.int64) if len(idx) else np.zeros(0, np.int64)
         out = np.empty(len(idx), np.int64)
-        for s in range(0, len(idx), 4096):  # bounded memory: 4096 x M at a time
-            part = idx[s:s + 4096]
-            mat = _iou_matrix(self._gts, self._anchors[part], self.style)
-            out[s:s + 4096] = mat.argmax(axis=0)
+        rest = np.arange(len(idx))
+        if self._argmax_known is not None:
+            anchors, best_gt, floor = self._argmax_known
+            known = self.max_iou[idx] >= floor
+            out[known] = best_gt[np.searchsorted(anchors, idx[known])]
+            rest = rest[~known]
+        for s in range(0, len(rest), 4096):  # bounded memory: 4096 x M at a time
+            part = rest[s:s + 4096]
+            mat = _iou_matrix(self._gts, self._anchors[idx[part]], self.style)
+            out[part] = mat.argmax(axis=0)
         return out
 
     @functools.cached_property
@@ -217,6 +225,7 @@ class IoUStats:
         """bool (N,): anchors tied for the best IoU of any of the listed GTs (the low-quality candidates)."""
         gts = np.fromiter(gts, np.int64)
         mask = np.zeros(self.num_anchors, bool)
+        every = len(gts) == self.num_gts and (np.diff(gts) > 0).all()  # all GTs, the common case
         if self._matrix is not None:
             for k in gts:
                 mask[self.tie_anchors(k)] = True
@@ -224,7 +233,7 @@ class IoUStats:
             mask[:] = True
         else:
             tie_gt, tie_anchor = self._ties
-            mask[tie_anchor[np.isin(tie_gt, gts)]] = True
+            mask[tie_anchor if every else tie_anchor[np.isin(tie_gt, gts)]] = True
         if self._valid is not None:
             mask &= self._valid
         return mask
@@ -267,10 +276,11 @@ class IoUStats:
             gt_max = m.max(axis=1).astype(np.float64) if m.shape[1] else np.zeros(self.num_gts)
             gt_max[~np.isfinite(gt_max)] = 0.0
         else:
-            gt_max, ties = _grid_scan(self._aset, self._gts, self.style, zero_empty=True, valid=valid)
+            gt_max, ties, _ = _grid_scan(self._aset, self._gts, self.style, zero_empty=True, valid=valid)
         return IoUStats(max_iou=self.max_iou, gt_max_iou=gt_max, num_anchors=self.num_anchors,
                         num_gts=self.num_gts, style=self.style, _anchors=self._anchors, _gts=self._gts,
-                        _matrix=self._matrix, _aset=self._aset, _ties=ties, _valid=valid)
+                        _matrix=self._matrix, _aset=self._aset, _ties=ties, _valid=valid,
+                        _argmax_known=self._argmax_known)
 
 
 def dense_iou_stats(anchors, gts, *, style: IoUStyle = ANCHORVIZ_IOU) -> IoUStats:
@@ -503,8 +513,12 @@ def _pool():
     return _POOL
 
 
+_ARGMAX_FLOOR = 0.25  # the pass finds the best GT of the anchors whose best IoU is at least this
+
+
 def _scan_level(lv: _Level, g, area_g, style, zero_empty, max_iou, valid):
-    """One level of ``_grid_scan``'s first pass: [(chunk, GTs, their best on the level, (pairs, IoU))]."""
+    """One level of ``_grid_scan``'s first pass: [(chunk, GTs, their best on the level, (pairs, IoU))], and
+    [(anchors, best GT)] for the anchors whose best IoU is >= _ARGMAX_FLOOR (when ``max_iou`` is given)."""
     dt = g.dtype.type
     out = []
     with np.errstate(invalid="ignore", divide="ignore"):  # errstate is per thread
@@ -515,7 +529,19 @@ def _scan_level(lv: _Level, g, area_g, style, zero_empty, max_iou, valid):
             v = _valid_only(lv, pr, valid)
             top = np.maximum(np.maximum.reduceat(v.reshape(-1), pr.seg[:-1] * v.shape[1]), dt(0))
             out.append((part, pr.ks, top, (pr, v)))
-    return out
+        # every anchor's best GT where its best IoU is >= the floor: the pairs at that value (the level's maxima
+        # are final now: each anchor belongs to one level), the first GT on ties (ks grows along the chunks)
+        hits = []
+        if max_iou is not None:
+            a, _, fw = lv.geo.base.shape
+            floor = dt(_ARGMAX_FLOOR)
+            for _, ks, _, (pr, _) in out:
+                flat = np.flatnonzero(pr.iou >= floor)
+                q, s = np.divmod(flat, a)
+                anchor = lv.start + pr.cells(fw, q) * a + s
+                at_max = pr.iou.reshape(-1)[flat] == max_iou[anchor]
+                hits.append((anchor[at_max], ks[np.searchsorted(pr.seg, q[at_max], side="right") - 1]))
+    return out, hits
 
 
 def _grid_scan(aset: AnchorSet, g64: np.ndarray, style: IoUStyle, *, zero_empty: bool,
@@ -523,8 +549,9 @@ def _grid_scan(aset: AnchorSet, g64: np.ndarray, style: IoUStyle, *, zero_empty:
     """The sparse pass over every level. Writes each anchor's best IoU into ``max_iou`` when given (it must
     hold zeros). Returns each GT's best IoU (float64, over the ``valid`` anchors only when given) and the anchors
     tied at it, as (gt, anchor) sorted by gt then anchor; a GT whose best is 0 is left out (it ties with every
-    anchor). ``zero_empty``: set IoU to 0 where the intersection is 0 (where a 0-area GT meets a 0-area
-    anchor, 0/0)."""
+    anchor); and, when ``max_iou`` is given, (anchors, their best GT, floor) for every anchor whose best IoU is
+    >= the floor (else None). ``zero_empty``: set IoU to 0 where the intersection is 0 (where a 0-area GT meets
+    a 0-area anchor, 0/0)."""
     m, n = len(g64), len(aset)
     g, area_g = _gt_arrays(g64, style)
     gt_max = np.zeros(m, g.dtype)
@@ -542,8 +569,12 @@ def _grid_scan(aset: AnchorSet, g64: np.ndarray, style: IoUStyle, *, zero_empty:
     else:
         results = {i: scan(i) for i in order}
     done, kept = [], 0
+    hits = [h for i in range(len(levels)) for h in results[i][1]]
+    anchors, first = np.unique(np.concatenate([h[0] for h in hits] or [np.zeros(0, np.int64)]), return_index=True)
+    best_gt = np.concatenate([h[1] for h in hits] or [np.zeros(0, np.int64)])[first]
+    known = (anchors, best_gt, g.dtype.type(_ARGMAX_FLOOR)) if max_iou is not None else None
     for i, lv in enumerate(levels):
-        for part, ks, top, got in results[i]:
+        for part, ks, top, got in results[i][0]:
             np.maximum.at(gt_max, ks, top)  # a GT appears once per level: few values
             keep = kept + got[1].size <= _KEEP_PAIRS
             kept += got[1].size if keep else 0
@@ -565,7 +596,7 @@ def _grid_scan(aset: AnchorSet, g64: np.ndarray, style: IoUStyle, *, zero_empty:
         anchor = lv.start + pr.cells(lv.geo.base.shape[2], q) * a + hit % a
         keys.append(ks[j] * n + anchor)
     key = np.sort(np.concatenate(keys))
-    return gt_max.astype(np.float64), (key // n, key % n)
+    return gt_max.astype(np.float64), (key // n, key % n), known
 
 
 def _recompute(lv, part, g, area_g, style, zero_empty, valid):
@@ -617,6 +648,6 @@ def grid_iou_stats(aset: AnchorSet, gts, *, style: IoUStyle = ANCHORVIZ_IOU) -> 
         # These libraries give NaN there, and NaN propagates through max: use the full matrix.
         return dense_iou_stats(flat, g64, style=style)
     max_iou = np.zeros(n, _dtype(style))
-    gt_max, ties = _grid_scan(aset, g64, style, zero_empty=both_degenerate, max_iou=max_iou)
+    gt_max, ties, known = _grid_scan(aset, g64, style, zero_empty=both_degenerate, max_iou=max_iou)
     return IoUStats(max_iou=max_iou, gt_max_iou=gt_max, num_anchors=n, num_gts=m, style=style, _anchors=flat,
-                    _gts=g64, _aset=aset, _ties=ties)
+                    _gts=g64, _aset=aset, _ties=ties, _argmax_known=known)
