@@ -327,6 +327,12 @@ def _sort_area(k: np.ndarray) -> np.ndarray:
 # YOLOv5 autoanchor (baseline)
 
 
+def _yolo_args(data, n, thr, gen, seed, on_progress, should_stop):
+    """The checked arguments the two YOLO anchor searches share, and the (N, 2) widths and heights."""
+    return (_check_thr(thr), _check_count(n, "n"), _check_count(gen, "gen", 0),
+            np.random.default_rng(_check_seed(seed)), on_progress or _noop, should_stop or _never, _as_wh(data))
+
+
 def yolov5_kmean_anchors(data, *, n: int = 9, img_size: int = 640, thr: float = 4.0, gen: int = 1000,
                          seed: int = 0, on_progress: ProgressFn | None = None,
                          should_stop: StopFn | None = None) -> AnchorSearch:
@@ -349,12 +355,7 @@ def yolov5_kmean_anchors(data, *, n: int = 9, img_size: int = 640, thr: float = 
     Returns:
         AnchorSearch (anchors float64 values of the float32 result, sorted by area).
     """
-    thr = _check_thr(thr)
-    n = _check_count(n, "n")
-    gen = _check_count(gen, "gen", 0)
-    rng = np.random.default_rng(_check_seed(seed))
-    progress, stop = on_progress or _noop, should_stop or _never
-    wh0 = _as_wh(data)
+    thr, n, gen, rng, progress, stop, wh0 = _yolo_args(data, n, thr, gen, seed, on_progress, should_stop)
     wh = wh0[(wh0 >= 2.0).any(axis=1)].astype(np.float32)
     if len(wh) < n:
         raise AnchorVizInputError(f"k-means: expected at least n = {n} boxes of 2 px or more, got {len(wh)}")
@@ -476,12 +477,7 @@ def kmeans_evolve_anchors(data, *, n: int = 9, thr: float = 4.0, gen: int = 1000
         AnchorSearch; ``fitness`` is the objective on the binned shapes (measure on all boxes with
         `anchorviz.dataset_fit.yolo_metrics`).
     """
-    thr = _check_thr(thr)
-    n = _check_count(n, "n")
-    gen = _check_count(gen, "gen", 0)
-    rng = np.random.default_rng(_check_seed(seed))
-    progress, stop = on_progress or _noop, should_stop or _never
-    wh0 = _as_wh(data)
+    thr, n, gen, rng, progress, stop, wh0 = _yolo_args(data, n, thr, gen, seed, on_progress, should_stop)
     # yolov5's filter (w or h >= 2 px); a 0 side cannot be binned on a log grid and fits no anchor anyway
     keep = ((wh0[:, 0] >= 2.0) | (wh0[:, 1] >= 2.0)) & (wh0[:, 0] > 0) & (wh0[:, 1] > 0)
     wh = wh0 if keep.all() else wh0[keep]
