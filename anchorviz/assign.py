@@ -22,7 +22,7 @@ from anchorviz.anchors import AnchorSet
 from anchorviz.boxes import as_boxes
 from anchorviz.conventions import ANCHORVIZ_IOU, IoUStyle, get_convention
 from anchorviz.errors import AnchorVizInputError
-from anchorviz.iou import IoUStats, dense_iou_stats, grid_iou_stats, pairwise_iou
+from anchorviz.iou import IoUStats, grid_iou_stats, pairwise_iou
 
 __all__ = ["Label", "MaxIoURule", "Assignment", "assign_max_iou", "max_iou_rule", "ASSIGNER_PRESETS",
            "outside_mask", "assign_yolov5", "assign_atss", "assign_anchors"]

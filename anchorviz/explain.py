@@ -160,6 +160,6 @@ def explain_decode(anchor, deltas, spec: CoderSpec, *, max_shape: tuple[float, f
         note = rf"\ (\text{{clamped from }} {_f(clamped[key][0])})" if key in clamped else ""
         lines.append(rf"{name} = \exp(d_{name}{_wdiv(wv)}) \cdot a_{name} = \exp({_f(shown)}){note} \cdot {_f(size)}"
                      rf" = {_f(float(np.exp(shown) * size))}")
-    lines.append(rf"(x_1, y_1, x_2, y_2) = (c_x - w/2,\ c_y - h/2,\ c_x + w/2,\ c_y + h/2) = ("
+    lines.append(r"(x_1, y_1, x_2, y_2) = (c_x - w/2,\ c_y - h/2,\ c_x + w/2,\ c_y + h/2) = ("
                  + ", ".join(_f(v) for v in box) + ")")
     return Explanation(values=box, latex=lines, clamped=clamped)
