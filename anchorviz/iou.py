@@ -483,11 +483,12 @@ def _write_max(lv: _Level, part: slice, pr: _Pairs, max_iou: np.ndarray) -> None
     if lv.dense:  # every GT's cells are the whole grid: one maximum over the GTs
         np.maximum(best, pr.iou.reshape(len(pr.ks), fh, fw, a).max(axis=0), out=best)
         return
-    seg = pr.seg.tolist()
+    best, flat = best.reshape(fh, fw * a), pr.iou.reshape(-1)  # 2-D views: numpy loops over them faster
+    seg = (pr.seg * a).tolist()
     for j, (r0, c0, h, w) in enumerate(zip(lv.i0[part].tolist(), lv.j0[part].tolist(), lv.hs[part].tolist(),
                                            lv.ws[part].tolist())):
-        view = best[r0:r0 + h, c0:c0 + w]
-        np.maximum(view, pr.iou[seg[j]:seg[j + 1]].reshape(h, w, a), out=view)
+        view = best[r0:r0 + h, c0 * a:(c0 + w) * a]
+        np.maximum(view, flat[seg[j]:seg[j + 1]].reshape(h, w * a), out=view)
 
 
 def _valid_only(lv: _Level, pr: _Pairs, valid: np.ndarray | None) -> np.ndarray:
