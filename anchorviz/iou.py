@@ -306,6 +306,7 @@ class _Geometry(NamedTuple):
     wd: np.ndarray  # [W, A] widths (+1 for mmdet v1)
     hd: np.ndarray  # [H, A] heights
     shape_area: np.ndarray | None  # [A] the area of each shape, when it does not vary with the location
+    area: np.ndarray | None  # [H * W, A] every anchor's area hd[i] * wd[j], when it does
     base: np.ndarray  # [A, H, W] flat anchor indices
     extents: tuple  # per column / row the extremes over shapes, monotone in the index: x2 max, x1 min, y2 max, y1 min
 
@@ -330,11 +331,12 @@ def _level_geometry(aset: AnchorSet, level: int, style: IoUStyle) -> _Geometry:
         wd, hd = x2 - x1 + p, y2 - y1 + p
         uniform = bool((wd == wd[0]).all() and (hd == hd[0]).all())
         shape_area = hd[0] * wd[0] if uniform else None
+        area = None if uniform else (hd[:, None, :] * wd[None, :, :]).reshape(fh * fw, a)
         base = (np.arange(lg.count, dtype=np.int64).reshape(fh, fw, a) + lg.start).transpose(2, 0, 1)
         extents = (x2.max(axis=1) + p, x1.min(axis=1), y2.max(axis=1) + p, y1.min(axis=1))
-        for arr in (x1, x2, y1, y2, wd, hd, base, *extents) + ((shape_area,) if uniform else ()):
+        for arr in (x1, x2, y1, y2, wd, hd, base, *extents) + ((shape_area,) if uniform else (area,)):
             arr.setflags(write=False)
-        cache[key] = _Geometry(x1, x2, y1, y2, wd, hd, shape_area, base, extents)
+        cache[key] = _Geometry(x1, x2, y1, y2, wd, hd, shape_area, area, base, extents)
     return cache[key]
 
 
@@ -463,10 +465,9 @@ def _pairs_iou(lv: _Level, part: slice, g, area_g, style: IoUStyle, zero_empty: 
     inter *= iw.take(c, 0)  # [C, A]
     if geo.shape_area is not None:  # area_g + area_a: one value per GT and shape
         union = (area_g[ks, None] + geo.shape_area).take(row_gt, 0).take(r, 0)
-    else:  # each anchor's own area, its height times its width
-        union = geo.hd.take(rows, 0).take(r, 0)
-        union *= geo.wd.take(cols, 0).take(c, 0)
-        union += area_g[ks].take(row_gt).take(r)[:, None]
+    else:  # each anchor's own area; the GT's repeated over the shapes (a broadcast add would be 7x slower)
+        union = geo.area.take(rows.take(r) * geo.base.shape[2] + cols.take(c), 0)
+        union += np.repeat(area_g[ks].take(row_gt), geo.base.shape[0]).reshape(-1, geo.base.shape[0]).take(r, 0)
     union -= inter
     if style.union_eps > 0:
         np.maximum(union, dt(style.union_eps), out=union)
@@ -498,20 +499,6 @@ def _valid_only(lv: _Level, pr: _Pairs, valid: np.ndarray | None) -> np.ndarray:
     a, fh, fw = lv.geo.base.shape
     ok = valid[lv.start:lv.start + a * fh * fw].reshape(fh * fw, a).take(pr.cells(fw), 0)
     return np.where(ok, pr.iou, pr.iou.dtype.type(-1))
-
-
-_PARALLEL_MIN_PAIRS = 400_000  # below this many pairs in all, handing levels to a second thread costs more than it saves
-_POOL = None
-
-
-def _pool():
-    """Two worker threads (the machines this targets have 2 cores), created on first use."""
-    global _POOL
-    if _POOL is None:
-        import concurrent.futures
-
-        _POOL = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="anchorviz-iou")
-    return _POOL
 
 
 _ARGMAX_FLOOR = 0.25  # the pass finds the best GT of the anchors whose best IoU is at least this
@@ -557,20 +544,11 @@ def _grid_scan(aset: AnchorSet, g64: np.ndarray, style: IoUStyle, *, zero_empty:
     g, area_g = _gt_arrays(g64, style)
     gt_max = np.zeros(m, g.dtype)
     levels = [_level_windows(aset, lg, g, style) for lg in aset.levels]
-    pairs = [lv.geo.base.shape[0] * int((lv.hs * lv.ws).sum()) for lv in levels]
-
-    def scan(i):
-        return _scan_level(levels[i], g, area_g, style, zero_empty, max_iou, valid)
-
-    # The levels are independent and numpy releases the GIL in its loops: the biggest level on one thread, the
-    # others on the second.
-    order = np.argsort(pairs)[::-1].tolist()
-    if sum(pairs) >= _PARALLEL_MIN_PAIRS and len(levels) > 1:
-        results = dict(zip(order, _pool().map(scan, order)))
-    else:
-        results = {i: scan(i) for i in order}
+    # (Levels could run on two threads, but on the 2-core machines this targets two threads of large numpy
+    # loops ran only 1.2x faster than one, and the many small calls then contend for the GIL.)
+    results = [_scan_level(lv, g, area_g, style, zero_empty, max_iou, valid) for lv in levels]
     done, kept = [], 0
-    hits = [h for i in range(len(levels)) for h in results[i][1]]
+    hits = [h for _, level_hits in results for h in level_hits]
     anchors, first = np.unique(np.concatenate([h[0] for h in hits] or [np.zeros(0, np.int64)]), return_index=True)
     best_gt = np.concatenate([h[1] for h in hits] or [np.zeros(0, np.int64)])[first]
     known = (anchors, best_gt, g.dtype.type(_ARGMAX_FLOOR)) if max_iou is not None else None
@@ -584,18 +562,14 @@ def _grid_scan(aset: AnchorSet, g64: np.ndarray, style: IoUStyle, *, zero_empty:
     # the tie pass: where a GT's best on a level is its best overall (and > 0), the anchors at that value
     keys = [np.zeros(0, np.int64)]
     for lv, part, ks, top, got in done:
-        want = (top == gt_max[ks]) & (top > 0)
-        if not want.any():
+        want = np.flatnonzero((top == gt_max[ks]) & (top > 0)).tolist()
+        if not want:
             continue
         pr, v = got if got is not None else _recompute(lv, part, g, area_g, style, zero_empty, valid)
-        a = v.shape[1]
-        target = np.repeat(np.where(want, top, np.nan), np.diff(pr.seg))  # each cell's GT's best, or NaN
-        with np.errstate(invalid="ignore"):
-            hit = np.flatnonzero(v == target[:, None])
-        q = hit // a
-        j = np.searchsorted(pr.seg, q, side="right") - 1
-        anchor = lv.start + pr.cells(lv.geo.base.shape[2], q) * a + hit % a
-        keys.append(ks[j] * n + anchor)
+        a, flat, seg = v.shape[1], v.reshape(-1), (pr.seg * v.shape[1]).tolist()
+        for j in want:  # a few GTs per level: each one's own cells only
+            hit = seg[j] + np.flatnonzero(flat[seg[j]:seg[j + 1]] == top[j])
+            keys.append(int(ks[j]) * n + lv.start + pr.cells(lv.geo.base.shape[2], hit // a) * a + hit % a)
     key = np.sort(np.concatenate(keys))
     return gt_max.astype(np.float64), (key // n, key % n), known
 

@@ -174,12 +174,12 @@ def test_sparse_falls_back_to_dense_when_nan_is_possible():
 
 
 # Every path of the sparse engine, forced by its size constants: GTs split into many chunks, the tie pass
-# recomputing instead of keeping, levels always / never dense, one thread or two.
+# recomputing instead of keeping, levels always / never dense.
 ENGINE_PATHS = {
     "default": {},
     "tiny chunks, recompute": {"_CHUNK_PAIRS": 40, "_KEEP_PAIRS": 0},
     "always dense": {"_DENSE_PAIR_COST": 0.0},
-    "never dense, threads": {"_DENSE_PAIR_COST": 1e9, "_PARALLEL_MIN_PAIRS": 0},
+    "never dense": {"_DENSE_PAIR_COST": 1e9},
 }
 
 
