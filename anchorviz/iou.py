@@ -567,9 +567,11 @@ def _grid_scan(aset: AnchorSet, g64: np.ndarray, style: IoUStyle, *, zero_empty:
             continue
         pr, v = got if got is not None else _recompute(lv, part, g, area_g, style, zero_empty, valid)
         a, flat, seg = v.shape[1], v.reshape(-1), (pr.seg * v.shape[1]).tolist()
-        for j in want:  # a few GTs per level: each one's own cells only
-            hit = seg[j] + np.flatnonzero(flat[seg[j]:seg[j + 1]] == top[j])
-            keys.append(int(ks[j]) * n + lv.start + pr.cells(lv.geo.base.shape[2], hit // a) * a + hit % a)
+        # a few GTs per level: each one's own cells only
+        hits = [(flat[seg[j]:seg[j + 1]] == top[j]).nonzero()[0] + seg[j] for j in want]
+        hit = np.concatenate(hits)
+        gt = ks[np.repeat(want, [len(h) for h in hits])]
+        keys.append(gt * n + lv.start + pr.cells(lv.geo.base.shape[2], hit // a) * a + hit % a)
     key = np.sort(np.concatenate(keys))
     return gt_max.astype(np.float64), (key // n, key % n), known
 
