@@ -186,7 +186,7 @@ for k, box in enumerate(cell_boxes):
 plots.add_points(fig, cell_centre[None, :], name=t("anchors.picked_cell", lv=g.name, y=int(cy), x=int(cx)),
                  color="#ffffff", size=12, symbol="circle-dot", gl=False, line_color="#000000")
 plots.add_gt(fig, setup.gt_input, setup.gt_texts, setup.gt_colors)
-st.plotly_chart(fig, key=CHART_KEY, on_select="rerun", selection_mode=("points", "box"),
+st.plotly_chart(fig.figure(), key=CHART_KEY, on_select="rerun", selection_mode=("points", "box"),
                 config={"displaylogo": False, "scrollZoom": True})
 for note in (shape_note, centre_note):
     if note:

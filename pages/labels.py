@@ -186,7 +186,7 @@ if mb:
     plots.add_points(fig, centres[sp], name=t("labels.sampled_pos", n=len(sp)), color=plots.SAMPLE_POS_COLOR, size=9,
                      symbol="star", gl=False)
 plots.add_gt(fig, setup.gt_input, setup.gt_texts, setup.gt_colors)
-st.plotly_chart(fig, key=CHART_KEY, on_select="rerun", selection_mode=("box",),
+st.plotly_chart(fig.figure(), key=CHART_KEY, on_select="rerun", selection_mode=("box",),
                 config={"displaylogo": False, "scrollZoom": True})
 notes = []
 if not as_rects:

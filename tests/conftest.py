@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -11,6 +12,10 @@ import urllib.request
 import pytest
 
 from tests.test_browser import CHROMIUM, FLAGS, ROOT, STEP_MS, VIEWPORT, _free_port, sync_api
+
+# The figure builders skip plotly's per-property checks for speed (pages/common/plots.py, Fig); in the tests,
+# and in the servers they start, plotly checks every figure again, so a wrong property name fails a test.
+os.environ.setdefault("ANCHORVIZ_VALIDATE_FIGURES", "1")
 
 
 @pytest.fixture(autouse=True)

@@ -4,12 +4,24 @@ nothing and never draw more than what they are given.
 Drawing budget (../shared/STACK.md §3): rectangles are one trace of float32 closed paths separated by NaN
 (about 77 bytes per box), never ``layout.shapes``; many points use Scattergl; the photo is a JPEG layout
 image below the traces. Every figure title carries the numbers it shows, so it changes with the data.
+
+Build cost: plotly validates every property it is given, which took most of a rerun (0.3 s for the base
+anchors, 1.4 s for the IoU small multiples). So a figure is put together as plain trace and layout dicts in a
+``Fig`` and turned into a ``go.Figure`` once, unvalidated (``Fig.figure()``); the JSON Streamlit sends is the
+same as before. ``make_subplots`` grids are computed once per grid and titles (``subplots``).
 """
 
 from __future__ import annotations
 
 import base64
+import copy
+import functools
+import hashlib
 import io as _io
+import os
+import threading
+from collections import OrderedDict
+from functools import lru_cache
 
 import numpy as np
 import plotly.graph_objects as go
@@ -43,6 +55,187 @@ def level_color(i: int) -> str:
     return LEVEL_COLORS[i % len(LEVEL_COLORS)]
 
 
+def _digest(obj, h) -> None:
+    """Feed a value made of arrays, dicts, lists, tuples and scalars into hash ``h`` (exact: all the bytes)."""
+    if isinstance(obj, np.ndarray):
+        h.update(b"A%s%s" % (str(obj.dtype).encode(), str(obj.shape).encode()))
+        h.update(np.ascontiguousarray(obj).tobytes())
+    elif isinstance(obj, dict):
+        h.update(b"D%d" % len(obj))
+        for k, v in obj.items():
+            _digest(k, h)
+            _digest(v, h)
+    elif isinstance(obj, (list, tuple)):
+        h.update(b"L%d" % len(obj))
+        for v in obj:
+            _digest(v, h)
+    else:
+        h.update(f"{type(obj).__name__}:{obj!r};".encode())
+
+
+def memo(maxsize: int):
+    """Keep the last ``maxsize`` results of a pure builder, keyed by the exact content of its arguments (process-wide,
+    so sessions share them). For figures that do not change with the control that reran the page (a rerun
+    otherwise rebuilds them). The result is shared: callers must not change it (st.plotly_chart copies it)."""
+    def deco(fn):
+        cache: OrderedDict = OrderedDict()
+        lock = threading.Lock()
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            h = hashlib.blake2b(digest_size=20)
+            _digest((args, kwargs), h)
+            key = h.digest()
+            with lock:
+                if key in cache:
+                    cache.move_to_end(key)
+                    return cache[key]
+            out = fn(*args, **kwargs)
+            with lock:
+                cache[key] = out
+                while len(cache) > maxsize:
+                    cache.popitem(last=False)
+            return out
+        return wrapper
+    return deco
+
+
+def _merge(dst: dict, src: dict) -> dict:
+    """Plotly's update rule: nested dicts merge, anything else (lists included) replaces."""
+    for k, v in src.items():
+        if isinstance(v, dict) and isinstance(dst.get(k), dict):
+            _merge(dst[k], v)
+        else:
+            dst[k] = v
+    return dst
+
+
+# plotly.js typed arrays: what plotly's to_dict() does to every numpy array (``_plotly_utils.utils``
+# to_typed_array_spec), done here once without its per-array pandas/narwhals checks (a third of a millisecond
+# each, and a figure can hold hundreds of small arrays)
+_TYPED = {"int8": "i1", "uint8": "u1", "int16": "i2", "uint16": "u2", "int32": "i4", "uint32": "u4",
+          "float32": "f4", "float64": "f8"}
+_NOT_TYPED_KEYS = {"geojson", "layer", "layers", "range"}  # plotly leaves these as they are
+
+
+def _typed_array(v: np.ndarray):
+    if v.size == 0:
+        return v
+    if v.dtype == np.int64 or v.dtype == np.uint64:
+        lo, hi = v.min(), v.max()
+        small = (np.int8, np.int16, np.int32) if v.dtype == np.int64 else (np.uint8, np.uint16, np.uint32)
+        for dt in small:
+            if np.iinfo(dt).min <= lo and hi <= np.iinfo(dt).max:
+                v = v.astype(dt)
+                break
+        else:
+            return v
+    code = _TYPED.get(str(v.dtype))
+    if code is None:
+        return v
+    out = {"dtype": code, "bdata": base64.b64encode(np.ascontiguousarray(v)).decode("ascii")}
+    if v.ndim > 1:
+        out["shape"] = str(v.shape)[1:-1]
+    return out
+
+
+def _encode_arrays(obj) -> None:
+    """Replace, in place, the numpy arrays held as dict values by plotly.js typed-array specs."""
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if k in _NOT_TYPED_KEYS:
+                continue
+            if isinstance(v, np.ndarray):
+                obj[k] = _typed_array(v)
+            elif isinstance(v, (dict, list, tuple)):
+                _encode_arrays(v)
+    elif isinstance(obj, (list, tuple)):
+        for v in obj:
+            if isinstance(v, (dict, list, tuple)):
+                _encode_arrays(v)
+
+
+def trace_dict(kind: str, **props) -> dict:
+    """A trace dict; None means "not set", as in the go.* constructors."""
+    return {"type": kind, **{k: v for k, v in props.items() if v is not None}}
+
+
+class Fig:
+    """A figure under construction: trace dicts and a layout dict (see the module docstring).
+
+    ``figure()`` makes the ``go.Figure`` for ``st.plotly_chart`` without plotly's per-property validation, so the
+    builders only pass property names and values that plotly accepts (the go.* constructors would accept the same
+    arguments).
+    """
+
+    def __init__(self, layout: dict | None = None, *, cols: int = 1):
+        self.data: list[dict] = []
+        self.layout: dict = layout if layout is not None else {}
+        self.cols = cols  # subplot grid width, for row/col -> axis names
+
+    def _axes(self, row: int | None, col: int | None) -> tuple[str, str] | None:
+        if row is None:
+            return None
+        i = (row - 1) * self.cols + col
+        return ("x", "y") if i == 1 else (f"x{i}", f"y{i}")
+
+    def add_trace(self, trace: dict, row: int | None = None, col: int | None = None) -> None:
+        axes = self._axes(row, col)
+        if axes is not None:
+            trace = {**trace, "xaxis": axes[0], "yaxis": axes[1]}
+        self.data.append(trace)
+
+    def update_layout(self, **props) -> None:
+        _merge(self.layout, props)
+
+    def add_layout_image(self, image: dict) -> None:
+        self.layout["images"] = [*self.layout.get("images", ()), dict(image)]
+
+    def add_annotation(self, **props) -> None:
+        self.layout["annotations"] = [*self.layout.get("annotations", ()), props]
+
+    def axis(self, letter: str, row: int, col: int) -> dict:
+        """The layout dict of one subplot's x or y axis."""
+        i = (row - 1) * self.cols + col
+        return self.layout.setdefault(f"{letter}axis{i if i > 1 else ''}", {})
+
+    def update_axes(self, letter: str, row: int | None = None, col: int | None = None, **props) -> None:
+        """``update_xaxes`` / ``update_yaxes``: one subplot's axis, or every axis of that letter."""
+        if row is not None:
+            _merge(self.axis(letter, row, col), props)
+            return
+        for k in self.layout:
+            if k.startswith(f"{letter}axis") and isinstance(self.layout[k], dict):
+                _merge(self.layout[k], copy.deepcopy(props))
+
+    def figure(self) -> go.Figure:
+        if os.environ.get("ANCHORVIZ_VALIDATE_FIGURES"):  # the tests set it: plotly checks every property
+            go.Figure(data=self.data, layout=self.layout)
+        _encode_arrays(self.data)
+        _encode_arrays(self.layout)
+        return go.Figure(data=self.data, layout=self.layout, _validate=False)
+
+
+@lru_cache(maxsize=16)
+def _subplots_layout_cached(rows: int, cols: int, titles: tuple, row_titles: tuple | None, horizontal_spacing: float,
+                            vertical_spacing: float | None) -> dict:
+    kw = {} if vertical_spacing is None else {"vertical_spacing": vertical_spacing}
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=list(titles),
+                        row_titles=list(row_titles) if row_titles is not None else None,
+                        horizontal_spacing=horizontal_spacing, figure=go.Figure(_validate=False), **kw)
+    layout = copy.deepcopy(fig._layout)
+    layout.pop("template", None)  # go.Figure() adds the default template again
+    return layout
+
+
+def subplots(rows: int, cols: int, titles: list[str], *, horizontal_spacing: float,
+             vertical_spacing: float | None = None, row_titles: list[str] | None = None) -> Fig:
+    """``make_subplots`` as a ``Fig`` (the grid layout is computed once per grid and titles, then copied)."""
+    layout = _subplots_layout_cached(rows, cols, tuple(titles), tuple(row_titles) if row_titles is not None else None,
+                                     horizontal_spacing, vertical_spacing)
+    return Fig(copy.deepcopy(layout), cols=cols)
+
+
 def boxes_path(boxes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """xyxy (n, 4) -> float32 x and y arrays of closed 5-point paths separated by NaN."""
     b = np.asarray(boxes, np.float64).reshape(-1, 4)
@@ -54,7 +247,7 @@ def boxes_path(boxes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def image_figure(bg_uri: str, input_hw: tuple[int, int], title: str, *, height: int = 680,
-                 view: tuple[float, float, float, float] | None = None) -> go.Figure:
+                 view: tuple[float, float, float, float] | None = None) -> Fig:
     """An empty figure showing the network input image, y down, 1 px = 1 unit on both axes.
 
     Args:
@@ -68,7 +261,7 @@ def image_figure(bg_uri: str, input_hw: tuple[int, int], title: str, *, height: 
         m = 0.04 * max(h, w)
         view = (-m, -m, w + m, h + m)
     x0, y0, x1, y1 = view
-    return go.Figure(layout=dict(
+    return Fig(dict(
         title=dict(text=title, x=0.0, xanchor="left", font=dict(size=14)),
         images=[dict(source=bg_uri, xref="x", yref="y", x=0, y=0, sizex=w, sizey=h, sizing="stretch",
                      layer="below", xanchor="left", yanchor="top")],
@@ -84,36 +277,35 @@ def image_figure(bg_uri: str, input_hw: tuple[int, int], title: str, *, height: 
     ))
 
 
-def add_rects(fig: go.Figure, boxes: np.ndarray, *, name: str, color: str, width: float = 1.0,
+def add_rects(fig: Fig, boxes: np.ndarray, *, name: str, color: str, width: float = 1.0,
               dash: str | None = None, gl: bool = True, showlegend: bool = True, legendgroup: str | None = None,
               opacity: float = 1.0, row: int | None = None, col: int | None = None) -> None:
     """Add (n, 4) xyxy boxes as one line trace (NaN-separated paths)."""
     xs, ys = boxes_path(boxes)
-    cls = go.Scattergl if gl else go.Scatter
     line = dict(color=color, width=width)
     if dash and not gl:
         line["dash"] = dash
-    trace = cls(x=xs, y=ys, mode="lines", line=line, name=name, hoverinfo="skip", showlegend=showlegend,
-                legendgroup=legendgroup, opacity=opacity, connectgaps=False)
-    fig.add_trace(trace, row=row, col=col)
+    fig.add_trace(trace_dict("scattergl" if gl else "scatter", x=xs, y=ys, mode="lines", line=line, name=name,
+                         hoverinfo="skip", showlegend=showlegend, legendgroup=legendgroup, opacity=opacity,
+                         connectgaps=False), row=row, col=col)
 
 
-def add_points(fig: go.Figure, xy: np.ndarray, *, name: str, color: str, size: float = 5, symbol: str = "circle",
+def add_points(fig: Fig, xy: np.ndarray, *, name: str, color: str, size: float = 5, symbol: str = "circle",
                customdata: np.ndarray | None = None, hovertemplate: str | None = None, gl: bool = True,
                line_color: str | None = "rgba(0,0,0,0.6)", showlegend: bool = True, opacity: float = 1.0) -> None:
     """Add (n, 2) x, y points as one marker trace (float32)."""
     xy = np.asarray(xy, np.float64).reshape(-1, 2)
-    cls = go.Scattergl if gl else go.Scatter
     marker = dict(color=color, size=size, symbol=symbol, opacity=opacity)
     if line_color and size >= 5:
         marker["line"] = dict(color=line_color, width=0.5)
-    fig.add_trace(cls(
-        x=xy[:, 0].astype(np.float32), y=xy[:, 1].astype(np.float32), mode="markers", marker=marker, name=name,
-        customdata=customdata, hovertemplate=hovertemplate, hoverinfo=None if hovertemplate else "skip",
-        showlegend=showlegend,
+    fig.add_trace(trace_dict(
+        "scattergl" if gl else "scatter", x=xy[:, 0].astype(np.float32), y=xy[:, 1].astype(np.float32),
+        mode="markers", marker=marker, name=name, customdata=customdata, hovertemplate=hovertemplate,
+        hoverinfo=None if hovertemplate else "skip", showlegend=showlegend,
     ))
 
 
+@memo(maxsize=16)
 def dots_layer(layers: list[tuple[np.ndarray, tuple[int, int, int, int], int]], input_hw: tuple[int, int], *,
                margin: float = 0.04, max_side: int = 1000) -> dict:
     """Many points as ONE transparent PNG layout image (a "dot layer"), for thousands of centres.
@@ -155,16 +347,16 @@ def dots_layer(layers: list[tuple[np.ndarray, tuple[int, int, int, int], int]], 
                 layer="above", xanchor="left", yanchor="top")
 
 
-def add_legend_key(fig: go.Figure, *, name: str, color: str, symbol: str = "circle", size: float = 7) -> None:
+def add_legend_key(fig: Fig, *, name: str, color: str, symbol: str = "circle", size: float = 7) -> None:
     """A legend entry with no data (for things drawn as a dot layer or as shapes)."""
-    fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", marker=dict(color=color, symbol=symbol, size=size),
-                             name=name, hoverinfo="skip"))
+    fig.add_trace(trace_dict("scatter", x=[None], y=[None], mode="markers",
+                         marker=dict(color=color, symbol=symbol, size=size), name=name, hoverinfo="skip"))
 
 
 MAX_GT_SHAPES = 60  # up to this many GT boxes are layout shapes + annotations (cheap); more become traces
 
 
-def add_gt(fig: go.Figure, boxes: np.ndarray, texts: list[str], colors: list[str], *, name: str = "GT") -> None:
+def add_gt(fig: Fig, boxes: np.ndarray, texts: list[str], colors: list[str], *, name: str = "GT") -> None:
     """GT boxes on top of everything, each with a dark halo, its colour and a label at its top-left corner.
 
     Few boxes are layout shapes and annotations (drawn above every trace, no trace cost); many are two
@@ -174,7 +366,7 @@ def add_gt(fig: go.Figure, boxes: np.ndarray, texts: list[str], colors: list[str
     if not len(b):
         return
     if len(b) <= MAX_GT_SHAPES:
-        shapes, notes = list(fig.layout.shapes or ()), []
+        shapes, notes = list(fig.layout.get("shapes") or ()), []
         for (x0, y0, x1, y1), text, color in zip(b.tolist(), texts, colors):
             rect = dict(type="rect", xref="x", yref="y", x0=x0, y0=y0, x1=x1, y1=y1, layer="above")
             shapes.append(dict(rect, line=dict(color="rgba(0,0,0,0.8)", width=4.5)))
@@ -182,19 +374,20 @@ def add_gt(fig: go.Figure, boxes: np.ndarray, texts: list[str], colors: list[str
             notes.append(dict(x=x0, y=y0, xref="x", yref="y", text=text, showarrow=False, xanchor="left",
                               yanchor="bottom", font=dict(color="white", size=11), bgcolor=color, opacity=0.85,
                               borderpad=1))
-        fig.update_layout(shapes=shapes, annotations=list(fig.layout.annotations or ()) + notes)
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=dict(color=colors[0], width=2),
-                                 name=f"{name} ({len(b)})", hoverinfo="skip"))
+        fig.update_layout(shapes=shapes, annotations=list(fig.layout.get("annotations") or ()) + notes)
+        fig.add_trace(trace_dict("scatter", x=[None], y=[None], mode="lines", line=dict(color=colors[0], width=2),
+                             name=f"{name} ({len(b)})", hoverinfo="skip"))
         return
     xs, ys = boxes_path(b)
-    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="rgba(0,0,0,0.8)", width=4.5),
-                             hoverinfo="skip", showlegend=False, legendgroup="gt"))
+    fig.add_trace(trace_dict("scatter", x=xs, y=ys, mode="lines", line=dict(color="rgba(0,0,0,0.8)", width=4.5),
+                         hoverinfo="skip", showlegend=False, legendgroup="gt"))
     xs, ys = boxes_path(b)
-    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="#ff1744", width=2), hoverinfo="skip",
-                             name=f"{name} ({len(b)})", legendgroup="gt"))
-    fig.add_trace(go.Scatter(
-        x=b[:, 0].astype(np.float32), y=b[:, 1].astype(np.float32), mode="markers", hovertext=texts,
-        hoverinfo="text", marker=dict(color=colors, size=5, symbol="square"), showlegend=False, legendgroup="gt",
+    fig.add_trace(trace_dict("scatter", x=xs, y=ys, mode="lines", line=dict(color="#ff1744", width=2), hoverinfo="skip",
+                         name=f"{name} ({len(b)})", legendgroup="gt"))
+    fig.add_trace(trace_dict(
+        "scatter", x=b[:, 0].astype(np.float32), y=b[:, 1].astype(np.float32), mode="markers", hovertext=list(texts),
+        hoverinfo="text", marker=dict(color=list(colors), size=5, symbol="square"), showlegend=False,
+        legendgroup="gt",
     ))
 
 
@@ -206,37 +399,46 @@ def base_anchors_figure(panels: list[dict]) -> go.Figure:
             at 0), ``labels`` (A texts "w×h"), ``title`` (subplot title).
     """
     n = len(panels)
-    fig = make_subplots(rows=1, cols=n, subplot_titles=[pn["title"] for pn in panels], horizontal_spacing=0.02)
+    total = sum(len(pn["labels"]) for pn in panels)
+    texts = (t("plots.one_cell"), t("plots.shape"),
+             t("plots.base_title_one" if n == 1 else "plots.base_title_many", total=total, n=n))
+    return _base_anchors_figure(panels, texts)
+
+
+@memo(maxsize=8)
+def _base_anchors_figure(panels: list[dict], texts: tuple[str, str, str]) -> go.Figure:
+    """base_anchors_figure with its texts given (it does not change with the centre offset: kept)."""
+    one_cell, shape_word, fig_title = texts
+    n = len(panels)
+    fig = subplots(1, n, [pn["title"] for pn in panels], horizontal_spacing=0.02)
     for i, pn in enumerate(panels, start=1):
         cells = np.asarray(pn["cells"], np.float64).reshape(-1, 4)
         s = float(pn["stride"])
         ext = max(float(np.abs(cells).max()) if len(cells) else 0.0, s / 2) * 1.08
-        add_rects(fig, np.array([[-s / 2, -s / 2, s / 2, s / 2]]), name=t("plots.one_cell"), color="#777777",
+        add_rects(fig, np.array([[-s / 2, -s / 2, s / 2, s / 2]]), name=one_cell, color="#777777",
                   width=1, dash="dot", gl=False, showlegend=(i == 1), legendgroup="cell", row=1, col=i)
         colors = [SHAPE_COLORS[k % len(SHAPE_COLORS)] for k in range(len(cells))]
         for k, (box, label) in enumerate(zip(cells, pn["labels"])):
             xs, ys = boxes_path(box[None, :])
-            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=colors[k], width=1.5),
-                                     hovertemplate=f"{pn['name']} {t('plots.shape')} {k}: {label}<extra></extra>",
-                                     showlegend=False), row=1, col=i)
-        fig.update_xaxes(range=[-ext, ext], zeroline=False, showgrid=False, ticks="outside", row=1, col=i)
-        fig.update_yaxes(range=[ext, -ext], zeroline=False, showgrid=False, ticks="outside", domain=[0.42, 1.0],
-                         scaleanchor=f"x{i if i > 1 else ''}", scaleratio=1, row=1, col=i)
+            fig.add_trace(trace_dict("scatter", x=xs, y=ys, mode="lines", line=dict(color=colors[k], width=1.5),
+                                 hovertemplate=f"{pn['name']} {shape_word} {k}: {label}<extra></extra>",
+                                 showlegend=False), row=1, col=i)
+        fig.update_axes("x", range=[-ext, ext], zeroline=False, showgrid=False, ticks="outside", row=1, col=i)
+        fig.update_axes("y", range=[ext, -ext], zeroline=False, showgrid=False, ticks="outside", domain=[0.42, 1.0],
+                        scaleanchor=f"x{i if i > 1 else ''}", scaleratio=1, row=1, col=i)
         # the key under the drawing: "k: w×h" per shape in its colour (two per line when there are many)
         items = [f"<span style='color:{c}'>■ {k}: {lab}</span>" for k, (c, lab) in enumerate(zip(colors, pn["labels"]))]
         per_line = 1 if len(items) <= 10 else 2
         lines = ["&nbsp;&nbsp;".join(items[j:j + per_line]) for j in range(0, len(items), per_line)]
-        dom = fig.layout[f"xaxis{i if i > 1 else ''}"].domain
+        dom = fig.axis("x", 1, i)["domain"]
         fig.add_annotation(x=(dom[0] + dom[1]) / 2, y=0.33, xref="paper", yref="paper", xanchor="center",
                            yanchor="top", align="left", showarrow=False, text="<br>".join(lines),
                            font=dict(size=11, family="monospace"))
-    total = sum(len(pn["labels"]) for pn in panels)
     fig.update_layout(
-        title=dict(text=t("plots.base_title_one" if n == 1 else "plots.base_title_many", total=total, n=n), x=0.0,
-                   font=dict(size=14)),
+        title=dict(text=fig_title, x=0.0, font=dict(size=14)),
         height=560, margin=dict(l=10, r=10, t=70, b=10), plot_bgcolor="#fafafa", showlegend=False,
     )
-    return fig
+    return fig.figure()
 
 
 def offset_figure(panels: list[dict], title: str, *, bg: dict, input_hw: tuple[int, int]) -> go.Figure:
@@ -250,8 +452,7 @@ def offset_figure(panels: list[dict], title: str, *, bg: dict, input_hw: tuple[i
         input_hw: network input (height, width), for the image border.
     """
     h, w = input_hw
-    fig = make_subplots(rows=1, cols=len(panels), subplot_titles=[pn["title"] for pn in panels],
-                        horizontal_spacing=0.04)
+    fig = subplots(1, len(panels), [pn["title"] for pn in panels], horizontal_spacing=0.04)
     for i, pn in enumerate(panels, start=1):
         xref = "x" if i == 1 else f"x{i}"
         yref = "y" if i == 1 else f"y{i}"
@@ -266,26 +467,26 @@ def offset_figure(panels: list[dict], title: str, *, bg: dict, input_hw: tuple[i
         vy = np.tile([y0, y1, np.nan], len(gx))
         hy = np.stack([gy, gy, np.full_like(gy, np.nan)], 1).ravel()
         hx = np.tile([x0, x1, np.nan], len(gy))
-        fig.add_trace(go.Scatter(x=np.concatenate([vx, [np.nan], hx]).astype(np.float32),
-                                 y=np.concatenate([vy, [np.nan], hy]).astype(np.float32), mode="lines",
-                                 line=dict(color="rgba(255,255,255,0.9)", width=1, dash="dot"),
-                                 name=t("plots.cell_borders"), hoverinfo="skip", showlegend=(i == 1),
-                                 legendgroup="grid"), row=1, col=i)
-        fig.add_trace(go.Scatter(x=[0, w, w, 0, 0], y=[0, 0, h, h, 0], mode="lines",
-                                 line=dict(color="#ff1744", width=2.5), name=t("plots.image_border"),
-                                 hoverinfo="skip", showlegend=(i == 1), legendgroup="edge"), row=1, col=i)
+        fig.add_trace(trace_dict("scatter", x=np.concatenate([vx, [np.nan], hx]).astype(np.float32),
+                             y=np.concatenate([vy, [np.nan], hy]).astype(np.float32), mode="lines",
+                             line=dict(color="rgba(255,255,255,0.9)", width=1, dash="dot"),
+                             name=t("plots.cell_borders"), hoverinfo="skip", showlegend=(i == 1),
+                             legendgroup="grid"), row=1, col=i)
+        fig.add_trace(trace_dict("scatter", x=[0, w, w, 0, 0], y=[0, 0, h, h, 0], mode="lines",
+                             line=dict(color="#ff1744", width=2.5), name=t("plots.image_border"),
+                             hoverinfo="skip", showlegend=(i == 1), legendgroup="edge"), row=1, col=i)
         add_rects(fig, pn["boxes"], name=t("plots.squarest"), color="#00e5ff", width=1.5, gl=False,
                   showlegend=(i == 1), legendgroup="anchor", row=1, col=i)
         c = np.asarray(pn["centres"], np.float64).reshape(-1, 2)
-        fig.add_trace(go.Scatter(x=c[:, 0].astype(np.float32), y=c[:, 1].astype(np.float32), mode="markers",
-                                 marker=dict(color="#ffea00", size=8, line=dict(color="black", width=1)),
-                                 name=t("plots.centres"), showlegend=(i == 1), legendgroup="centre",
-                                 hovertemplate=t("plots.centre") + " (%{x:.1f}, %{y:.1f})<extra></extra>"),
+        fig.add_trace(trace_dict("scatter", x=c[:, 0].astype(np.float32), y=c[:, 1].astype(np.float32), mode="markers",
+                             marker=dict(color="#ffea00", size=8, line=dict(color="black", width=1)),
+                             name=t("plots.centres"), showlegend=(i == 1), legendgroup="centre",
+                             hovertemplate=t("plots.centre") + " (%{x:.1f}, %{y:.1f})<extra></extra>"),
                       row=1, col=i)
-        fig.update_xaxes(range=[x0, x1], zeroline=False, showgrid=False, row=1, col=i)
-        fig.update_yaxes(range=[y1, y0], zeroline=False, showgrid=False, scaleanchor=xref, scaleratio=1,
-                         domain=[0.0, 0.9], row=1, col=i)
+        fig.update_axes("x", range=[x0, x1], zeroline=False, showgrid=False, row=1, col=i)
+        fig.update_axes("y", range=[y1, y0], zeroline=False, showgrid=False, scaleanchor=xref, scaleratio=1,
+                        domain=[0.0, 0.9], row=1, col=i)
     fig.update_layout(title=dict(text=title, x=0.0, font=dict(size=14)), height=460,
                       margin=dict(l=10, r=10, t=90, b=10), plot_bgcolor="#2b2b2b",
                       legend=dict(orientation="h", y=-0.06))
-    return fig
+    return fig.figure()

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from pages.common import plots
+from pages.common.plots import trace_dict
 
 
 def iou_colorscale(neg: float, pos: float) -> list:
@@ -58,8 +58,8 @@ def heatmap_figure(*, bg_uri: str, input_hw: tuple[int, int], title: str, z: np.
         best_box: (4,) the best anchor of this level and shape for the picked GT, or None.
     """
     fig = plots.image_figure(bg_uri, input_hw, title, height=720)
-    fig.add_trace(go.Heatmap(
-        z=np.asarray(z, np.float32), x0=x0, dx=dx, y0=y0, dy=dy, zmin=0.0, zmax=1.0, text=text,
+    fig.add_trace(trace_dict(
+        "heatmap", z=np.asarray(z, np.float32), x0=x0, dx=dx, y0=y0, dy=dy, zmin=0.0, zmax=1.0, text=text,
         colorscale=iou_colorscale(neg, pos), hovertemplate=hover, name="IoU",
         colorbar=_colorbar(neg, pos, neg_txt, pos_txt, x=1.0, title=dict(text="IoU")), hoverongaps=False,
     ))
@@ -70,16 +70,17 @@ def heatmap_figure(*, bg_uri: str, input_hw: tuple[int, int], title: str, z: np.
     b = np.asarray(gt_boxes, np.float64).reshape(-1, 4)
     if len(b):
         c = 0.5 * (b[:, :2] + b[:, 2:])
-        fig.add_trace(go.Scatter(
-            x=c[:, 0].astype(np.float32), y=c[:, 1].astype(np.float32), mode="markers",
-            marker=dict(color=gt_colors, size=13, symbol="circle-open-dot", line=dict(width=2.5)),
+        fig.add_trace(trace_dict(
+            "scatter", x=c[:, 0].astype(np.float32), y=c[:, 1].astype(np.float32), mode="markers",
+            marker=dict(color=list(gt_colors), size=13, symbol="circle-open-dot", line=dict(width=2.5)),
             customdata=np.arange(len(b), dtype=np.int32), name=gt_click_name,
             hovertemplate="GT %{customdata}<extra></extra>",
         ))
     fig.update_layout(legend=dict(orientation="h", y=-0.06, yanchor="top"))
-    return fig
+    return fig.figure()
 
 
+@plots.memo(maxsize=8)
 def small_multiples_figure(*, panels: list[dict], rows: int, cols: int, view: tuple[float, float, float, float],
                            gt_box: np.ndarray, gt_color: str, title: str, neg: float, pos: float, neg_txt: str,
                            pos_txt: str, row_titles: list[str]) -> go.Figure:
@@ -98,34 +99,34 @@ def small_multiples_figure(*, panels: list[dict], rows: int, cols: int, view: tu
         for c in range(1, cols + 1):
             pn = by_cell.get((r, c))
             titles.append("" if pn is None else (f"<b>★ {pn['title']}</b>" if pn["owner"] else pn["title"]))
-    fig = make_subplots(rows=rows, cols=cols, horizontal_spacing=0.012, vertical_spacing=0.3 / rows,
-                        subplot_titles=titles, row_titles=row_titles)
+    fig = plots.subplots(rows, cols, titles, horizontal_spacing=0.012, vertical_spacing=0.3 / rows,
+                         row_titles=row_titles)
     scale = iou_colorscale(neg, pos)
     x0, y0, x1, y1 = view
     gx, gy = plots.boxes_path(np.asarray(gt_box)[None])
     for k, pn in enumerate(panels):
-        fig.add_trace(go.Heatmap(
-            z=np.round(np.asarray(pn["z"], np.float64) * 100).astype(np.uint8), x0=pn["x0"], dx=pn["dx"],
+        fig.add_trace(trace_dict(
+            "heatmap", z=np.round(np.asarray(pn["z"], np.float64) * 100).astype(np.uint8), x0=pn["x0"], dx=pn["dx"],
             y0=pn["y0"], dy=pn["dy"], zmin=0, zmax=100, colorscale=scale, showscale=(k == 0),
             hovertemplate=pn["hover"], name=pn["title"],
             colorbar=_colorbar(neg, pos, neg_txt, pos_txt, unit=100.0, x=1.05, title=dict(text="IoU")),
         ), row=pn["row"], col=pn["col"])
-        fig.add_trace(go.Scatter(x=gx, y=gy, mode="lines", line=dict(color=gt_color, width=1.5), hoverinfo="skip",
-                                 showlegend=False), row=pn["row"], col=pn["col"])
-    fig.update_xaxes(range=[x0, x1], showticklabels=False, showgrid=False, zeroline=False, ticks="")
-    fig.update_yaxes(range=[y1, y0], showticklabels=False, showgrid=False, zeroline=False, ticks="")
-    for ann in fig.layout.annotations:
-        if "★" in (ann.text or ""):
-            ann.font = dict(size=9, color="#c62828")
-        elif ann.text in row_titles:
-            ann.font = dict(size=13)
-            ann.textangle = 0
-            ann.xshift = 6
+        fig.add_trace(trace_dict("scatter", x=gx, y=gy, mode="lines", line=dict(color=gt_color, width=1.5),
+                             hoverinfo="skip", showlegend=False), row=pn["row"], col=pn["col"])
+    fig.update_axes("x", range=[x0, x1], showticklabels=False, showgrid=False, zeroline=False, ticks="")
+    fig.update_axes("y", range=[y1, y0], showticklabels=False, showgrid=False, zeroline=False, ticks="")
+    for ann in fig.layout.get("annotations", ()):
+        if "★" in (ann.get("text") or ""):
+            ann["font"] = dict(size=9, color="#c62828")
+        elif ann.get("text") in row_titles:
+            ann["font"] = dict(size=13)
+            ann["textangle"] = 0
+            ann["xshift"] = 6
         else:
-            ann.font = dict(size=9)
+            ann["font"] = dict(size=9)
     fig.update_layout(title=dict(text=title, x=0.0, font=dict(size=14)), height=max(280, 170 * rows + 90),
                       margin=dict(l=10, r=60, t=80, b=10), plot_bgcolor="#3a3a3a", showlegend=False)
-    return fig
+    return fig.figure()
 
 
 def coding_figure(*, bg_uri: str, input_hw: tuple[int, int], title: str, anchor: np.ndarray, gt: np.ndarray,
@@ -139,13 +140,13 @@ def coding_figure(*, bg_uri: str, input_hw: tuple[int, int], title: str, anchor:
     if decoded is not None:
         plots.add_rects(fig, decoded[None], name=names[2], color="#ffea00", width=3, gl=False)
         c = 0.5 * (decoded[:2] + decoded[2:])
-        fig.add_trace(go.Scatter(x=[c[0]], y=[c[1]], mode="markers", marker=dict(color="#ffea00", size=8,
-                                 symbol="x"), showlegend=False, hoverinfo="skip"))
+        fig.add_trace(trace_dict("scatter", x=[c[0]], y=[c[1]], mode="markers", marker=dict(color="#ffea00", size=8,
+                             symbol="x"), showlegend=False, hoverinfo="skip"))
     a = 0.5 * (anchor[:2] + anchor[2:])
-    fig.add_trace(go.Scatter(x=[a[0]], y=[a[1]], mode="markers", marker=dict(color="#00e5ff", size=8),
-                             showlegend=False, hoverinfo="skip"))
+    fig.add_trace(trace_dict("scatter", x=[a[0]], y=[a[1]], mode="markers", marker=dict(color="#00e5ff", size=8),
+                         showlegend=False, hoverinfo="skip"))
     fig.update_layout(legend=dict(orientation="h", y=-0.06, yanchor="top"))
-    return fig
+    return fig.figure()
 
 
 def predictions_figure(*, bg_uri: str, input_hw: tuple[int, int], title: str, candidates: np.ndarray,
@@ -162,8 +163,8 @@ def predictions_figure(*, bg_uri: str, input_hw: tuple[int, int], title: str, ca
     for k, color in enumerate(dict.fromkeys(final_colors)):
         sel = colors == color
         xs, ys = plots.boxes_path(final[sel])
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=color, width=3, dash="dash"), name=names[1],
-                                 legendgroup="final", showlegend=(k == 0), hovertext=np.repeat(hover[sel], 6).tolist(),
-                                 hoverinfo="text", connectgaps=False))
+        fig.add_trace(trace_dict("scatter", x=xs, y=ys, mode="lines", line=dict(color=color, width=3, dash="dash"),
+                             name=names[1], legendgroup="final", showlegend=(k == 0),
+                             hovertext=np.repeat(hover[sel], 6).tolist(), hoverinfo="text", connectgaps=False))
     fig.update_layout(legend=dict(orientation="h", y=-0.06, yanchor="top"))
-    return fig
+    return fig.figure()
