@@ -17,7 +17,11 @@ from pages.common import state as S
 from pages.common.diagnose import fmt_wh
 
 MAX_RECTS = 2000  # never draw more rectangles than this at once (STACK.md §3)
-MAX_CENTRES = 20_000  # centre markers drawn at most (d2l's one location per pixel has 262,144 on 512x512)
+MAX_CENTRES = 20_000  # centres drawn at most (d2l's one location per pixel has 262,144 on 512x512)
+# Centres are a dot layer (one PNG): a Scattergl trace costs a fresh WebGL context every time Streamlit remounts
+# the chart, about a second with software rendering (STACK.md §3). The ones nearest the picked cell are also
+# SVG rings, which a click selects (thousands of SVG markers would cost more than the WebGL).
+CLICKABLE = 150  # per level drawn
 CHART_KEY = "anchors_chart"
 
 setup, aset = open_page("anchors")
@@ -157,6 +161,7 @@ view = (max(min(-m, float(ext[:, 0].min()) - m), -0.5 * w), max(min(-m, float(ex
 fig = plots.image_figure(setup.bg_uri, setup.input_hw, title, view=view)
 centre_note = ""
 budget = MAX_CENTRES
+dots, clickable = [], 0
 for k in show_levels:
     gk = aset.levels[k]
     sl = slice(gk.start, gk.stop, gk.num_shapes)
@@ -172,10 +177,17 @@ for k in show_levels:
     budget = max(0, budget - len(xy))
     custom = np.stack([np.full(len(yy), k, np.int32), yy, xx], axis=1)
     size = float(np.clip(0.3 * min(gk.stride_hw) * 700 / max(h, w), 3, 9))
-    plots.add_points(fig, xy, name=t("anchors.centres_name", lv=gk.name, h=fy, w=fx), color=plots.level_color(k),
-                     size=size, customdata=custom, opacity=0.55 if size < 5 else 0.8,
-                     hovertemplate=f"{gk.name} {t('anchors.cell')} (%{{customdata[1]}}, %{{customdata[2]}})<br>"
-                                   f"{t('plots.centre')} (%{{x:.1f}}, %{{y:.1f}})<extra></extra>")
+    dots.append((xy, plots.rgba(plots.level_color(k), 140 if size < 5 else 204), 1 if size < 4 else 2 if size < 7 else 3))
+    plots.add_legend_key(fig, name=t("anchors.centres_name", lv=gk.name, h=fy, w=fx), color=plots.level_color(k))
+    near = np.sort(np.argsort(np.hypot(xy[:, 0] - cell_centre[0], xy[:, 1] - cell_centre[1]),
+                              kind="stable")[:CLICKABLE])
+    clickable = max(clickable, len(near))
+    plots.add_points(fig, xy[near], name=t("anchors.clickable_name", lv=gk.name, n=len(near)),
+                     color=plots.level_color(k), size=size + 4, symbol="circle-open", customdata=custom[near],
+                     gl=False, hovertemplate=f"{gk.name} {t('anchors.cell')} (%{{customdata[1]}}, %{{customdata[2]}})"
+                                             f"<br>{t('plots.centre')} (%{{x:.1f}}, %{{y:.1f}})<extra></extra>")
+if dots:
+    fig.add_layout_image(plots.dots_layer(dots, setup.input_hw))
 if len(shape_rects):
     plots.add_rects(fig, shape_rects, name=t("anchors.shape_name", k=shape, wh=fmt_wh(wh[shape]),
                                              n=f"{len(shape_rects):,}"),
@@ -191,7 +203,7 @@ st.plotly_chart(fig.figure(), key=CHART_KEY, on_select="rerun", selection_mode=(
 for note in (shape_note, centre_note):
     if note:
         st.caption(note)
-st.caption(t("anchors.click_caption"))
+st.caption(t("anchors.click_caption", n=clickable))
 
 # ---------------------------------------------------------------------------------------------------------
 # Counts and the GT table

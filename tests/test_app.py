@@ -121,13 +121,19 @@ def test_default_page_loads_with_anchor_figure():
     assert f"{DEFAULT_TOTAL:,} anchors on 5 levels" in t
     assert "input 800×800" in t
     assert spec["layout"]["images"][0]["source"].startswith("data:image/jpeg;base64,")
-    # centres of the picked cell's level (P3): 100x100 of them, every 8 px from 0 (torchvision: offset 0)
-    c = trace(spec, "P3 centres")
-    x = arr(c["x"])
-    assert len(x) == 100 * 100
-    assert sorted(set(np.round(x, 3)))[:3] == [0.0, 8.0, 16.0]
+    # centres of the picked cell's level (P3): 100x100 of them as one dot layer (a PNG above the photo) ...
+    assert trace(spec, "P3 centres (100×100)")  # its legend entry
+    dots = [im for im in spec["layout"]["images"] if im["source"].startswith("data:image/png;base64,")]
+    assert len(dots) == 1
+    png = Image.open(io.BytesIO(base64.b64decode(dots[0]["source"].split(",", 1)[1])))
+    assert (np.asarray(png)[:, :, 3] > 0).sum() >= 10_000  # at least a pixel per centre
+    # ... and the 150 nearest the picked cell (50, 50) as clickable rings, every 8 px (torchvision: offset 0)
+    c = trace(spec, "P3: the 150 nearest")
+    x, y = arr(c["x"]), arr(c["y"])
+    assert len(x) == 150 and np.all(x % 8 == 0) and np.all(y % 8 == 0)
     cd = arr(c["customdata"])
-    assert cd.dtype == np.int32 and cd.shape == (10_000, 3)
+    assert cd.dtype == np.int32 and cd.shape == (150, 3)
+    assert [0, 50, 50] in cd.tolist() and np.abs(cd[:, 1:] - 50).max() <= 7
     # the 9 anchors of the picked cell: torchvision rounds half-sides, so size 32 at r=0.5 is 46x22
     cell = rects(trace(spec, "cell anchor 0"))
     assert cell[0, 2] - cell[0, 0] == 46 and cell[0, 3] - cell[0, 1] == 22
@@ -193,10 +199,10 @@ def test_aspect_ratio_changes_shapes():
 
 def test_offset_moves_the_centres():
     at = run_app({"conv": "detectron2", "preset": "RetinaNet"})
-    x0 = arr(trace(main_spec(at), "P3 centres")["x"])
+    x0 = arr(trace(main_spec(at), "P3: the 150 nearest")["x"])
     at.slider(key="off").set_value(0.5).run()
-    x1 = arr(trace(main_spec(at), "P3 centres")["x"])
-    assert x0.min() == 0.0 and x1.min() == 4.0  # (x + 0.5) * 8
+    x1 = arr(trace(main_spec(at), "P3: the 150 nearest")["x"])
+    assert np.all(x0 % 8 == 0) and np.all(x1 % 8 == 4)  # (x + 0.5) * 8
     assert np.allclose(np.sort(x1) - np.sort(x0), 4.0)
     assert at.query_params["off"] == "0.5"
 
@@ -338,7 +344,7 @@ def test_url_round_trip_reproduces_the_figure():
     shared = {k: at.query_params[k] for k in at.query_params}
     at2 = run_app(shared)
     assert title(main_spec(at2)) == title(main_spec(at))
-    assert np.array_equal(arr(trace(main_spec(at2), "P4 centres")["x"]), arr(trace(main_spec(at), "P4 centres")["x"]))
+    assert np.array_equal(arr(trace(main_spec(at2), "P4: the")["x"]), arr(trace(main_spec(at), "P4: the")["x"]))
 
 
 def test_bad_url_values_warn_and_use_defaults():

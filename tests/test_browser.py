@@ -127,10 +127,11 @@ def shot(page, name: str, height: int = 2600) -> Path:
 def test_default_page_paints_the_anchor_grid(page, server):
     title = open_page(page, server + "/")
     assert "120,087 anchors on 5 levels" in title
-    # the WebGL centres and the photo really are in the page
-    assert page.evaluate(f"() => document.querySelectorAll('{CHART} canvas').length") > 0
-    assert page.evaluate(f"() => document.querySelectorAll('{CHART} svg image').length") >= 1
-    assert "P3 centres (100×100)" in trace_names(page)
+    # the photo and the centres' dot layer are images in the page; the clickable rings are SVG markers
+    assert page.evaluate(f"() => document.querySelectorAll('{CHART} svg image').length") >= 2
+    names = trace_names(page)
+    assert "P3 centres (100×100)" in names and "P3: the 150 nearest, clickable" in names
+    assert page.evaluate(f"() => document.querySelectorAll('{CHART} .scatterlayer .point').length") >= 150
     shot(page, "anchors", height=3000)
 
 
@@ -158,11 +159,11 @@ def test_keyboard_number_input_moves_the_picked_cell(page, server):
 
 def test_click_on_a_centre_picks_its_cell(page, server):
     open_page(page, server + "/")
-    x, y = data_to_page(page, 20 * 8, 10 * 8)  # P3 cell (row 10, column 20)
+    x, y = data_to_page(page, 53 * 8, 48 * 8)  # P3 cell (row 48, column 53): a ring near the picked (50, 50)
     page.mouse.click(x, y)
-    title = wait_title(page, "t.includes('cell P3 (10, 20)')")
-    assert "at (160, 80)" in title
-    assert "cell=P3%3A10%2C20" in page.url or "cell=P3:10,20" in page.url
+    title = wait_title(page, "t.includes('cell P3 (48, 53)')")
+    assert "at (424, 384)" in title
+    assert "cell=P3%3A48%2C53" in page.url or "cell=P3:48,53" in page.url
 
 
 def test_box_drag_adds_a_gt(page, server):

@@ -43,9 +43,11 @@ STRINGS = {
     "anchors.shape_name": "shape {k} {wh} ({n})",
     "anchors.cell_anchor": "cell anchor {k}: {wh}",
     "anchors.picked_cell": "picked cell {lv} ({y}, {x})",
-    "anchors.click_caption": "Click a centre to pick its cell. To add a GT box, choose **Box Select** in the chart's "
-                             "toolbar and drag over the object (the box is added in photo pixels below). Scroll to "
-                             "zoom.",
+    "anchors.clickable_name": "{lv}: the {n} nearest, clickable",
+    "anchors.click_caption": "Click a ringed centre (the {n} nearest the picked cell on each level drawn) to pick its "
+                             "cell; the row and column boxes above reach any cell. To add a GT box, choose **Box "
+                             "Select** in the chart's toolbar and drag over the object (the box is added in photo "
+                             "pixels below). Scroll to zoom.",
     # counts
     "anchors.per_level": "Anchors per level",
     "anchors.col_level": "level",

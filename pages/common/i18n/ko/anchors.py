@@ -43,9 +43,11 @@ STRINGS = {
     "anchors.shape_name": "모양 {k} {wh} ({n}개)",
     "anchors.cell_anchor": "셀 앵커 {k}: {wh}",
     "anchors.picked_cell": "선택한 셀 {lv} ({y}, {x})",
-    "anchors.click_caption": "중심점을 클릭하면 그 셀이 선택됩니다. GT 박스를 추가하려면 차트 툴바에서 **Box Select**를 "
-                             "고르고 물체 위로 드래그하세요 (박스는 아래 표에 사진 픽셀 단위로 추가됩니다). 스크롤하면 "
-                             "확대/축소됩니다.",
+    "anchors.clickable_name": "{lv}: 가장 가까운 {n}개, 클릭 가능",
+    "anchors.click_caption": "고리가 있는 중심점(그려진 각 레벨에서 선택한 셀에 가장 가까운 {n}개)을 클릭하면 그 셀이 "
+                             "선택됩니다. 다른 셀은 위의 행/열 입력으로 고를 수 있습니다. GT 박스를 추가하려면 차트 "
+                             "툴바에서 **Box Select**를 고르고 물체 위로 드래그하세요 (박스는 아래 표에 사진 픽셀 단위로 "
+                             "추가됩니다). 스크롤하면 확대/축소됩니다.",
     # counts
     "anchors.per_level": "레벨별 앵커 수",
     "anchors.col_level": "레벨",

@@ -41,7 +41,9 @@ STRINGS = {
     "anchors.shape_name": "形状 {k} {wh}（{n} 个）",
     "anchors.cell_anchor": "格子锚框 {k}：{wh}",
     "anchors.picked_cell": "所选格子 {lv} ({y}, {x})",
-    "anchors.click_caption": "点击中心点即可选中它的格子。要添加 GT 框，在图表工具栏中选择 **Box Select**，然后在物体上"
+    "anchors.clickable_name": "{lv}：最近的 {n} 个，可点击",
+    "anchors.click_caption": "点击带圆环的中心点（每个已绘制层级中离所选格子最近的 {n} 个）即可选中它的格子；其他格子可用"
+                             "上方的行、列输入框选择。要添加 GT 框，在图表工具栏中选择 **Box Select**，然后在物体上"
                              "拖动（框会以照片像素添加到下方表格）。滚动鼠标可缩放。",
     # counts
     "anchors.per_level": "各层级的锚框数",
