@@ -28,6 +28,35 @@ def machine() -> str:
             f"Python {platform.python_version()}, NumPy {np.__version__}")
 
 
+def _cpu_ticks() -> list[int] | None:
+    try:
+        with open("/proc/stat") as f:
+            return [int(v) for v in f.readline().split()[1:]]
+    except OSError:  # not Linux
+        return None
+
+
+class MachineShare:
+    """What the machine did while the block ran (Linux /proc/stat): ``steal`` is the share of CPU time the
+    hypervisor gave to other guests; on a shared VM it makes every timing slower, so the tables print it."""
+
+    def __enter__(self):
+        self.t0 = _cpu_ticks()
+        return self
+
+    def __exit__(self, *exc):
+        t1 = _cpu_ticks()
+        self.steal = self.busy = float("nan")
+        if self.t0 and t1:
+            d = [b - a for a, b in zip(self.t0, t1)]
+            total = sum(d[:8]) or 1  # user nice system idle iowait irq softirq steal
+            self.steal = d[7] / total
+            self.busy = 1 - (d[3] + d[4]) / total
+
+    def __str__(self) -> str:
+        return f"CPU steal {self.steal:.1%} of the run, machine busy {self.busy:.0%} (both cores)"
+
+
 class Timer:
     """Wall time (``seconds``) and CPU time of this process, all threads (``cpu``). On a shared machine the
     wall time includes waiting for a core; the CPU time does not."""

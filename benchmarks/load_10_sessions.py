@@ -32,6 +32,7 @@ from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
+from _common import MachineShare  # noqa: E402
 from w2_labels_latency import free_port, start_server  # noqa: E402  (one way to start the server)
 
 CHROMIUM = "/usr/bin/chromium"
@@ -207,7 +208,8 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as tmp:
             images = make_images(args.sessions, Path(tmp))
             args.server_pid = server.pid
-            res = asyncio.run(run(args, url, images))
+            with MachineShare() as share:
+                res = asyncio.run(run(args, url, images))
             rss0 = res.pop("rss_before")
             rss1 = rss_mb(server.pid)
     finally:
@@ -235,6 +237,7 @@ def main() -> int:
     print(f"all steps: {len(lat)}; control change → painted plot p50 {pct(lat, .5):.0f} ms, p95 {pct(lat, .95):.0f} ms, "
           f"min {min(lat, default=float('nan')):.0f} ms, max {max(lat, default=float('nan')):.0f} ms")
     print(f"errors {errors}, mix-ups {mixups}; server RSS {rss0:.0f} MB before → {rss1:.0f} MB after")
+    print(f"machine during the sessions: {share}")
     ok = errors == 0 and mixups == 0 and lat and pct(lat, .95) <= 2000
     print("PASS" if ok else "FAIL", "(goal: 0 errors, 0 mix-ups, p95 ≤ 2000 ms)")
     if args.json:

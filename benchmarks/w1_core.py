@@ -24,8 +24,11 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from pycocotools import mask as mask_utils  # noqa: E402
+
+from _common import MachineShare  # noqa: E402
 
 from anchorviz.anchors import cached_anchors  # noqa: E402
 from anchorviz.assign import Label, assign_anchors, max_iou_rule  # noqa: E402
@@ -97,6 +100,7 @@ def main() -> int:
     args = ap.parse_args()
     gts = coco_like_gts(args.gts)
     rows = []
+    share = MachineShare().__enter__()
     base_cfg = preset_config("RetinaNet", "torchvision")
     t0 = time.perf_counter()
     cached_anchors(base_cfg, IMAGE_HW)
@@ -110,6 +114,7 @@ def main() -> int:
         ts = timed(lambda: anchorviz_pipeline(cfg, gts, rule), args.runs)
         rows.append((f"anchorviz RetinaNet/{conv}", ts, peak_mb(lambda: anchorviz_pipeline(cfg, gts, rule))))
     rows.append(("dense pycocotools (baseline)", baseline, peak_mb(lambda: dense_pipeline(base_cfg, gts))))
+    share.__exit__(None, None, None)
 
     n = len(cached_anchors(base_cfg, IMAGE_HW))
     ours_labels, ours_max = anchorviz_pipeline(base_cfg, gts, max_iou_rule("torchvision", pos_iou=0.5, neg_iou=0.4))
@@ -123,6 +128,7 @@ def main() -> int:
         print(f"{name:34s} {med:10.2f} {min(ts):8.2f} {max(ts):8.2f} {mb:8.1f} {base_med / med:14.1f}")
     print(f"labels agree with the dense float64 baseline on {agree:.4%} of anchors; "
           f"max |max IoU difference| {np.abs(ours_max - base_max).max():.2e} (torchvision computes in float32)")
+    print(f"machine during the timed runs: {share}")
     return 0
 
 

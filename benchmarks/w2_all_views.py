@@ -22,6 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
+from _common import MachineShare  # noqa: E402
 from w2_labels_latency import CHROMIUM, FLAGS, PROBE, free_port, pct, start_server  # noqa: E402
 
 JS_IDLE = ("() => { const a = document.querySelector('[data-testid=\"stApp\"]');"
@@ -93,8 +94,9 @@ def main() -> int:
     port = free_port()
     server = start_server(port)
     results = {}
+    share = MachineShare()
     try:
-        with sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
+        with share, sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
             ctx = p.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, headless=True, args=FLAGS,
                                                        viewport={"width": 1400, "height": 1000})
             page = ctx.new_page()
@@ -115,6 +117,7 @@ def main() -> int:
         ok &= good
         print(f"{v:14}{VIEWS[v][4]:16}{p50:8.0f}{p95:8.0f}{min(fr):8.0f}{max(fr):8.0f}{sizes[v] / 1e6:9.3f}  "
               f"{'ok' if good else 'OVER'}")
+    print(f"machine during the run: {share}")
     print(json.dumps({v: {"p50": pct([r['frame'] for r in results[v]], .5),
                           "p95": pct([r['frame'] for r in results[v]], .95)} for v in views}))
     return 0 if ok else 1
