@@ -64,6 +64,13 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def make_images(n: int, folder: Path) -> list[tuple[Path, int]]:
     """n PNGs of distinct sizes and colours, with the anchor count each gives (default RetinaNet setup)."""
     sys.path.insert(0, str(ROOT))
@@ -208,8 +215,10 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as tmp:
             images = make_images(args.sessions, Path(tmp))
             args.server_pid = server.pid
+            cpu0, w0 = cpu_seconds(server.pid), time.time()
             with MachineShare() as share:
                 res = asyncio.run(run(args, url, images))
+            server_cpu, wall = cpu_seconds(server.pid) - cpu0, time.time() - w0
             rss0 = res.pop("rss_before")
             rss1 = rss_mb(server.pid)
     finally:
@@ -237,7 +246,8 @@ def main() -> int:
     print(f"all steps: {len(lat)}; control change → painted plot p50 {pct(lat, .5):.0f} ms, p95 {pct(lat, .95):.0f} ms, "
           f"min {min(lat, default=float('nan')):.0f} ms, max {max(lat, default=float('nan')):.0f} ms")
     print(f"errors {errors}, mix-ups {mixups}; server RSS {rss0:.0f} MB before → {rss1:.0f} MB after")
-    print(f"machine during the sessions: {share}")
+    print(f"machine during the sessions: {share}; the streamlit server used {server_cpu:.0f} CPU-s in "
+          f"{wall:.0f} s ({server_cpu / wall:.0%} of one core), the browsers and this script the rest")
     ok = errors == 0 and mixups == 0 and lat and pct(lat, .95) <= 2000
     print("PASS" if ok else "FAIL", "(goal: 0 errors, 0 mix-ups, p95 ≤ 2000 ms)")
     if args.json:
