@@ -9,7 +9,9 @@ NumPy argmax, thresholds and the low-quality ties.
     python benchmarks/w1_core.py [--runs 30]
 
 Prints one row per variant: median, min and max over the runs (ms), peak traced memory, and the ratio of
-the baseline's median to ours. Goal: median <= 10 ms and >= 3x faster than the baseline.
+the baseline's median to ours, and the CPU steal and load while it ran. The variants run round robin (one call
+each per round, the baseline every third round), so a change of the machine's speed touches them alike.
+Goal: median <= 10 ms and >= 3x faster than the baseline.
 """
 
 from __future__ import annotations
@@ -105,14 +107,24 @@ def main() -> int:
     t0 = time.perf_counter()
     cached_anchors(base_cfg, IMAGE_HW)
     cold_gen = (time.perf_counter() - t0) * 1e3
-    baseline = timed(lambda: dense_pipeline(base_cfg, gts), max(5, args.runs // 3))
-    base_med = statistics.median(baseline)
+    variants = {}
     for conv in ("torchvision", "mmdet", "detectron2", "keras_retinanet"):
         cfg = preset_config("RetinaNet", conv)
         rule = max_iou_rule(conv, pos_iou=0.5, neg_iou=0.4)
-        anchorviz_pipeline(cfg, gts, rule)  # warm: anchors cached, numpy paths loaded
-        ts = timed(lambda: anchorviz_pipeline(cfg, gts, rule), args.runs)
-        rows.append((f"anchorviz RetinaNet/{conv}", ts, peak_mb(lambda: anchorviz_pipeline(cfg, gts, rule))))
+        variants[f"anchorviz RetinaNet/{conv}"] = (lambda c=cfg, r=rule: anchorviz_pipeline(c, gts, r))
+        variants[f"anchorviz RetinaNet/{conv}"]()  # warm: anchors cached, numpy paths loaded
+    # round robin, so that a change in the machine's speed during the run touches every variant alike; the
+    # baseline (30x slower) runs every third round
+    times = {name: [] for name in variants}
+    baseline = []
+    for i in range(args.runs):
+        for name, fn in variants.items():
+            times[name].append(timed(fn, 1)[0])
+        if i % 3 == 0:
+            baseline.extend(timed(lambda: dense_pipeline(base_cfg, gts), 1))
+    base_med = statistics.median(baseline)
+    for name, fn in variants.items():
+        rows.append((name, times[name], peak_mb(fn)))
     rows.append(("dense pycocotools (baseline)", baseline, peak_mb(lambda: dense_pipeline(base_cfg, gts))))
     share.__exit__(None, None, None)
 
