@@ -344,7 +344,7 @@ def _level_geometry(aset: AnchorSet, level: int, style: IoUStyle) -> _Geometry:
 # row by row, with the A shapes of a cell side by side ([C, A] arrays, the anchors' own location-major
 # order). Every step is then one numpy call per level over all its GTs at once, with no padding.
 _CHUNK_PAIRS = 1 << 21  # anchor-GT pairs computed at once (bounded memory: a few arrays of this many values)
-_KEEP_PAIRS = 1 << 23  # IoU values kept for the tie pass; past this, the tie pass recomputes its chunks
+_KEEP_PAIRS = 1 << 23  # IoU values kept between passes; past this, the later passes recompute their chunks
 # A level is computed densely (every GT against the whole grid, one maximum over the GTs) when that costs less
 # than the windows: a dense pair costs about half a windowed one, and each GT's window costs numpy calls worth
 # about this many pairs.
@@ -504,26 +504,31 @@ def _valid_only(lv: _Level, pr: _Pairs, valid: np.ndarray | None) -> np.ndarray:
 _ARGMAX_FLOOR = 0.25  # the pass finds the best GT of the anchors whose best IoU is at least this
 
 
-def _scan_level(lv: _Level, g, area_g, style, zero_empty, max_iou, valid):
-    """One level of ``_grid_scan``'s first pass: [(chunk, GTs, their best on the level, (pairs, IoU))], and
-    [(anchors, best GT)] for the anchors whose best IoU is >= _ARGMAX_FLOOR (when ``max_iou`` is given)."""
+def _scan_level(lv: _Level, g, area_g, style, zero_empty, max_iou, valid, budget: list[int]):
+    """One level of ``_grid_scan``'s first pass: [(chunk, GTs, their best on the level, (pairs, IoU) or None)],
+    and [(anchors, best GT)] for the anchors whose best IoU is >= _ARGMAX_FLOOR (when ``max_iou`` is given).
+    A chunk's arrays are kept while ``budget[0]`` (IoU values left to keep) allows; the others are recomputed
+    when needed, so memory stays bounded however many GTs there are."""
     dt = g.dtype.type
     out = []
-    with np.errstate(invalid="ignore", divide="ignore"):  # errstate is per thread
+    with np.errstate(invalid="ignore", divide="ignore"):
         for part in _chunks(lv):
             pr = _pairs_iou(lv, part, g, area_g, style, zero_empty)
             if max_iou is not None:
                 _write_max(lv, part, pr, max_iou)
             v = _valid_only(lv, pr, valid)
             top = np.maximum(np.maximum.reduceat(v.reshape(-1), pr.seg[:-1] * v.shape[1]), dt(0))
-            out.append((part, pr.ks, top, (pr, v)))
+            keep = v.size <= budget[0]
+            budget[0] -= v.size if keep else 0
+            out.append((part, pr.ks, top, (pr, v) if keep else None))
         # every anchor's best GT where its best IoU is >= the floor: the pairs at that value (the level's maxima
         # are final now: each anchor belongs to one level), the first GT on ties (ks grows along the chunks)
         hits = []
         if max_iou is not None:
             a, _, fw = lv.geo.base.shape
             floor = dt(_ARGMAX_FLOOR)
-            for _, ks, _, (pr, _) in out:
+            for part, ks, _, got in out:
+                pr = got[0] if got is not None else _pairs_iou(lv, part, g, area_g, style, zero_empty)
                 flat = np.flatnonzero(pr.iou >= floor)
                 q, s = np.divmod(flat, a)
                 anchor = lv.start + pr.cells(fw, q) * a + s
@@ -546,18 +551,15 @@ def _grid_scan(aset: AnchorSet, g64: np.ndarray, style: IoUStyle, *, zero_empty:
     levels = [_level_windows(aset, lg, g, style) for lg in aset.levels]
     # (Levels could run on two threads, but on the 2-core machines this targets two threads of large numpy
     # loops ran only 1.2x faster than one, and the many small calls then contend for the GIL.)
-    results = [_scan_level(lv, g, area_g, style, zero_empty, max_iou, valid) for lv in levels]
-    done, kept = [], 0
+    budget = [_KEEP_PAIRS]
+    results = [_scan_level(lv, g, area_g, style, zero_empty, max_iou, valid, budget) for lv in levels]
     hits = [h for _, level_hits in results for h in level_hits]
     anchors, first = np.unique(np.concatenate([h[0] for h in hits] or [np.zeros(0, np.int64)]), return_index=True)
     best_gt = np.concatenate([h[1] for h in hits] or [np.zeros(0, np.int64)])[first]
     known = (anchors, best_gt, g.dtype.type(_ARGMAX_FLOOR)) if max_iou is not None else None
-    for i, lv in enumerate(levels):
-        for part, ks, top, got in results[i][0]:
-            np.maximum.at(gt_max, ks, top)  # a GT appears once per level: few values
-            keep = kept + got[1].size <= _KEEP_PAIRS
-            kept += got[1].size if keep else 0
-            done.append((lv, part, ks, top, got if keep else None))
+    done = [(lv, *chunk) for lv, (chunks, _) in zip(levels, results) for chunk in chunks]
+    for _, _, ks, top, _ in done:
+        np.maximum.at(gt_max, ks, top)  # a GT appears once per level: few values
     del results
     # the tie pass: where a GT's best on a level is its best overall (and > 0), the anchors at that value
     keys = [np.zeros(0, np.int64)]
