@@ -307,7 +307,7 @@ class _Geometry(NamedTuple):
     hd: np.ndarray  # [H, A] heights
     shape_area: np.ndarray | None  # [A] the area of each shape, when it does not vary with the location
     area: np.ndarray | None  # [H * W, A] every anchor's area hd[i] * wd[j], when it does
-    base: np.ndarray  # [A, H, W] flat anchor indices
+    shape: tuple[int, int, int]  # (A, H, W): shapes per location, rows, columns
     extents: tuple  # per column / row the extremes over shapes, monotone in the index: x2 max, x1 min, y2 max, y1 min
 
 
@@ -332,11 +332,10 @@ def _level_geometry(aset: AnchorSet, level: int, style: IoUStyle) -> _Geometry:
         uniform = bool((wd == wd[0]).all() and (hd == hd[0]).all())
         shape_area = hd[0] * wd[0] if uniform else None
         area = None if uniform else (hd[:, None, :] * wd[None, :, :]).reshape(fh * fw, a)
-        base = (np.arange(lg.count, dtype=np.int64).reshape(fh, fw, a) + lg.start).transpose(2, 0, 1)
         extents = (x2.max(axis=1) + p, x1.min(axis=1), y2.max(axis=1) + p, y1.min(axis=1))
-        for arr in (x1, x2, y1, y2, wd, hd, base, *extents) + ((shape_area,) if uniform else (area,)):
+        for arr in (x1, x2, y1, y2, wd, hd, *extents) + ((shape_area,) if uniform else (area,)):
             arr.setflags(write=False)
-        cache[key] = _Geometry(x1, x2, y1, y2, wd, hd, shape_area, area, base, extents)
+        cache[key] = _Geometry(x1, x2, y1, y2, wd, hd, shape_area, area, (a, fh, fw), extents)
     return cache[key]
 
 
@@ -364,7 +363,6 @@ class _Level(NamedTuple):
     """One level's windows: GT ks[j] can only overlap the anchors in rows [i0, i0 + hs) and columns
     [j0, j0 + ws) (all arrays per listed GT, in the order of ``ks``)."""
 
-    index: int
     start: int  # the level's first anchor in the AnchorSet
     geo: _Geometry
     dense: bool  # every window is the whole grid
@@ -381,7 +379,7 @@ def _level_windows(aset: AnchorSet, lg, g, style: IoUStyle, gts=None) -> _Level:
     columns are contiguous and binary search finds them, for every GT at once."""
     dt = g.dtype.type
     geo = _level_geometry(aset, lg.index, style)
-    a, fh, fw = geo.base.shape
+    a, fh, fw = geo.shape
     x2_max, x1_min, y2_max, y1_min = geo.extents
     j0, i0 = x2_max.searchsorted(g[:, 0], side="right"), y2_max.searchsorted(g[:, 1], side="right")
     if style.plus_one:  # +1 widths: touching boxes overlap, and the test rounds in float: widen by one (zeros only)
@@ -398,12 +396,12 @@ def _level_windows(aset: AnchorSet, lg, g, style: IoUStyle, gts=None) -> _Level:
     dense = len(ks) > 0 and _DENSE_PAIR_COST * a * fh * fw * len(ks) <= windowed
     if dense:
         i0, j0, hs, ws = np.zeros_like(i0), np.zeros_like(j0), np.full_like(hs, fh), np.full_like(ws, fw)
-    return _Level(lg.index, lg.start, geo, dense, ks, i0, j0, hs, ws)
+    return _Level(lg.start, geo, dense, ks, i0, j0, hs, ws)
 
 
 def _chunks(lv: _Level):
     """Slices of lv.ks whose pairs stay within _CHUNK_PAIRS (a single GT may need more)."""
-    a = lv.geo.base.shape[0]
+    a = lv.geo.shape[0]
     ends = np.cumsum(lv.hs * lv.ws) * a
     out, lo, done = [], 0, 0
     while lo < len(ends):
@@ -466,8 +464,8 @@ def _pairs_iou(lv: _Level, part: slice, g, area_g, style: IoUStyle, zero_empty: 
     if geo.shape_area is not None:  # area_g + area_a: one value per GT and shape
         union = (area_g[ks, None] + geo.shape_area).take(row_gt, 0).take(r, 0)
     else:  # each anchor's own area; the GT's repeated over the shapes (a broadcast add would be 7x slower)
-        union = geo.area.take(rows.take(r) * geo.base.shape[2] + cols.take(c), 0)
-        union += np.repeat(area_g[ks].take(row_gt), geo.base.shape[0]).reshape(-1, geo.base.shape[0]).take(r, 0)
+        union = geo.area.take(rows.take(r) * geo.shape[2] + cols.take(c), 0)
+        union += np.repeat(area_g[ks].take(row_gt), geo.shape[0]).reshape(-1, geo.shape[0]).take(r, 0)
     union -= inter
     if style.union_eps > 0:
         np.maximum(union, dt(style.union_eps), out=union)
@@ -479,7 +477,7 @@ def _pairs_iou(lv: _Level, part: slice, g, area_g, style: IoUStyle, zero_empty: 
 
 def _write_max(lv: _Level, part: slice, pr: _Pairs, max_iou: np.ndarray) -> None:
     """max_iou[anchor] = max(max_iou[anchor], IoU) over the chunk's pairs."""
-    a, fh, fw = lv.geo.base.shape
+    a, fh, fw = lv.geo.shape
     best = max_iou[lv.start:lv.start + a * fh * fw].reshape(fh, fw, a)  # the anchors' own order
     if lv.dense:  # every GT's cells are the whole grid: one maximum over the GTs
         np.maximum(best, pr.iou.reshape(len(pr.ks), fh, fw, a).max(axis=0), out=best)
@@ -496,7 +494,7 @@ def _valid_only(lv: _Level, pr: _Pairs, valid: np.ndarray | None) -> np.ndarray:
     """The chunk's IoU with -1 at the anchors that are not ``valid`` (they cannot be a GT's best)."""
     if valid is None:
         return pr.iou
-    a, fh, fw = lv.geo.base.shape
+    a, fh, fw = lv.geo.shape
     ok = valid[lv.start:lv.start + a * fh * fw].reshape(fh * fw, a).take(pr.cells(fw), 0)
     return np.where(ok, pr.iou, pr.iou.dtype.type(-1))
 
@@ -525,7 +523,7 @@ def _scan_level(lv: _Level, g, area_g, style, zero_empty, max_iou, valid, budget
         # are final now: each anchor belongs to one level), the first GT on ties (ks grows along the chunks)
         hits = []
         if max_iou is not None:
-            a, _, fw = lv.geo.base.shape
+            a, _, fw = lv.geo.shape
             floor = dt(_ARGMAX_FLOOR)
             for part, ks, _, got in out:
                 pr = got[0] if got is not None else _pairs_iou(lv, part, g, area_g, style, zero_empty)
@@ -573,7 +571,7 @@ def _grid_scan(aset: AnchorSet, g64: np.ndarray, style: IoUStyle, *, zero_empty:
         hits = [(flat[seg[j]:seg[j + 1]] == top[j]).nonzero()[0] + seg[j] for j in want]
         hit = np.concatenate(hits)
         gt = ks[np.repeat(want, [len(h) for h in hits])]
-        keys.append(gt * n + lv.start + pr.cells(lv.geo.base.shape[2], hit // a) * a + hit % a)
+        keys.append(gt * n + lv.start + pr.cells(lv.geo.shape[2], hit // a) * a + hit % a)
     key = np.sort(np.concatenate(keys))
     return gt_max.astype(np.float64), (key // n, key % n), known
 
@@ -590,10 +588,10 @@ def _grid_blocks(aset: AnchorSet, g64: np.ndarray, style: IoUStyle, gts: np.ndar
     with np.errstate(invalid="ignore", divide="ignore"):
         for lg in aset.levels:
             lv = _level_windows(aset, lg, g, style, gts)
-            a = lv.geo.base.shape[0]
+            a = lv.geo.shape[0]
             for part in _chunks(lv):
                 pr = _pairs_iou(lv, part, g, area_g, style, True)
-                idx = lv.start + pr.cells(lv.geo.base.shape[2])[:, None] * a + np.arange(a)
+                idx = lv.start + pr.cells(lv.geo.shape[2])[:, None] * a + np.arange(a)
                 for j, k in enumerate(pr.ks.tolist()):
                     s, e = int(pr.seg[j]), int(pr.seg[j + 1])
                     blocks.append((k, idx[s:e], pr.iou[s:e]))
