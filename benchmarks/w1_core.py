@@ -102,31 +102,30 @@ def main() -> int:
     args = ap.parse_args()
     gts = coco_like_gts(args.gts)
     rows = []
-    share = MachineShare().__enter__()
-    base_cfg = preset_config("RetinaNet", "torchvision")
-    t0 = time.perf_counter()
-    cached_anchors(base_cfg, IMAGE_HW)
-    cold_gen = (time.perf_counter() - t0) * 1e3
-    variants = {}
-    for conv in ("torchvision", "mmdet", "detectron2", "keras_retinanet"):
-        cfg = preset_config("RetinaNet", conv)
-        rule = max_iou_rule(conv, pos_iou=0.5, neg_iou=0.4)
-        variants[f"anchorviz RetinaNet/{conv}"] = (lambda c=cfg, r=rule: anchorviz_pipeline(c, gts, r))
-        variants[f"anchorviz RetinaNet/{conv}"]()  # warm: anchors cached, numpy paths loaded
-    # round robin, so that a change in the machine's speed during the run touches every variant alike; the
-    # baseline (30x slower) runs every third round
-    times = {name: [] for name in variants}
-    baseline = []
-    for i in range(args.runs):
+    with MachineShare() as share:
+        base_cfg = preset_config("RetinaNet", "torchvision")
+        t0 = time.perf_counter()
+        cached_anchors(base_cfg, IMAGE_HW)
+        cold_gen = (time.perf_counter() - t0) * 1e3
+        variants = {}
+        for conv in ("torchvision", "mmdet", "detectron2", "keras_retinanet"):
+            cfg = preset_config("RetinaNet", conv)
+            rule = max_iou_rule(conv, pos_iou=0.5, neg_iou=0.4)
+            variants[f"anchorviz RetinaNet/{conv}"] = (lambda c=cfg, r=rule: anchorviz_pipeline(c, gts, r))
+            variants[f"anchorviz RetinaNet/{conv}"]()  # warm: anchors cached, numpy paths loaded
+        # round robin, so that a change in the machine's speed during the run touches every variant alike; the
+        # baseline (30x slower) runs every third round
+        times = {name: [] for name in variants}
+        baseline = []
+        for i in range(args.runs):
+            for name, fn in variants.items():
+                times[name].append(timed(fn, 1)[0])
+            if i % 3 == 0:
+                baseline.extend(timed(lambda: dense_pipeline(base_cfg, gts), 1))
+        base_med = statistics.median(baseline)
         for name, fn in variants.items():
-            times[name].append(timed(fn, 1)[0])
-        if i % 3 == 0:
-            baseline.extend(timed(lambda: dense_pipeline(base_cfg, gts), 1))
-    base_med = statistics.median(baseline)
-    for name, fn in variants.items():
-        rows.append((name, times[name], peak_mb(fn)))
-    rows.append(("dense pycocotools (baseline)", baseline, peak_mb(lambda: dense_pipeline(base_cfg, gts))))
-    share.__exit__(None, None, None)
+            rows.append((name, times[name], peak_mb(fn)))
+        rows.append(("dense pycocotools (baseline)", baseline, peak_mb(lambda: dense_pipeline(base_cfg, gts))))
 
     n = len(cached_anchors(base_cfg, IMAGE_HW))
     ours_labels, ours_max = anchorviz_pipeline(base_cfg, gts, max_iou_rule("torchvision", pos_iou=0.5, neg_iou=0.4))

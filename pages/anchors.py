@@ -168,19 +168,17 @@ for k in show_levels:
     xy = centres_all[sl]
     fy, fx = gk.feat_hw
     yy, xx = np.divmod(np.arange(fy * fx, dtype=np.int32), np.int32(fx))
-    keep = None
+    d = np.hypot(xy[:, 0] - cell_centre[0], xy[:, 1] - cell_centre[1])  # from the picked cell's centre
     if len(xy) > budget:  # the locations nearest the picked cell only
-        d = np.hypot(xy[:, 0] - cell_centre[0], xy[:, 1] - cell_centre[1])
         keep = np.sort(np.argsort(d, kind="stable")[:budget])
         centre_note = t("anchors.centre_note", lv=gk.name, n=f"{len(xy):,}", m=f"{budget:,}")
-        xy, yy, xx = xy[keep], yy[keep], xx[keep]
+        xy, yy, xx, d = xy[keep], yy[keep], xx[keep], d[keep]
     budget = max(0, budget - len(xy))
     custom = np.stack([np.full(len(yy), k, np.int32), yy, xx], axis=1)
     size = float(np.clip(0.3 * min(gk.stride_hw) * 700 / max(h, w), 3, 9))
     dots.append((xy, plots.rgba(plots.level_color(k), 140 if size < 5 else 204), 1 if size < 4 else 2 if size < 7 else 3))
     plots.add_legend_key(fig, name=t("anchors.centres_name", lv=gk.name, h=fy, w=fx), color=plots.level_color(k))
-    near = np.sort(np.argsort(np.hypot(xy[:, 0] - cell_centre[0], xy[:, 1] - cell_centre[1]),
-                              kind="stable")[:CLICKABLE])
+    near = np.sort(np.argsort(d, kind="stable")[:CLICKABLE])
     clickable = max(clickable, len(near))
     plots.add_points(fig, xy[near], name=t("anchors.clickable_name", lv=gk.name, n=len(near)),
                      color=plots.level_color(k), size=size + 4, symbol="circle-open", customdata=custom[near],
