@@ -21,7 +21,6 @@ import io as _io
 import os
 import threading
 from collections import OrderedDict
-from functools import lru_cache
 
 import numpy as np
 import plotly.graph_objects as go
@@ -76,7 +75,9 @@ def _digest(obj, h) -> None:
 def memo(maxsize: int):
     """Keep the last ``maxsize`` results of a pure builder, keyed by the exact content of its arguments (process-wide,
     so sessions share them). For figures that do not change with the control that reran the page (a rerun
-    otherwise rebuilds them). The result is shared: callers must not change it (st.plotly_chart copies it)."""
+    otherwise rebuilds them). The result is shared: callers must not change it (st.plotly_chart copies it).
+    Not ``st.cache_resource``: Streamlit hashes arrays of 500,000 values or more from a random sample, and a dot
+    layer's centres can be that many (d2l's 262,144 locations), so two different inputs could share an entry."""
     def deco(fn):
         cache: OrderedDict = OrderedDict()
         lock = threading.Lock()
@@ -216,7 +217,7 @@ class Fig:
         return go.Figure(data=self.data, layout=self.layout, _validate=False)
 
 
-@lru_cache(maxsize=16)
+@functools.lru_cache(maxsize=16)
 def _subplots_layout_cached(rows: int, cols: int, titles: tuple, row_titles: tuple | None, horizontal_spacing: float,
                             vertical_spacing: float | None) -> dict:
     kw = {} if vertical_spacing is None else {"vertical_spacing": vertical_spacing}
