@@ -42,13 +42,13 @@ STEP_TIMEOUT_MS = 30_000
 
 PROBE = """(old) => { const t0 = performance.now(); window.__lat = new Promise(res => {
   const mo = new MutationObserver(() => {
-    const t = document.querySelector('[data-testid="stPlotlyChart"] .gtitle');
+    const t = document.querySelector('[data-testid="avzChart"] .gtitle');
     if (t && t.textContent !== old) { mo.disconnect(); const t1 = performance.now();
       requestAnimationFrame(() => requestAnimationFrame(() =>
         res({title: t1 - t0, frame: performance.now() - t0, text: t.textContent}))); } });
   mo.observe(document.body, {subtree: true, childList: true, characterData: true});
   setTimeout(() => { mo.disconnect(); res({timeout: true}); }, %d); }); }""" % STEP_TIMEOUT_MS
-JS_TITLE = ("() => { const t = document.querySelector('[data-testid=\"stPlotlyChart\"] .gtitle');"
+JS_TITLE = ("() => { const t = document.querySelector('[data-testid=\"avzChart\"] .gtitle');"
             " return t ? t.textContent : null; }")
 JS_IDLE = ("() => { const a = document.querySelector('[data-testid=\"stApp\"]');"
            " return a && a.getAttribute('data-test-script-state') === 'notRunning'; }")

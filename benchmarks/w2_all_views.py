@@ -27,8 +27,8 @@ from w2_labels_latency import CHROMIUM, FLAGS, PROBE, free_port, pct, start_serv
 
 JS_IDLE = ("() => { const a = document.querySelector('[data-testid=\"stApp\"]');"
            " return a && a.getAttribute('data-test-script-state') === 'notRunning'; }")
-JS_TITLE = "() => { const t = document.querySelector('[data-testid=\"stPlotlyChart\"] .gtitle'); return t && t.textContent; }"
-JS_CHARTS = ("(n) => { const cs = [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')];"
+JS_TITLE = "() => { const t = document.querySelector('[data-testid=\"avzChart\"] .gtitle'); return t && t.textContent; }"
+JS_CHARTS = ("(n) => { const cs = [...document.querySelectorAll('[data-testid=\"avzChart\"]')];"
              " return cs.length >= n && cs.every(c => c.querySelector('.gtitle')); }")
 
 # view: (url path, AppTest page, charts on the page, control kind, control label, keys to press in turn)
@@ -47,7 +47,7 @@ def json_size(page_path: str) -> int:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     if page_path != "pages/anchors.py":
         at.switch_page(page_path).run()
-    return len(at.get("plotly_chart")[0].proto.spec.encode())
+    return len(json.loads(at.get("bidi_component")[0].proto.json)["spec"].encode())  # the first pages.common.chart
 
 
 def measure(page, base: str, view: str, steps: int) -> list[dict]:

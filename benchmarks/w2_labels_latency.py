@@ -32,7 +32,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 
 PROBE = """(old) => { const t0 = performance.now(); window.__lat = new Promise(res => {
   const mo = new MutationObserver(() => {
-    const t = document.querySelector('[data-testid="stPlotlyChart"] .gtitle');
+    const t = document.querySelector('[data-testid="avzChart"] .gtitle');
     if (t && t.textContent !== old) { mo.disconnect(); const t1 = performance.now();
       requestAnimationFrame(() => requestAnimationFrame(() =>
         res({title: t1 - t0, frame: performance.now() - t0, text: t.textContent}))); } });
@@ -68,7 +68,7 @@ def figure_json_size() -> tuple[int, str]:
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     at.switch_page("pages/labels.py").run()
-    spec = at.get("plotly_chart")[0].proto.spec
+    spec = json.loads(at.get("bidi_component")[0].proto.json)["spec"]  # the first pages.common.chart
     return len(spec.encode()), json.loads(spec)["layout"]["title"]["text"]
 
 
@@ -117,7 +117,7 @@ def main() -> int:
             t0 = time.perf_counter()
             page.goto(f"http://127.0.0.1:{port}/labels")
             page.wait_for_function(
-                "() => { const t = document.querySelector('[data-testid=\"stPlotlyChart\"] .gtitle');"
+                "() => { const t = document.querySelector('[data-testid=\"avzChart\"] .gtitle');"
                 " return t && t.textContent.length > 0; }", polling="raf", timeout=120_000)
             cold = time.perf_counter() - t0
             sliders = {name: page.get_by_test_id("stSlider").filter(has_text=name).get_by_role("slider")
@@ -127,7 +127,7 @@ def main() -> int:
                 page.wait_for_function(
                     "() => document.querySelector('[data-testid=\"stApp\"]').getAttribute('data-test-script-state')"
                     " === 'notRunning'", polling="raf", timeout=60_000)
-                old = page.evaluate("() => document.querySelector('[data-testid=\"stPlotlyChart\"] .gtitle').textContent")
+                old = page.evaluate("() => document.querySelector('[data-testid=\"avzChart\"] .gtitle').textContent")
                 frames.clear()
                 slider.focus()
                 page.evaluate(PROBE, old)

@@ -11,16 +11,15 @@ import streamlit as st
 
 from anchorviz.anchors import AnchorConfig, generate_anchors
 from pages.common.i18n import t
-from pages.common import cache, inputs, plots
+from pages.common import cache, chart, inputs, plots
 from pages.common.page import open_page
 from pages.common import state as S
 from pages.common.diagnose import fmt_wh
 
 MAX_RECTS = 2000  # never draw more rectangles than this at once (STACK.md §3)
 MAX_CENTRES = 20_000  # centres drawn at most (d2l's one location per pixel has 262,144 on 512x512)
-# Centres are a dot layer (one PNG): a Scattergl trace costs a fresh WebGL context every time Streamlit remounts
-# the chart, about a second with software rendering (STACK.md §3). The ones nearest the picked cell are also
-# SVG rings, which a click selects (thousands of SVG markers would cost more than the WebGL).
+# Centres are a dot layer (one PNG): Scattergl is slow with software WebGL (STACK.md §3) and thousands of SVG
+# markers cost a DOM node each. The ones nearest the picked cell are also SVG rings, which a click selects.
 CLICKABLE = 150  # per level drawn
 CHART_KEY = "anchors_chart"
 
@@ -196,8 +195,7 @@ for k, box in enumerate(cell_boxes):
 plots.add_points(fig, cell_centre[None, :], name=t("anchors.picked_cell", lv=g.name, y=int(cy), x=int(cx)),
                  color="#ffffff", size=12, symbol="circle-dot", gl=False, line_color="#000000")
 plots.add_gt(fig, setup.gt_input, setup.gt_texts, setup.gt_colors)
-st.plotly_chart(fig.figure(), key=CHART_KEY, on_select="rerun", selection_mode=("points", "box"),
-                config={"displaylogo": False, "scrollZoom": True})
+chart.show(fig, key=CHART_KEY, select=("points", "box"), config=chart.ZOOM)
 for note in (shape_note, centre_note):
     if note:
         st.caption(note)
@@ -251,7 +249,7 @@ for gl in aset.levels:
         table.append({t("anchors.col_level"): gl.name, t("anchors.col_shape"): k, "w": round(float(s[0]), 2),
                       "h": round(float(s[1]), 2),
                       "h/w": round(float(s[1] / s[0]), 3) if s[0] else None, "√(w·h)": round(float(np.sqrt(s[0] * s[1])), 2)})
-st.plotly_chart(plots.base_anchors_figure(panels), key="base_chart", config={"displaylogo": False})
+chart.show(plots.base_anchors_figure(panels), key="base_chart")
 conv = cfg.conv
 st.caption(t("anchors.base_caption", conv=conv.title, knobs=conv.knobs_help))
 with st.expander(t("anchors.base_table"), key="base_table"):
@@ -306,10 +304,10 @@ crop = cache.network_crop(setup.pic.token, setup.pic.image, setup.spec,
                           (float(views[:, 0].min()), float(views[:, 1].min()),
                            float(views[:, 2].max() + 0.5 * (views[:, 2].max() - views[:, 0].min())),
                            float(views[:, 3].max() + 0.5 * (views[:, 3].max() - views[:, 1].min()))))
-st.plotly_chart(plots.offset_figure(
+chart.show(plots.offset_figure(
     [pa, pb], t("anchors.offset_fig", lv=gl.name, s=f"{min(gl.stride_hw):g}", conv=cfg.conv.title, cur=f"{cur:g}"),
     bg=crop, input_hw=setup.input_hw),
-    key="offset_chart", config={"displaylogo": False})
+    key="offset_chart")
 st.markdown(t("anchors.offset_text", lv=gl.name, h=setup.input_hw[0], w=setup.input_hw[1],
               l0=f"{pa['margins'][0]:.4g}", r0=f"{pa['margins'][1]:.4g}", l5=f"{pb['margins'][0]:.4g}",
               r5=f"{pb['margins'][1]:.4g}"))

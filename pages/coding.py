@@ -14,7 +14,7 @@ from anchorviz.assign import Label
 from anchorviz.errors import AnchorVizInputError
 from anchorviz.explain import explain_decode, explain_encode
 from anchorviz.iou import pairwise_iou
-from pages.common import cache, plots, plots_iou, teach
+from pages.common import cache, chart, plots, plots_iou, teach
 from pages.common.page import open_page
 from pages.common import state as S
 from pages.common.diagnose import fmt_wh
@@ -199,7 +199,7 @@ with right:
                                   gt=gt_box, decoded=box if finite else None, view=view,
                                   names=(t("coding.anchor"), t("coding.gt_name"), t("coding.decoded")),
                                   gt_color=setup.gt_colors[gt_i] if gt_i >= 0 else plots.gt_color(0))
-    st.plotly_chart(fig, key=CHART_KEY, config={"displaylogo": False, "scrollZoom": True})
+    chart.show(fig, key=CHART_KEY, config=chart.ZOOM)
 
     st.markdown(f"**{t('coding.decode_head')}**")
     for line in dec.latex:

@@ -19,7 +19,7 @@ from anchorviz.export import EXPORT_FORMATS, config_from_text, export_config, ex
 from anchorviz.presets import PRESETS, preset_config
 from anchorviz.conventions import CONVENTIONS
 from anchorviz.tune import GENERATOR_CONVENTIONS, YOLO_METHODS, tune
-from pages.common import dataset_cache as D
+from pages.common import chart, dataset_cache as D
 from pages.common import jobs, plots_dataset as P
 from pages.common import state as S
 from pages.common.i18n import t
@@ -187,37 +187,36 @@ with tab_stats:
                          for k, c, s in zip(("small", "medium", "large"), (b.small, b.medium, b.large), shares))
     g1, g2 = st.columns([1.15, 1])
     with g1:
-        st.plotly_chart(P.wh_density_figure(
+        chart.show(P.wh_density_figure(
             stats.density, anchors_wh=shapes.wh, anchor_level=shapes.level, level_names=shapes.level_names,
             title=t("ds.fig_density", n=f"{len(ds):,}"), x_title=t("ds.axis_w"), y_title=t("ds.axis_h"),
             count_label=t("ds.boxes"), anchors_label=t("ds.anchor_shapes"),
-            hover_anchor="%{x:.1f} × %{y:.1f} px"), key="ds_density", config={"displaylogo": False})
+            hover_anchor="%{x:.1f} × %{y:.1f} px"), key="ds_density")
     with g2:
-        st.plotly_chart(P.sqrt_area_figure(
+        chart.show(P.sqrt_area_figure(
             stats.sqrt_area, bucket_texts=bucket_texts, title=t("ds.fig_sqrt_area"), x_title=t("ds.axis_sqrt_area"),
-            y_title=t("ds.boxes"), hover=t("ds.hover_bin")), key="ds_sqrt_area", config={"displaylogo": False})
+            y_title=t("ds.boxes"), hover=t("ds.hover_bin")), key="ds_sqrt_area")
         ratios = np.concatenate([np.asarray(lv.ratios, np.float64) for lv in cfg.levels if lv.ratios]) \
             if any(lv.ratios for lv in cfg.levels) else np.zeros(0)
-        st.plotly_chart(P.aspect_figure(
+        chart.show(P.aspect_figure(
             stats.aspect, ratios=ratios, title=t("ds.fig_aspect"), x_title=t("ds.axis_aspect"), y_title=t("ds.boxes"),
-            hover=t("ds.hover_bin"), ratio_label=t("ds.anchor_ratios")), key="ds_aspect",
-            config={"displaylogo": False})
+            hover=t("ds.hover_bin"), ratio_label=t("ds.anchor_ratios")), key="ds_aspect")
     g3, g4 = st.columns(2)
     with g3:
         bpi = stats.boxes_per_image
         cats = [str(int(v)) for v in bpi.edges[:-1]]
-        st.plotly_chart(P.counts_bar_figure(
+        chart.show(P.counts_bar_figure(
             cats, {t("ds.images"): bpi.counts}, title=t("ds.fig_per_image"), x_title=t("ds.axis_per_image"),
-            y_title=t("ds.images"), hover="%{x}: %{y:,}"), key="ds_per_image", config={"displaylogo": False})
+            y_title=t("ds.images"), hover="%{x}: %{y:,}"), key="ds_per_image")
     with g4:
         names = list(report.shape.shapes.level_names)
         series = {t("ds.by_shape", n=f"{len(ds):,}"): report.level_counts_shape / max(1, len(ds))}
         if report.level_counts_assigned is not None:
             series[t("ds.by_assignment", n=f"{len(pos.gt_index):,}")] = \
                 report.level_counts_assigned / max(1, len(pos.gt_index))
-        st.plotly_chart(P.counts_bar_figure(
+        chart.show(P.counts_bar_figure(
             names + [t("ds.no_level")], series, title=t("ds.fig_levels"), x_title=t("ds.axis_level"),
-            y_title=t("ds.axis_share"), hover="%{x}: %{y:.1%}"), key="ds_levels", config={"displaylogo": False})
+            y_title=t("ds.axis_share"), hover="%{x}: %{y:.1%}"), key="ds_levels")
     st.caption(t("ds.stats_caption"))
     pct_rows = {t("ds.side"): stats.side_percentiles, t("ds.aspect"): stats.aspect_percentiles}
     st.dataframe(pd.DataFrame({k: {f"p{q}": round(float(v), 3) for q, v in d.items()} for k, d in pct_rows.items()}).T,
@@ -247,18 +246,18 @@ with tab_fit:
         curves = {t("ds.recall_shape"): report.shape.recall}
         if pos is not None:
             curves[t("ds.recall_grid")] = recall_curve(pos.grid_best_iou, report.shape.thresholds)
-        st.plotly_chart(P.curves_figure(report.shape.thresholds, curves, title=t("ds.fig_recall"),
+        chart.show(P.curves_figure(report.shape.thresholds, curves, title=t("ds.fig_recall"),
                                         x_title=t("ds.axis_iou_thr"), y_title=t("ds.axis_recall"),
                                         hover="IoU ≥ %{x:.2f}: %{y:.4f}", marks=(iou_thr,)),
-                        key="ds_recall", config={"displaylogo": False})
+                        key="ds_recall")
     with h2:
         if pos is not None:
             cap = len(pos.positives_hist) - 1
             cats = [str(i) for i in range(cap)] + [f"≥{cap}"]
-            st.plotly_chart(P.counts_bar_figure(
+            chart.show(P.counts_bar_figure(
                 cats, {t("ds.gts"): pos.positives_hist}, title=t("ds.fig_positives_cmp"),
                 x_title=t("ds.axis_positives"), y_title=t("ds.gts"), hover="%{x}: %{y:,}"),
-                key="ds_positives", config={"displaylogo": False})
+                key="ds_positives")
     st.markdown(f"**{t('ds.metrics_head')}**")
     rows = report.rows()
     st.dataframe(metrics_table(rows), hide_index=True, width="stretch", height=38 + 35 * len(rows))
@@ -371,9 +370,8 @@ with tab_tune:
             st.warning(t("ds.was_cancelled"))
         st.caption(" ".join(res.notes))
         if len(res.history):
-            st.plotly_chart(P.history_figure(res.history, title=t("ds.fig_history"), x_title=t("ds.axis_step"),
-                                             y_title=t("ds.obj_" + res.objective)), key="ds_history",
-                            config={"displaylogo": False})
+            chart.show(P.history_figure(res.history, title=t("ds.fig_history"), x_title=t("ds.axis_step"),
+                                             y_title=t("ds.obj_" + res.objective)), key="ds_history")
         st.code(export_config(res.config, "json"), language="json", wrap_lines=True)
         st.button(t("ds.use_tuned"), key="ds_use_tuned", on_click=use_in_app, args=("ds_tuned",),
                   help=t("ds.use_help"))
@@ -430,19 +428,18 @@ with tab_cmp:
                 grid = {f"{n} ({t('ds.grid')})": cg[n] for n in names}
                 series.update(grid)
                 dashed = tuple(grid)
-            st.plotly_chart(P.curves_figure(cv["x"], series, title=t("ds.fig_recall"), x_title=t("ds.axis_iou_thr"),
+            chart.show(P.curves_figure(cv["x"], series, title=t("ds.fig_recall"), x_title=t("ds.axis_iou_thr"),
                                             y_title=t("ds.axis_recall"), hover="IoU ≥ %{x:.2f}: %{y:.4f}",
-                                            marks=(iou_thr,), dashed=dashed), key="ds_cmp_recall",
-                            config={"displaylogo": False})
+                                            marks=(iou_thr,), dashed=dashed), key="ds_cmp_recall")
         with cc2:
             if "positives_per_gt" in cmp.curves:
                 cp = cmp.curves["positives_per_gt"]
                 cap = len(cp["x"]) - 1
                 cats = [str(i) for i in range(cap)] + [f"≥{cap}"]
-                st.plotly_chart(P.counts_bar_figure(cats, {n: cp[n] for n in names},
+                chart.show(P.counts_bar_figure(cats, {n: cp[n] for n in names},
                                                     title=t("ds.fig_positives_cmp"), x_title=t("ds.axis_positives"),
                                                     y_title=t("ds.gts"), hover="%{x}: %{y:,}"),
-                                key="ds_cmp_pos", config={"displaylogo": False})
+                                key="ds_cmp_pos")
         if pick != "tuned" and pick != "imported":
             st.session_state["ds_compared"] = cfg_b
             st.button(t("ds.use_compared"), key="ds_use_cmp", on_click=use_in_app, args=("ds_compared",),

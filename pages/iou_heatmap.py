@@ -8,7 +8,7 @@ import numpy as np
 import streamlit as st
 
 from anchorviz.assign import Label
-from pages.common import cache, plots_iou, teach
+from pages.common import cache, chart, plots_iou, teach
 from pages.common.page import open_page
 from pages.common import state as S
 from pages.common.diagnose import fmt_wh
@@ -139,8 +139,7 @@ fig = plots_iou.heatmap_figure(
     hover=hover, neg=neg, pos=pos, neg_txt=t("iou.tick_neg", v=f"{neg:g}"), pos_txt=t("iou.tick_pos", v=f"{pos:g}"),
     gt_boxes=gts, gt_texts=setup.gt_texts, gt_colors=setup.gt_colors, gt_click_name=t("iou.click_gt"),
     best_box=best_box, best_name=t("iou.best_here"))
-st.plotly_chart(fig, key=CHART_KEY, on_select=_on_click, selection_mode=("points",),
-                config={"displaylogo": False, "scrollZoom": True})
+chart.show(fig, key=CHART_KEY, select=("points",), on_select=_on_click, config=chart.ZOOM)
 st.caption(t("iou.caption"))
 
 # ---------------------------------------------------------------------------------------------------------
@@ -192,7 +191,7 @@ fig2 = plots_iou.small_multiples_figure(
     panels=panels, rows=len(aset.levels), cols=cols, view=view, gt_box=box, gt_color=setup.gt_colors[og],
     title=otitle, neg=neg, pos=pos, neg_txt=t("iou.tick_neg", v=f"{neg:g}"), pos_txt=t("iou.tick_pos", v=f"{pos:g}"),
     row_titles=names)
-st.plotly_chart(fig2, key="iou_overview", config={"displaylogo": False})
+chart.show(fig2, key="iou_overview")
 if best < pos:
     st.warning(t("iou.not_owned_note", **owner_txt))
 st.caption(t("iou.overview_caption"))

@@ -8,7 +8,7 @@ import streamlit as st
 
 from anchorviz.assign import ASSIGNER_PRESETS, Label
 from anchorviz.errors import AnchorVizInputError
-from pages.common import cache, inputs, plots
+from pages.common import cache, chart, inputs, plots
 from pages.common.page import open_page
 from pages.common import state as S
 from pages.common.diagnose import fmt_wh, why_text
@@ -186,8 +186,7 @@ if mb:
     plots.add_points(fig, centres[sp], name=t("labels.sampled_pos", n=len(sp)), color=plots.SAMPLE_POS_COLOR, size=9,
                      symbol="star", gl=False)
 plots.add_gt(fig, setup.gt_input, setup.gt_texts, setup.gt_colors)
-st.plotly_chart(fig.figure(), key=CHART_KEY, on_select="rerun", selection_mode=("box",),
-                config={"displaylogo": False, "scrollZoom": True})
+chart.show(fig, key=CHART_KEY, select=("box",), config=chart.ZOOM)
 notes = []
 if not as_rects:
     notes.append(t("labels.as_centres_note", n=f"{len(pos_idx):,}", where=where, m=f"{MAX_RECTS:,}"))

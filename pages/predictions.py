@@ -12,7 +12,7 @@ import streamlit as st
 
 from anchorviz.errors import AnchorVizInputError
 from anchorviz.predict import match_to_gt, parse_predictions, postprocess
-from pages.common import cache, plots_iou, teach
+from pages.common import cache, chart, plots_iou, teach
 from pages.common.page import open_page
 from pages.common import state as S
 from pages.common.i18n import t
@@ -138,7 +138,7 @@ fig = plots_iou.predictions_figure(
     bg_uri=setup.bg_uri, input_hw=setup.input_hw, title=title, candidates=cand_drawn, final=det.boxes,
     final_colors=colors, final_hover=hover, gt_boxes=gts, gt_texts=setup.gt_texts, gt_colors=setup.gt_colors,
     names=(t("pred.cand_name", n=len(cand_drawn)), t("pred.final_name", n=len(det.boxes))))
-st.plotly_chart(fig, key=CHART_KEY, config={"displaylogo": False, "scrollZoom": True})
+chart.show(fig, key=CHART_KEY, config=chart.ZOOM)
 notes = [t("pred.caption")]
 if len(cand) > MAX_CANDIDATE_RECTS:
     notes.append(t("pred.over_budget", n=f"{len(cand):,}", m=f"{MAX_CANDIDATE_RECTS:,}"))

@@ -39,7 +39,7 @@ pytestmark = [
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
-CHART = '[data-testid="stPlotlyChart"]'
+CHART = '[data-testid="avzChart"]'
 JS_TITLE = (f"() => {{ const c = document.querySelector('{CHART}'); const t = c && c.querySelector('.gtitle');"
             " return t ? t.textContent : null; }")  # the first chart's title, not the first title drawn
 JS_IDLE = ("() => { const a = document.querySelector('[data-testid=\"stApp\"]');"
@@ -60,7 +60,7 @@ def _free_port() -> int:
 # helpers
 
 
-JS_ALL_DRAWN = ("(n) => { const cs = [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')];"
+JS_ALL_DRAWN = ("(n) => { const cs = [...document.querySelectorAll('[data-testid=\"avzChart\"]')];"
                 " return cs.length >= n && cs.every(c => c.querySelector('.gtitle')); }")
 
 
@@ -95,7 +95,7 @@ def data_to_page(page, x: float, y: float, chart: int = 0) -> tuple[float, float
     (scaleanchor + constrain="domain") the plot area is narrower than the figure, and ``_size.l`` misses that.
     """
     return tuple(page.evaluate(
-        """([x, y, i]) => { const gd = document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')[i];
+        """([x, y, i]) => { const gd = document.querySelectorAll('[data-testid="avzChart"]')[i];
              const r = gd.getBoundingClientRect(), fl = gd._fullLayout;
              return [r.left + fl.xaxis._offset + fl.xaxis.d2p(x), r.top + fl.yaxis._offset + fl.yaxis.d2p(y)]; }""",
         [x, y, chart]))
@@ -103,7 +103,7 @@ def data_to_page(page, x: float, y: float, chart: int = 0) -> tuple[float, float
 
 def trace_names(page, chart: int = 0) -> list[str]:
     return page.evaluate(
-        "(i) => [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .js-plotly-plot')[i].data]"
+        "(i) => [...document.querySelectorAll('[data-testid=\"avzChart\"]')[i].data]"
         ".map(t => t.name || '')", chart)
 
 
@@ -179,11 +179,11 @@ def test_box_drag_adds_a_gt(page, server):
     page.mouse.move(x1, y1, steps=10)
     page.mouse.up()
     page.wait_for_function(
-        "() => { const gd = document.querySelector('[data-testid=\"stPlotlyChart\"] .js-plotly-plot');"
+        "() => { const gd = document.querySelector('[data-testid=\"avzChart\"]');"
         " return gd && gd.data && gd.data.some(t => t.name === 'GT (11)'); }", polling="raf", timeout=STEP_MS)
     wait_idle(page)
     shapes = page.evaluate(
-        "() => document.querySelector('[data-testid=\"stPlotlyChart\"] .js-plotly-plot').layout.shapes"
+        "() => document.querySelector('[data-testid=\"avzChart\"]').layout.shapes"
         ".filter(s => s.line && s.line.width === 2).map(s => [s.x0, s.y0, s.x1, s.y1])")
     new = np.array(shapes[-1])
     assert np.allclose(new, [560, 620, 700, 760], atol=3.0)  # network input px (1 px = 1 unit)
@@ -215,7 +215,7 @@ def test_upload_image_and_coco_file(page, server, tmp_path):
     ann.write_text(json.dumps(coco))
     uploaders.nth(1).set_input_files(str(ann))
     page.wait_for_function(
-        "() => { const gd = document.querySelector('[data-testid=\"stPlotlyChart\"] .js-plotly-plot');"
+        "() => { const gd = document.querySelector('[data-testid=\"avzChart\"]');"
         " return gd && gd.data && gd.data.some(t => t.name === 'GT (2)'); }", polling="raf", timeout=STEP_MS)
     wait_idle(page)
     assert page.get_by_test_id("stSelectbox").filter(has_text="Image in street.json").count() == 1

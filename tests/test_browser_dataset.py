@@ -21,7 +21,7 @@ pytestmark = [
     pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is missing (apt-get install chromium)"),
 ]
 
-JS_TITLES = "() => [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .gtitle')].map(t => t.textContent)"
+JS_TITLES = "() => [...document.querySelectorAll('[data-testid=\"avzChart\"] .gtitle')].map(t => t.textContent)"
 
 
 def metric(page, label: str) -> str:
@@ -31,7 +31,7 @@ def metric(page, label: str) -> str:
 def open_dataset(page, url: str) -> None:
     page.goto(url + "/dataset")
     page.wait_for_function(
-        "() => document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .gtitle').length >= 5", polling="raf",
+        "() => document.querySelectorAll('[data-testid=\"avzChart\"] .gtitle').length >= 5", polling="raf",
         timeout=FIRST_CHART_MS)
     wait_idle(page)
 
@@ -47,8 +47,8 @@ def test_dataset_statistics_fit_tune_compare_export(page, server):
     titles = page.evaluate(JS_TITLES)
     assert any("width × height" in t for t in titles) and any("√area" in t for t in titles)
     # the density is drawn: a heatmap layer exists in the first chart
-    assert page.evaluate("() => document.querySelector('[data-testid=\"stPlotlyChart\"] .hm, "
-                         "[data-testid=\"stPlotlyChart\"] image') !== null")
+    assert page.evaluate("() => document.querySelector('[data-testid=\"avzChart\"] .hm, "
+                         "[data-testid=\"avzChart\"] image') !== null")
     shot(page, "dataset_stats", height=2000)
 
     tab(page, "Fit of the current setup")
@@ -74,7 +74,7 @@ def test_dataset_statistics_fit_tune_compare_export(page, server):
 
     tab(page, "Compare two setups")
     page.wait_for_function(  # the comparison's charts are drawn in the now visible tab
-        "() => [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .gtitle')]"
+        "() => [...document.querySelectorAll('[data-testid=\"avzChart\"] .gtitle')]"
         ".filter(t => t.checkVisibility() && t.textContent.startsWith('Share of GTs')).length >= 1",
         polling="raf", timeout=60_000)
     shot(page, "dataset_compare", height=1800)
@@ -93,7 +93,7 @@ def test_coco_tiny_upload(page, server):
     uploader.locator("input[type=file]").set_input_files(str(COCO_TINY))
     page.wait_for_function("() => document.body.innerText.includes('instances_train2017.json (coco)')",
                            polling="raf", timeout=60_000)
-    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .gtitle').length >= 5",
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"avzChart\"] .gtitle').length >= 5",
                            polling="raf", timeout=FIRST_CHART_MS)
     page.wait_for_function(JS_IDLE, polling="raf", timeout=STEP_MS)
     assert int(metric(page, "images").replace(",", "")) == 80

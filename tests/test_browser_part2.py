@@ -45,7 +45,7 @@ def test_iou_heatmap_click_a_gt_and_screenshot(page, server):
     assert page.evaluate(f"() => document.querySelectorAll('{CHART}')[0].querySelector('.hm, image') !== null")
     shot(page, "iou_heatmap", height=2400)
     # click GT 1's centre ring: the heatmap switches to that GT (and to the level/shape that owns it)
-    box = page.evaluate(f"""() => {{ const gd = document.querySelector('{CHART} .js-plotly-plot');
+    box = page.evaluate(f"""() => {{ const gd = document.querySelector('{CHART}');
         const t = gd._fullData.find(d => d.customdata && d.mode === 'markers'); return [t.x[1], t.y[1]]; }}""")
     x, y = data_to_page(page, box[0], box[1])
     page.mouse.click(x, y)

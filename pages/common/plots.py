@@ -7,8 +7,8 @@ image below the traces. Every figure title carries the numbers it shows, so it c
 
 Build cost: plotly validates every property it is given, which took most of a rerun (0.3 s for the base
 anchors, 1.4 s for the IoU small multiples). So a figure is put together as plain trace and layout dicts in a
-``Fig`` and turned into a ``go.Figure`` once, unvalidated (``Fig.figure()``); the JSON Streamlit sends is the
-same as before. ``make_subplots`` grids are computed once per grid and titles (``subplots``).
+``Fig`` and written once, unvalidated: ``Fig.to_json()`` for ``chart.show``, or ``Fig.figure()`` for a
+``go.Figure``. ``make_subplots`` grids are computed once per grid and titles (``subplots``).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import copy
 import functools
 import hashlib
 import io as _io
+import json
 import os
 import threading
 from collections import OrderedDict
@@ -25,6 +26,7 @@ from collections import OrderedDict
 import numpy as np
 import plotly.graph_objects as go
 from PIL import Image
+from plotly.utils import PlotlyJSONEncoder
 from plotly.subplots import make_subplots
 
 from pages.common.i18n import t
@@ -75,7 +77,7 @@ def _digest(obj, h) -> None:
 def memo(maxsize: int):
     """Keep the last ``maxsize`` results of a pure builder, keyed by the exact content of its arguments (process-wide,
     so sessions share them). For figures that do not change with the control that reran the page (a rerun
-    otherwise rebuilds them). The result is shared: callers must not change it (st.plotly_chart copies it).
+    otherwise rebuilds them). The result is shared: callers must not change it (chart.show only reads it).
     Not ``st.cache_resource``: Streamlit hashes arrays of 500,000 values or more from a random sample, and a dot
     layer's centres can be that many (d2l's 262,144 locations), so two different inputs could share an entry."""
     def deco(fn):
@@ -164,9 +166,9 @@ def trace_dict(kind: str, **props) -> dict:
 class Fig:
     """A figure under construction: trace dicts and a layout dict (see the module docstring).
 
-    ``figure()`` makes the ``go.Figure`` for ``st.plotly_chart`` without plotly's per-property validation, so the
-    builders only pass property names and values that plotly accepts (the go.* constructors would accept the same
-    arguments).
+    ``to_json()`` writes the spec for ``chart.show`` and ``figure()`` makes a ``go.Figure``, both without plotly's
+    per-property validation, so the builders only pass property names and values that plotly accepts (the go.*
+    constructors would accept the same arguments; the tests set ANCHORVIZ_VALIDATE_FIGURES to check that).
     """
 
     def __init__(self, layout: dict | None = None, *, cols: int = 1):
@@ -215,6 +217,12 @@ class Fig:
         _encode_arrays(self.data)
         _encode_arrays(self.layout)
         return go.Figure(data=self.data, layout=self.layout, _validate=False)
+
+    def to_json(self) -> str:
+        """The spec plotly.js reads, as ``go.Figure.to_json`` writes it (typed arrays; NaN and inf as null)."""
+        _encode_arrays(self.data)
+        _encode_arrays(self.layout)
+        return json.dumps({"data": self.data, "layout": self.layout}, cls=PlotlyJSONEncoder)
 
 
 @functools.lru_cache(maxsize=16)
@@ -311,9 +319,9 @@ def dots_layer(layers: list[tuple[np.ndarray, tuple[int, int, int, int], int]], 
                margin: float = 0.04, max_side: int = 1000) -> dict:
     """Many points as ONE transparent PNG layout image (a "dot layer"), for thousands of centres.
 
-    Thousands of markers cost a DOM node each in SVG, and Scattergl re-creates a WebGL context every time
-    Streamlit remounts the chart (about a second with software rendering, STACK.md §3); an image costs one
-    decode. The dots have no hover; the caller adds legend entries.
+    Thousands of markers cost a DOM node each in SVG, and Scattergl's WebGL is slow with software rendering
+    (STACK.md §3; about a second per new context when charts were remounted on every change); an image costs
+    one decode. The dots have no hover; the caller adds legend entries.
 
     Args:
         layers: (xy (n, 2) in network-input pixels, RGBA colour, radius in raster pixels), drawn in order.
