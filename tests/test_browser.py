@@ -244,3 +244,26 @@ def test_shared_link_opens_the_same_view(browser_context, page, server):
         assert other.url.split("?")[1] == url.split("?")[1]
     finally:
         other.close()
+
+
+def test_a_change_updates_the_chart_in_place_and_keeps_the_zoom(page, server):
+    """pages.common.chart: a new spec goes through Plotly.react on the same element, so the user's zoom stays."""
+    title = open_page(page, server + "/labels")
+    js_ranges = (f"() => {{ const gd = document.querySelector('{CHART}');"
+                 " return [gd.__mark, gd._fullLayout.xaxis.range, gd._fullLayout.yaxis.range]; }")
+    _, x0, y0 = page.evaluate(js_ranges)
+    page.evaluate(f"() => {{ document.querySelector('{CHART}').__mark = 'first'; }}")
+    page.mouse.move(*data_to_page(page, 400, 400))
+    page.mouse.wheel(0, -400)  # scroll zoom (the image views turn it on)
+    page.wait_for_function(f"(x0) => document.querySelector('{CHART}')._fullLayout.xaxis.range[0] > x0[0] + 1",
+                           arg=x0, polling="raf", timeout=STEP_MS)
+    time.sleep(0.5)  # plotly settles the wheel zoom
+    _, xz, yz = page.evaluate(js_ranges)
+    slider = page.get_by_test_id("stSlider").filter(has_text="pos_iou").get_by_role("slider")
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    new = wait_title(page, f"t !== {json.dumps(title)}")
+    assert new.startswith("Max IoU 0.55/0.4")  # pos_iou 0.5 -> 0.55: a new figure arrived
+    mark, x1, y1 = page.evaluate(js_ranges)
+    assert mark == "first"  # the same element: updated, not mounted again
+    assert np.allclose(x1, xz) and np.allclose(y1, yz) and not np.allclose(x1, x0)
