@@ -71,6 +71,31 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def tree_cpu(root: int, exclude: int) -> dict[int, float]:
+    """CPU seconds used so far by each descendant of ``root`` (Playwright's driver and the Chromium processes),
+    leaving out ``exclude`` and its descendants (the server)."""
+    parent = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat") as f:
+                    parent[int(d)] = int(f.read().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                pass
+    kids: dict[int, list[int]] = {}
+    for pid, pp in parent.items():
+        kids.setdefault(pp, []).append(pid)
+    out, todo = {}, [k for k in kids.get(root, []) if k != exclude]
+    while todo:
+        pid = todo.pop()
+        try:
+            out[pid] = cpu_seconds(pid)
+        except OSError:
+            continue
+        todo += [k for k in kids.get(pid, []) if k != exclude]
+    return out
+
+
 def make_images(n: int, folder: Path) -> list[tuple[Path, int]]:
     """n PNGs of distinct sizes and colours, with the anchor count each gives (default RetinaNet setup)."""
     sys.path.insert(0, str(ROOT))
@@ -113,8 +138,23 @@ class Start:
             self.event.set()
 
 
+async def slider_phase_cpu(start: Start, server_pid: int, done: asyncio.Event) -> tuple[float, float]:
+    """(browsers, server) CPU seconds used from the start of the slider phase until ``done``. Sampled every
+    0.25 s per process, because a session's renderer process exits (and its CPU time with it) when it closes."""
+    await start.event.wait()
+    first, last = tree_cpu(os.getpid(), server_pid), {}
+    s0 = cpu_seconds(server_pid)
+    while not done.is_set():
+        last.update(tree_cpu(os.getpid(), server_pid))
+        try:
+            await asyncio.wait_for(done.wait(), 0.25)
+        except asyncio.TimeoutError:
+            pass
+    return sum(v - first.get(pid, 0.0) for pid, v in last.items()), cpu_seconds(server_pid) - s0
+
+
 async def session(browser, url: str, idx: int, image: Path, expected: int, start: Start, res: dict, *,
-                  delay: float = 0.0, think: float = 0.5) -> None:
+                  delay: float = 0.0, think: float = 0.5, done: asyncio.Event | None = None) -> None:
     await asyncio.sleep(delay)  # users do not arrive in the same millisecond
     ctx = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = await ctx.new_page()
@@ -154,6 +194,8 @@ async def session(browser, url: str, idx: int, image: Path, expected: int, start
                 rec["mixups"].append(f"step {k}: {r['text']!r}, expected {expected:,} negative")
             if await page.evaluate(JS_ERRORS):
                 rec["errors"].append(f"step {k}: an error element in the page")
+        if done is not None:
+            done.set()  # the first session past the deadline ends the CPU accounting of the slider phase
         if await page.evaluate(JS_ERRORS):
             rec["errors"].append("an error element in the page at the end")
     except Exception as e:  # noqa: BLE001 - any failure of a session is an error of the run
@@ -187,10 +229,16 @@ async def run(args, url: str, images) -> dict:
         await page.wait_for_function(f"() => ({JS_TITLE})() && ({JS_IDLE})()", polling="raf", timeout=120_000)
         await ctx.close()
         res["rss_before"] = rss_mb(args.server_pid)
-        start = Start(len(images), args.seconds)
+        start, done = Start(len(images), args.seconds), asyncio.Event()
+        sampler = asyncio.create_task(slider_phase_cpu(start, args.server_pid, done))
         await asyncio.gather(*(session(browser, url, i, path, count, start, res, delay=1.0 * i,
-                                       think=args.think)
+                                       think=args.think, done=done)
                                for i, (path, count) in enumerate(images)))
+        done.set()
+        if start.event.is_set():
+            res["phase_cpu"] = await sampler
+        else:
+            sampler.cancel()
         await browser.close()
     return res
 
@@ -220,6 +268,7 @@ def main() -> int:
                 res = asyncio.run(run(args, url, images))
             server_cpu, wall = cpu_seconds(server.pid) - cpu0, time.time() - w0
             rss0 = res.pop("rss_before")
+            phase_cpu = res.pop("phase_cpu", None)
             rss1 = rss_mb(server.pid)
     finally:
         server.terminate()
@@ -248,6 +297,14 @@ def main() -> int:
     print(f"errors {errors}, mix-ups {mixups}; server RSS {rss0:.0f} MB before → {rss1:.0f} MB after")
     print(f"machine during the sessions: {share}; the streamlit server used {server_cpu:.0f} CPU-s in "
           f"{wall:.0f} s ({server_cpu / wall:.0%} of one core), the browsers and this script the rest")
+    if phase_cpu and lat:
+        b, v = phase_cpu[0] / len(lat), phase_cpu[1] / len(lat)
+        cores = os.cpu_count() or 1
+        floor = args.sessions * (b + v) / cores - args.think
+        print(f"CPU per slider step: browsers (Chromium + Playwright driver) {b * 1000:.0f} ms, server {v * 1000:.0f} ms. "
+              f"With {args.sessions} sessions on {cores} cores, one step from every session takes "
+              f"{args.sessions * (b + v) / cores:.1f} s of the whole machine: once the cores are saturated, a step "
+              f"waits about that less the {args.think:g} s think time, {floor:.1f} s")
     ok = errors == 0 and mixups == 0 and lat and pct(lat, .95) <= 2000
     print("PASS" if ok else "FAIL", "(goal: 0 errors, 0 mix-ups, p95 ≤ 2000 ms)")
     if args.json:
