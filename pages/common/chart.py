@@ -1,10 +1,9 @@
 """One Plotly chart that updates in place: ``show(fig, key=...)`` instead of ``st.plotly_chart``.
 
 Why not ``st.plotly_chart``: Streamlit 1.67 puts the figure spec into the chart's element id, so every change of
-the figure mounts a new chart (a fresh ``Plotly.newPlot``, and the user's zoom is lost). Measured here through CDP,
-that remount was about 0.4 s of browser main-thread time per slider step on the Labels view, most of the W2
-latency and all of what ten sessions on two cores could not afford (../shared/STACK.md §3: raw plotly.js does
-``Plotly.react`` in 0.1 s on this machine).
+the figure mounts a new chart (a fresh ``Plotly.newPlot``, and the user's zoom is lost). Measured here in turns
+with the same views (benchmarks/w2_all_views.py), the remount made a Labels step take 964-996 ms (p50) where this
+component takes 636-671 ms, and one step cost about 1.2 s of browser CPU where this costs about 0.95 s.
 
 How: a Streamlit v2 component (``st.components.v2``) with a key keeps one element for the chart's whole life;
 its script calls ``Plotly.react`` with each new spec, so plotly.js only redraws what changed and keeps the
@@ -61,6 +60,7 @@ function point(p) {
 
 export default function ({ parentElement, data, setTriggerValue }) {
   const gd = parentElement.querySelector('.avz-chart');
+  gd.__avzSelect = data.select;
   if (gd.__avzSpec === data.spec) return;  // a rerun that left this figure as it was
   gd.__avzSpec = data.spec;
   plotlyReady(serverBase() + 'component/' + data.asset + '/plotly.min.js').then(Plotly => {
@@ -81,7 +81,6 @@ export default function ({ parentElement, data, setTriggerValue }) {
       send({points: (ev.points || []).map(point), box: [{x: ev.range.x, y: ev.range.y}]});
     });
   }).catch(err => { gd.textContent = String(err); });
-  gd.__avzSelect = data.select;
 }
 """
 

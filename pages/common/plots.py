@@ -214,15 +214,18 @@ class Fig:
     def figure(self) -> go.Figure:
         if os.environ.get("ANCHORVIZ_VALIDATE_FIGURES"):  # the tests set it: plotly checks every property
             go.Figure(data=self.data, layout=self.layout)
-        _encode_arrays(self.data)
-        _encode_arrays(self.layout)
+        self._encode()
         return go.Figure(data=self.data, layout=self.layout, _validate=False)
 
     def to_json(self) -> str:
         """The spec plotly.js reads, as ``go.Figure.to_json`` writes it (typed arrays; NaN and inf as null)."""
+        self._encode()
+        return json.dumps({"data": self.data, "layout": self.layout}, cls=PlotlyJSONEncoder)
+
+    def _encode(self) -> None:
+        """numpy arrays -> plotly.js typed arrays, in place (again is a no-op)."""
         _encode_arrays(self.data)
         _encode_arrays(self.layout)
-        return json.dumps({"data": self.data, "layout": self.layout}, cls=PlotlyJSONEncoder)
 
 
 @functools.lru_cache(maxsize=16)
