@@ -83,11 +83,12 @@ def sqrt_area_figure(hist: Histogram, *, bucket_texts: tuple[str, str, str], tit
     lo, hi = float(hist.edges[0]), float(hist.edges[-1])
     for x in (COCO_SMALL, COCO_MEDIUM):
         fig.add_vline(x=x, line=dict(color="#d62728", dash="dash", width=1.5))
-    for (a, b), text in zip(((lo, COCO_SMALL), (COCO_SMALL, COCO_MEDIUM), (COCO_MEDIUM, hi)), bucket_texts):
+    for k, ((a, b), text) in enumerate(zip(((lo, COCO_SMALL), (COCO_SMALL, COCO_MEDIUM), (COCO_MEDIUM, hi)),
+                                           bucket_texts)):
         a, b = max(a, lo), min(b, hi)
-        if b > a:
+        if b > a:  # the middle bucket is narrow on the log axis: its text goes one line higher, clear of the others
             fig.add_annotation(x=float(np.log10(np.sqrt(a * b))), y=1.0, yref="paper", text=text, showarrow=False,
-                               yanchor="bottom", font=dict(size=10))
+                               yanchor="bottom", yshift=14 * (k == 1), font=dict(size=10))
     _layout(fig, title, x_title, y_title, x_log=True)
     fig.update_layout(margin=dict(_MARGIN, t=75))
     return fig
