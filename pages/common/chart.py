@@ -18,7 +18,6 @@ Clicks and box drags come back as the component's ``selection`` trigger, in the 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Callable
 
@@ -94,11 +93,9 @@ ZOOM = {"scrollZoom": True}  # config for the image views: the mouse wheel zooms
 
 def spec_json(fig: Fig | go.Figure) -> str:
     """The figure as the JSON plotly.js reads, without a template (plotly.js's own defaults, the same for all)."""
-    if isinstance(fig, Fig):
-        if os.environ.get("ANCHORVIZ_VALIDATE_FIGURES"):
-            fig.figure()  # plotly validates every property (the tests set this)
+    if isinstance(fig, Fig):  # the app's builders
         return fig.to_json()
-    spec = fig.to_plotly_json()
+    spec = fig.to_plotly_json()  # the dataset page's go.Figure builders
     spec.get("layout", {}).pop("template", None)
     return json.dumps(spec, cls=PlotlyJSONEncoder)
 

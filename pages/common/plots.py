@@ -1,4 +1,4 @@
-"""Plotly figure builders. They take arrays that the pages computed and return ``go.Figure``; they compute
+"""Plotly figure builders. They take arrays that the pages computed and return a ``Fig`` (below); they compute
 nothing and never draw more than what they are given.
 
 Drawing budget (../shared/STACK.md §3): rectangles are one trace of float32 closed paths separated by NaN
@@ -7,8 +7,8 @@ image below the traces. Every figure title carries the numbers it shows, so it c
 
 Build cost: plotly validates every property it is given, which took most of a rerun (0.3 s for the base
 anchors, 1.4 s for the IoU small multiples). So a figure is put together as plain trace and layout dicts in a
-``Fig`` and written once, unvalidated: ``Fig.to_json()`` for ``chart.show``, or ``Fig.figure()`` for a
-``go.Figure``. ``make_subplots`` grids are computed once per grid and titles (``subplots``).
+``Fig`` and written as JSON unvalidated (``Fig.to_json()``, for ``chart.show``). ``make_subplots`` grids are
+computed once per grid and titles (``subplots``).
 """
 
 from __future__ import annotations
@@ -166,9 +166,9 @@ def trace_dict(kind: str, **props) -> dict:
 class Fig:
     """A figure under construction: trace dicts and a layout dict (see the module docstring).
 
-    ``to_json()`` writes the spec for ``chart.show`` and ``figure()`` makes a ``go.Figure``, both without plotly's
-    per-property validation, so the builders only pass property names and values that plotly accepts (the go.*
-    constructors would accept the same arguments; the tests set ANCHORVIZ_VALIDATE_FIGURES to check that).
+    ``to_json()`` writes the spec for ``chart.show`` without plotly's per-property validation, so the builders
+    only pass property names and values that plotly accepts (the go.* constructors would accept the same
+    arguments; the tests set ANCHORVIZ_VALIDATE_FIGURES to check that).
     """
 
     def __init__(self, layout: dict | None = None, *, cols: int = 1):
@@ -211,21 +211,13 @@ class Fig:
             if k.startswith(f"{letter}axis") and isinstance(self.layout[k], dict):
                 _merge(self.layout[k], copy.deepcopy(props))
 
-    def figure(self) -> go.Figure:
-        if os.environ.get("ANCHORVIZ_VALIDATE_FIGURES"):  # the tests set it: plotly checks every property
-            go.Figure(data=self.data, layout=self.layout)
-        self._encode()
-        return go.Figure(data=self.data, layout=self.layout, _validate=False)
-
     def to_json(self) -> str:
         """The spec plotly.js reads, as ``go.Figure.to_json`` writes it (typed arrays; NaN and inf as null)."""
-        self._encode()
-        return json.dumps({"data": self.data, "layout": self.layout}, cls=PlotlyJSONEncoder)
-
-    def _encode(self) -> None:
-        """numpy arrays -> plotly.js typed arrays, in place (again is a no-op)."""
-        _encode_arrays(self.data)
+        if os.environ.get("ANCHORVIZ_VALIDATE_FIGURES"):  # the tests set it: plotly checks every property
+            go.Figure(data=self.data, layout=self.layout)
+        _encode_arrays(self.data)  # in place; a second call finds nothing left to encode
         _encode_arrays(self.layout)
+        return json.dumps({"data": self.data, "layout": self.layout}, cls=PlotlyJSONEncoder)
 
 
 @functools.lru_cache(maxsize=16)
@@ -403,7 +395,7 @@ def add_gt(fig: Fig, boxes: np.ndarray, texts: list[str], colors: list[str], *, 
     ))
 
 
-def base_anchors_figure(panels: list[dict]) -> go.Figure:
+def base_anchors_figure(panels: list[dict]) -> Fig:
     """Each level's cell anchors side by side, centred on a common point, with a w×h key under each.
 
     Args:
@@ -418,7 +410,7 @@ def base_anchors_figure(panels: list[dict]) -> go.Figure:
 
 
 @memo(maxsize=8)
-def _base_anchors_figure(panels: list[dict], texts: tuple[str, str, str]) -> go.Figure:
+def _base_anchors_figure(panels: list[dict], texts: tuple[str, str, str]) -> Fig:
     """base_anchors_figure with its texts given (it does not change with the centre offset: kept)."""
     one_cell, shape_word, fig_title = texts
     n = len(panels)
@@ -450,10 +442,10 @@ def _base_anchors_figure(panels: list[dict], texts: tuple[str, str, str]) -> go.
         title=dict(text=fig_title, x=0.0, font=dict(size=14)),
         height=560, margin=dict(l=10, r=10, t=70, b=10), plot_bgcolor="#fafafa", showlegend=False,
     )
-    return fig.figure()
+    return fig
 
 
-def offset_figure(panels: list[dict], title: str, *, bg: dict, input_hw: tuple[int, int]) -> go.Figure:
+def offset_figure(panels: list[dict], title: str, *, bg: dict, input_hw: tuple[int, int]) -> Fig:
     """The same crop of one level drawn with two centre offsets, side by side.
 
     Args:
@@ -501,4 +493,4 @@ def offset_figure(panels: list[dict], title: str, *, bg: dict, input_hw: tuple[i
     fig.update_layout(title=dict(text=title, x=0.0, font=dict(size=14)), height=460,
                       margin=dict(l=10, r=10, t=90, b=10), plot_bgcolor="#2b2b2b",
                       legend=dict(orientation="h", y=-0.06))
-    return fig.figure()
+    return fig

@@ -1,16 +1,15 @@
 """Figure builders of the teaching pages: IoU heatmaps (one ``go.Heatmap`` per level x shape), the small
 multiples overview, the encode/decode view and the predictions view.
 
-Like ``plots.py`` they take computed arrays and return ``go.Figure``; the titles carry the numbers shown.
+Like ``plots.py`` they take computed arrays and return a ``plots.Fig``; the titles carry the numbers shown.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 
 from pages.common import plots
-from pages.common.plots import trace_dict
+from pages.common.plots import Fig, trace_dict
 
 
 def iou_colorscale(neg: float, pos: float) -> list:
@@ -47,7 +46,7 @@ def level_grid(values: np.ndarray, start: int, feat_hw: tuple[int, int], num_sha
 def heatmap_figure(*, bg_uri: str, input_hw: tuple[int, int], title: str, z: np.ndarray, x0: float, dx: float,
                    y0: float, dy: float, text: list, hover: str, neg: float, pos: float, neg_txt: str,
                    pos_txt: str, gt_boxes: np.ndarray, gt_texts: list, gt_colors: list,
-                   gt_click_name: str, best_box: np.ndarray | None, best_name: str) -> go.Figure:
+                   gt_click_name: str, best_box: np.ndarray | None, best_name: str) -> Fig:
     """One level x shape IoU heatmap over the photo, GT boxes on top, GT centres clickable.
 
     Args:
@@ -77,13 +76,13 @@ def heatmap_figure(*, bg_uri: str, input_hw: tuple[int, int], title: str, z: np.
             hovertemplate="GT %{customdata}<extra></extra>",
         ))
     fig.update_layout(legend=dict(orientation="h", y=-0.06, yanchor="top"))
-    return fig.figure()
+    return fig
 
 
 @plots.memo(maxsize=8)
 def small_multiples_figure(*, panels: list[dict], rows: int, cols: int, view: tuple[float, float, float, float],
                            gt_box: np.ndarray, gt_color: str, title: str, neg: float, pos: float, neg_txt: str,
-                           pos_txt: str, row_titles: list[str]) -> go.Figure:
+                           pos_txt: str, row_titles: list[str]) -> Fig:
     """Levels as rows, shapes as columns: the IoU of every anchor with one GT, cropped around the GT.
 
     The IoU is sent as whole percents (uint8), a quarter of the float32 payload; hover shows "IoU 73%".
@@ -126,12 +125,12 @@ def small_multiples_figure(*, panels: list[dict], rows: int, cols: int, view: tu
             ann["font"] = dict(size=9)
     fig.update_layout(title=dict(text=title, x=0.0, font=dict(size=14)), height=max(280, 170 * rows + 90),
                       margin=dict(l=10, r=60, t=80, b=10), plot_bgcolor="#3a3a3a", showlegend=False)
-    return fig.figure()
+    return fig
 
 
 def coding_figure(*, bg_uri: str, input_hw: tuple[int, int], title: str, anchor: np.ndarray, gt: np.ndarray,
                   decoded: np.ndarray | None, names: tuple[str, str, str], view: tuple[float, float, float, float],
-                  gt_color: str) -> go.Figure:
+                  gt_color: str) -> Fig:
     """The anchor (dashed), the GT and the box the deltas decode to, over the photo."""
     fig = plots.image_figure(bg_uri, input_hw, title, height=620, view=view)
     fig.update_layout(margin=dict(l=10, r=10, t=60, b=10))
@@ -146,12 +145,12 @@ def coding_figure(*, bg_uri: str, input_hw: tuple[int, int], title: str, anchor:
     fig.add_trace(trace_dict("scatter", x=[a[0]], y=[a[1]], mode="markers", marker=dict(color="#00e5ff", size=8),
                          showlegend=False, hoverinfo="skip"))
     fig.update_layout(legend=dict(orientation="h", y=-0.06, yanchor="top"))
-    return fig.figure()
+    return fig
 
 
 def predictions_figure(*, bg_uri: str, input_hw: tuple[int, int], title: str, candidates: np.ndarray,
                        final: np.ndarray, final_colors: list[str], final_hover: list[str], gt_boxes: np.ndarray,
-                       gt_texts: list, gt_colors: list, names: tuple[str, str]) -> go.Figure:
+                       gt_texts: list, gt_colors: list, names: tuple[str, str]) -> Fig:
     """Boxes that passed the score threshold (thin, grey: NMS removed most) and the final boxes (thick)."""
     fig = plots.image_figure(bg_uri, input_hw, title, height=720)
     if len(candidates):
@@ -167,4 +166,4 @@ def predictions_figure(*, bg_uri: str, input_hw: tuple[int, int], title: str, ca
                              name=names[1], legendgroup="final", showlegend=(k == 0),
                              hovertext=np.repeat(hover[sel], 6).tolist(), hoverinfo="text", connectgaps=False))
     fig.update_layout(legend=dict(orientation="h", y=-0.06, yanchor="top"))
-    return fig.figure()
+    return fig
