@@ -13,7 +13,9 @@ import pytest
 from anchorviz import parity
 
 REF = Path(__file__).parent / "data" / "reference"
-FILES = sorted(REF.glob("*.json"))
+# loss_*.json run through tests/test_parity_loss.py and assign_*.json through the assigner tests until their
+# handlers are registered in the checker (issue #12 layout); this file covers the six anchor-level goldens.
+FILES = sorted(f for f in REF.glob("*.json") if not f.name.startswith(("loss_", "assign_")))
 
 
 def _cases():
