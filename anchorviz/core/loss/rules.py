@@ -14,6 +14,7 @@ their counts and EMA in Python and divide the float32 sum by them).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
 
@@ -21,7 +22,7 @@ import numpy as np
 
 from anchorviz.coding import CoderSpec, decode, encode
 from anchorviz.core.loss import elementwise as E
-from anchorviz.core.loss.scores import CompactScores, per_anchor_cls_loss
+from anchorviz.core.loss.scores import CompactScores, cls_losses
 from anchorviz.core.loss.specs import LossSpec
 
 __all__ = ["Role", "ImageLoss", "image_loss", "Normaliser", "Terms", "EmaNormaliser", "normalise"]
@@ -38,6 +39,10 @@ class Role(IntEnum):
     POSITIVE = 1      # classification and box loss
 
 
+# the same values as plain ints for array code (an Enum attribute lookup costs microseconds each)
+_POS, _NEG, _IGN, _NOT_SAMPLED = int(Role.POSITIVE), int(Role.NEGATIVE), int(Role.IGNORED), int(Role.NOT_SAMPLED)
+
+
 @dataclass(frozen=True, eq=False)
 class ImageLoss:
     """Per-anchor loss of one image before normalisation.
@@ -52,6 +57,7 @@ class ImageLoss:
         cls_loss (ndarray[N], float32): summed over the anchor's columns; 0 where not counted.
         box_target (ndarray[N, 4], float32): encoded deltas (GT boxes for GIoU) of box-counted anchors, NaN else.
         box_loss (ndarray[N], float32): summed over the 4 coordinates (GIoU: one value); 0 where not counted.
+        cls_loss_gamma0 (ndarray[N], float32): cls_loss with gamma = 0 when asked for (``image_loss(gamma0=True)``).
     """
 
     role: np.ndarray
@@ -62,14 +68,15 @@ class ImageLoss:
     cls_loss: np.ndarray
     box_target: np.ndarray
     box_loss: np.ndarray
+    cls_loss_gamma0: np.ndarray | None = None
 
     @property
     def num_pos(self) -> int:
-        return int((self.role == Role.POSITIVE).sum())
+        return int(np.count_nonzero(self.role == Role.POSITIVE))
 
     @property
     def num_neg(self) -> int:
-        return int((self.role == Role.NEGATIVE).sum())
+        return int(np.count_nonzero(self.role == Role.NEGATIVE))
 
     @property
     def cls_sum(self) -> np.float32:
@@ -104,7 +111,7 @@ def box_loss_terms(spec: LossSpec, anchors: np.ndarray, gts: np.ndarray, deltas:
 
 def image_loss(spec: LossSpec, *, anchors: np.ndarray, gt_boxes: np.ndarray, role: np.ndarray,
                target_col: np.ndarray, matched_gt: np.ndarray, scores, deltas: np.ndarray, coder: CoderSpec,
-               box_counted: np.ndarray | None = None) -> ImageLoss:
+               box_counted: np.ndarray | None = None, gamma0: bool = False) -> ImageLoss:
     """Per-anchor classification and box loss of one image under ``spec``.
 
     Args:
@@ -117,28 +124,39 @@ def image_loss(spec: LossSpec, *, anchors: np.ndarray, gt_boxes: np.ndarray, rol
         deltas (ndarray[N, 4]): the box head's output for each anchor (the GT-class slot for RoI heads).
         coder: the box coder whose targets the head regresses.
         box_counted: which anchors enter the box sum; default the positives.
+        gamma0: also compute the classification loss with gamma = 0 (shares the sigmoid evaluations).
     """
     role = np.asarray(role, np.int8)
-    counted = role >= Role.NEGATIVE
-    box_mask = role == Role.POSITIVE if box_counted is None else np.asarray(box_counted, bool)
-    t = np.where(counted, np.asarray(target_col, np.int64), -1)
-    cls = np.zeros(len(role), F32)
+    counted = role >= _NEG
+    box_mask = role == _POS if box_counted is None else np.asarray(box_counted, bool)
+    tc = np.asarray(target_col, np.int64)
+    # where the anchor does not count: -1 (an all-zero sigmoid row), a valid column 0 for softmax; zeroed below
+    t = tc * counted if spec.cls_loss == "softmax_ce" else (tc + 1) * counted - 1
+    gammas = (spec.gamma, 0.0) if gamma0 and spec.is_focal and spec.gamma != 0 else (spec.gamma,)
     idx = np.flatnonzero(counted)
-    if len(idx) == len(role):
-        cls = per_anchor_cls_loss(scores, t, spec.cls_loss, alpha=spec.alpha, gamma=spec.gamma)
-    elif len(idx):
+    if 2 * len(idx) >= len(role):  # most anchors count: computing all and zeroing the rest beats gathering
+        cls = cls_losses(scores, t, spec.cls_loss, alpha=spec.alpha, gammas=gammas)
+        if len(idx) < len(role):
+            for c in cls:
+                c *= counted
+    else:
         sub = scores.take(idx) if isinstance(scores, CompactScores) else np.asarray(scores, F32)[idx]
-        cls[idx] = per_anchor_cls_loss(sub, t[idx], spec.cls_loss, alpha=spec.alpha, gamma=spec.gamma)
+        part = cls_losses(sub, t[idx], spec.cls_loss, alpha=spec.alpha, gammas=gammas)
+        cls = [np.zeros(len(role), F32) for _ in part]
+        for c, v in zip(cls, part):
+            c[idx] = v
+    t = (tc + 1) * counted - 1
     box_target = np.full((len(role), 4), np.nan, F32)
     box = np.zeros(len(role), F32)
     b = np.flatnonzero(box_mask)
-    m = np.where(box_mask, np.asarray(matched_gt, np.int64), -1)
+    m = (np.asarray(matched_gt, np.int64) + 1) * box_mask - 1
     if len(b):
         target, per = box_loss_terms(spec, np.asarray(anchors, np.float64)[b], np.asarray(gt_boxes)[m[b]],
                                      np.asarray(deltas)[b], coder)
         box_target[b], box[b] = target, per
     return ImageLoss(role=role, target_col=t, matched_gt=m, cls_counted=counted, box_counted=box_mask,
-                     cls_loss=cls, box_target=box_target, box_loss=box)
+                     cls_loss=cls[0], box_target=box_target, box_loss=box,
+                     cls_loss_gamma0=cls[-1] if gamma0 else None)
 
 
 # --- normalisers ---------------------------------------------------------------------------------------------

@@ -24,14 +24,15 @@ Kinds (the libraries' classifiers):
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-from typing import Callable, Literal
+from typing import Literal
 
 import numpy as np
 
 from anchorviz.core.loss import elementwise as E
 
-__all__ = ["CompactScores", "ClsKind", "CLS_KINDS", "per_anchor_cls_loss", "foreground_prob", "target_prob",
+__all__ = ["CompactScores", "ClsKind", "CLS_KINDS", "per_anchor_cls_loss", "cls_losses", "foreground_prob", "target_prob",
            "num_columns"]
 
 ClsKind = Literal["focal_torchvision", "focal_mmdet", "focal_keras", "bce", "softmax_ce"]
@@ -69,6 +70,11 @@ class CompactScores:
     def take(self, idx: np.ndarray) -> "CompactScores":
         return CompactScores(self.base[idx], self.columns[idx], self.values[idx], self.num_columns)
 
+    @functools.cached_property
+    def unlisted(self) -> np.ndarray:
+        """float32 (N,): how many columns of each row hold the base value."""
+        return (self.num_columns - (self.columns >= 0).sum(axis=1)).astype(F32)
+
 
 def num_columns(scores) -> int:
     return scores.num_columns if isinstance(scores, CompactScores) else int(np.shape(scores)[1])
@@ -77,34 +83,50 @@ def num_columns(scores) -> int:
 # --- t = 0 / t = 1 kernels (library formulas with the target substituted) --------------------------------------
 
 
-def _kernels(kind: str, alpha: float, gamma: float) -> tuple[Callable, Callable]:
-    one = F32(1)
-    g = F32(gamma)
-    if kind == "focal_torchvision":
-        a = F32(alpha)
-
-        def neg(x):  # ce * (1 - p_t)**g * alpha_t with t = 0: p_t = 1 - p, alpha_t = 1 - a
-            loss = (x - E.log_sigmoid(x)) * (one - (one - E.sigmoid(x))) ** g
-            return (one - a) * loss if alpha >= 0 else loss
-
-        def pos(x):
-            loss = -E.log_sigmoid(x) * (one - E.sigmoid(x)) ** g
-            return a * loss if alpha >= 0 else loss
-        return neg, pos
-    if kind == "focal_mmdet":
-        a = F32(alpha)
-        return (lambda x: (x - E.log_sigmoid(x)) * ((one - a) * E.sigmoid(x) ** g),
-                lambda x: -E.log_sigmoid(x) * (a * (one - E.sigmoid(x)) ** g))
+def _prims(kind: str, x: np.ndarray) -> dict:
+    """The transcendental parts, computed once and shared by the t = 0 / t = 1 kernels and by gamma = 0:
+    sigmoid, log-sigmoid and the two cross-entropies ``ce0 = (1 - 0)*x - log_sigmoid(x)``, ``ce1 = -log_sigmoid(x)``
+    (keras: its clipped logs)."""
     if kind == "focal_keras":
-        def neg(p):
-            return E.keras_focal(np.zeros_like(p), p, alpha=alpha, gamma=gamma)
+        p = np.asarray(x, F32)
+        eps = F32(E.KERAS_EPSILON)
+        q = np.clip(p, eps, F32(1) - eps)
+        return {"p": p, "ce1": -np.log(q + eps), "ce0": -np.log(F32(1) - q + eps)}
+    ls = E.log_sigmoid(x)
+    return {"sg": E.sigmoid(x), "ce0": x - ls, "ce1": -ls}
 
-        def pos(p):
-            return E.keras_focal(np.ones_like(p), p, alpha=alpha, gamma=gamma)
-        return neg, pos
+
+def _pow(v: np.ndarray, g: np.float32):
+    """v**g as torch computes it: exponent 2 is a square (torch special-cases it, and v*v is exact), 1 is v."""
+    if g == 2:
+        return v * v
+    if g == 1:
+        return v
+    return v ** g
+
+
+def _kernel(kind: str, pr: dict, t: int, alpha: float, gamma: float) -> np.ndarray:
+    """The element loss for target t in {0, 1}: the library's formula with t substituted. Multiplying by 0 or 1 and
+    adding 0 are exact in float32, so these are the library's bits (see elementwise.py for the general forms).
+    gamma = 0 skips the factor ``x**0 = 1`` (multiplying by 1 is exact)."""
+    one, g, a = F32(1), F32(gamma), F32(alpha)
+    ce = pr["ce0"] if t == 0 else pr["ce1"]
     if kind == "bce":
-        return (lambda x: x - E.log_sigmoid(x)), (lambda x: -E.log_sigmoid(x))
+        return ce
+    if kind == "focal_torchvision":  # ce * (1 - p_t)**g, then alpha_t when alpha >= 0
+        loss = ce if g == 0 else ce * _pow(one - (one - pr["sg"]) if t == 0 else one - pr["sg"], g)
+        return loss if alpha < 0 else ((one - a) if t == 0 else a) * loss
+    if kind == "focal_mmdet":  # ce * (alpha_t * one_minus_pt**g)
+        at = (one - a) if t == 0 else a
+        return ce * at if g == 0 else ce * (at * _pow(pr["sg"] if t == 0 else one - pr["sg"], g))
+    if kind == "focal_keras":  # (alpha_t * w**g) * bce, bce with keras' clip and +eps inside the logs
+        at = (one - a) if t == 0 else a
+        return at * ce if g == 0 else (at * _pow(pr["p"] if t == 0 else one - pr["p"], g)) * ce
     raise ValueError(f"no sigmoid kernels for {kind!r}")
+
+
+def _take(pr: dict, idx) -> dict:
+    return {k: v[idx] for k, v in pr.items()}
 
 
 def per_anchor_cls_loss(scores, target_col: np.ndarray, kind: ClsKind, *, alpha: float = 0.25,
@@ -117,30 +139,45 @@ def per_anchor_cls_loss(scores, target_col: np.ndarray, kind: ClsKind, *, alpha:
             "softmax_ce": the label column of every row (the background column for negatives).
         kind, alpha, gamma: see the module docstring (alpha/gamma only for the focal kinds).
     """
+    return cls_losses(scores, target_col, kind, alpha=alpha, gammas=(gamma,))[0]
+
+
+def cls_losses(scores, target_col: np.ndarray, kind: ClsKind, *, alpha: float = 0.25,
+               gammas: tuple[float, ...] = (2.0,)) -> list[np.ndarray]:
+    """``per_anchor_cls_loss`` for several gammas at once (the Loss page shows the chosen gamma beside gamma = 0);
+    the sigmoid and log-sigmoid of every score are computed once for all of them."""
     t = np.asarray(target_col, np.int64)
     if kind == "softmax_ce":
-        return _softmax_ce(scores, t)
-    neg, pos = _kernels(kind, alpha, gamma)
+        return [_softmax_ce(scores, t)] * len(gammas)
     rows = np.flatnonzero(t >= 0)
     if isinstance(scores, CompactScores):
-        s = scores.columns.shape[1]
-        used = (scores.columns >= 0).sum(axis=1)
-        total = (scores.num_columns - used).astype(F32) * neg(scores.base)
-        for j in range(s):
-            col, val = scores.columns[:, j], scores.values[:, j]
+        pb = _prims(kind, scores.base)
+        out = [scores.unlisted * _kernel(kind, pb, 0, alpha, g) for g in gammas]
+        for j in range(scores.columns.shape[1]):
+            col = scores.columns[:, j]
+            pv = _prims(kind, scores.values[:, j])
             hit = col >= 0
-            is_t = hit & (col == t)
-            total += np.where(hit, np.where(is_t, pos(val), neg(val)), F32(0))
-        listed = (scores.columns[rows] == t[rows, None]).any(axis=1)
-        fix = rows[~listed]  # target column holds the base value
-        total[fix] += pos(scores.base[fix]) - neg(scores.base[fix])
-        return total
+            all_hit = bool(hit.all())
+            is_t = rows[col[rows] == t[rows]]  # rows whose target column is this slot
+            pt = _take(pv, is_t)
+            for o, g in zip(out, gammas):
+                c = _kernel(kind, pv, 0, alpha, g)
+                c[is_t] = _kernel(kind, pt, 1, alpha, g)
+                o += c if all_hit else c * hit
+        fix = rows[~(scores.columns[rows] == t[rows, None]).any(axis=1)]  # target column holds the base value
+        if len(fix):
+            pf = _take(pb, fix)
+            for o, g in zip(out, gammas):
+                o[fix] += _kernel(kind, pf, 1, alpha, g) - _kernel(kind, pf, 0, alpha, g)
+        return out
     x = np.asarray(scores, F32)
-    total = neg(x).sum(axis=1, dtype=F32)
+    pr = _prims(kind, x)
+    out = [_kernel(kind, pr, 0, alpha, g).sum(axis=1, dtype=F32) for g in gammas]
     if len(rows):
-        xt = x[rows, t[rows]]
-        total[rows] += pos(xt) - neg(xt)
-    return total
+        pt = {k: v[rows, t[rows]] for k, v in pr.items()}
+        for o, g in zip(out, gammas):
+            o[rows] += _kernel(kind, pt, 1, alpha, g) - _kernel(kind, pt, 0, alpha, g)
+    return out
 
 
 def _softmax_ce(scores, t: np.ndarray) -> np.ndarray:
@@ -172,28 +209,38 @@ def foreground_prob(scores, kind: ClsKind, *, background_col: int | None = None)
     if isinstance(scores, CompactScores):
         low = F32(0) if kind == "focal_keras" else F32(-np.inf)  # below any score of the kind
         cols = scores.columns
-        is_bg = (cols == background_col) if background_col is not None else np.zeros(cols.shape, bool)
-        listed_fg = np.where((cols >= 0) & ~is_bg, scores.values, low).max(axis=1)
-        # columns holding the base value that are foreground: C - listed - (background column if not listed)
-        unlisted = scores.num_columns - (cols >= 0).sum(axis=1)
-        if background_col is not None:
-            unlisted = unlisted - (~is_bg.any(axis=1)).astype(np.int64)
-        best = np.where(unlisted > 0, scores.base, low)
-        return to_p(np.maximum(best, listed_fg).astype(F32))
+        best = scores.base
+        bg_listed = np.zeros(len(best), bool)
+        for j in range(cols.shape[1]):
+            col = cols[:, j]
+            fg = (col >= 0) if background_col is None else (col >= 0) & (col != background_col)
+            if background_col is not None:
+                bg_listed |= col == background_col
+            v = scores.values[:, j]
+            best = np.maximum(best, v if fg.all() else np.where(fg, v, low))
+        # rows where no foreground column holds the base value: the max is over the listed values only
+        unlisted_fg = scores.unlisted - (0 if background_col is None else (~bg_listed).astype(F32))
+        only_listed = np.flatnonzero(unlisted_fg <= 0)
+        if len(only_listed):
+            sub_c, sub_v = cols[only_listed], scores.values[only_listed]
+            ok = (sub_c >= 0) & (sub_c != (-2 if background_col is None else background_col))
+            best = best.copy()
+            best[only_listed] = np.where(ok, sub_v, low).max(axis=1)
+        return to_p(np.asarray(best, F32))
     x = np.asarray(scores, F32)
     if background_col is not None:
         x = np.delete(x, background_col, axis=1)
     return to_p(x.max(axis=1)) if x.shape[1] else np.zeros(x.shape[0], F32)
 
 
-def target_prob(scores, target_col: np.ndarray, kind: ClsKind) -> np.ndarray:
+def target_prob(scores, target_col: np.ndarray, kind: ClsKind, *, fg_prob: np.ndarray | None = None) -> np.ndarray:
     """The predicted probability of each anchor's target (float32 (N,)): softmax/sigmoid at its target column;
     for an all-zero sigmoid row, the probability of being background on every column = 1 - max foreground."""
     t = np.asarray(target_col, np.int64)
     if kind == "softmax_ce":
         return _softmax_at(scores, t)
     to_p = (lambda v: np.asarray(v, F32)) if kind == "focal_keras" else E.sigmoid
-    out = F32(1) - foreground_prob(scores, kind)
+    out = F32(1) - (foreground_prob(scores, kind) if fg_prob is None else fg_prob)
     rows = np.flatnonzero(t >= 0)
     out[rows] = to_p(_values_at(scores, rows, t[rows]))
     return out
