@@ -20,7 +20,7 @@ from anchorviz.coding import CoderSpec
 from anchorviz.core.loss.head import LossHead, background_column, column_of_class, num_score_columns
 from anchorviz.core.loss.result import Breakdown, Group, LossResult, PerGT, Term
 from anchorviz.core.loss.rules import _IGN, _NEG, _NOT_SAMPLED, _POS, EmaNormaliser, Role, image_loss, normalise
-from anchorviz.core.loss.scores import CompactScores, foreground_prob, target_prob
+from anchorviz.core.loss.scores import CompactScores
 from anchorviz.core.loss.specs import LossSpec
 from anchorviz.errors import AnchorVizInputError
 from anchorviz.sampling import SampleResult
@@ -76,9 +76,8 @@ def _check_inputs(anchors, assignment, gt_boxes, gt_classes, head, spec, num_cla
         raise AnchorVizInputError(f"scores: {spec.title} with {num_classes} classes expects ({n}, {cols}) scores "
                                   f"(one row per anchor, {cols} columns), got {tuple(shape)}")
     values = (s.base, s.values) if isinstance(s, CompactScores) else (np.asarray(s),)
-    for v in values:
-        if not np.isfinite(v).all():
-            raise AnchorVizInputError("scores: expected finite numbers, got NaN or inf")
+    if not head.finite_by_construction and not all(np.isfinite(v).all() for v in values):
+        raise AnchorVizInputError("scores: expected finite numbers, got NaN or inf")
     if spec.cls_loss == "focal_keras" and any(((v < 0) | (v > 1)).any() for v in values):
         raise AnchorVizInputError("scores: keras-retinanet's loss reads probabilities, expected values in [0, 1]")
     if head.probabilities != (spec.cls_loss == "focal_keras"):
@@ -86,7 +85,7 @@ def _check_inputs(anchors, assignment, gt_boxes, gt_classes, head, spec, num_cla
         raise AnchorVizInputError(f"scores: {spec.title} reads {want}, got "
                                   f"{'probabilities' if head.probabilities else 'logits'}")
     d = np.asarray(head.deltas)
-    if d.shape != (n, 4) or not np.isfinite(d).all():
+    if d.shape != (n, 4) or not (head.finite_by_construction or np.isfinite(d).all()):
         raise AnchorVizInputError(f"deltas: expected ({n}, 4) finite numbers, got shape {list(d.shape)}"
                                   + ("" if d.shape != (n, 4) else " with NaN or inf"))
     if isinstance(hard_threshold, bool) or not isinstance(hard_threshold, (int, float)) or \
@@ -128,11 +127,10 @@ def compute_loss(*, anchors, assignment: Assignment, gt_boxes, gt_classes, head:
     target_col = np.full(len(role), bg if spec.cls_loss == "softmax_ce" else -1, np.int64)
     target_col[pos_idx] = column_of_class(spec, target_class[pos_idx])
     im = image_loss(spec, anchors=a, gt_boxes=g if len(g) else np.zeros((1, 4)), role=role, target_col=target_col,
-                    matched_gt=matched, scores=head.scores, deltas=np.asarray(head.deltas, F32),
-                    coder=coder, gamma0=True)
+                    matched_gt=matched, scores=head.scores, deltas=np.asarray(head.deltas, F32), coder=coder,
+                    gamma0=True, probs=True, background_col=bg)
     terms = normalise(spec, [im], ema=ema)
-    fg_prob = foreground_prob(head.scores, spec.cls_loss, background_col=bg)
-    tprob = target_prob(head.scores, target_col, spec.cls_loss, fg_prob=fg_prob)
+    fg_prob, tprob = im.fg_prob, im.target_prob
     cls_term = Term("classification", float(im.cls_sum), terms.cls_normaliser, terms.lambda_cls, float(terms.cls))
     box_term = Term("box regression", float(im.box_sum), terms.box_normaliser, terms.lambda_box, float(terms.box))
     breakdown = _breakdown(role, fg_prob, im.cls_loss, im.cls_loss_gamma0, cls_term, hard_threshold, spec.gamma)
@@ -140,10 +138,10 @@ def compute_loss(*, anchors, assignment: Assignment, gt_boxes, gt_classes, head:
     counts = {"positive": len(pos_idx), "negative": int(np.count_nonzero(role == _NEG)),
               "ignored": int(np.count_nonzero(role == _IGN)),
               "not_sampled": int(np.count_nonzero(role == _NOT_SAMPLED))}
-    return LossResult(spec=spec, role=role, counts_cls=im.cls_counted, counts_box=im.box_counted,
-                      target_col=im.target_col, target_class=target_class.astype(np.int64), matched_gt=matched,
+    return LossResult(spec=spec, image=im, role=role, counts_cls=im.cls_counted, counts_box=im.box_counted,
+                      target_class=target_class, matched_gt=matched,
                       fg_prob=fg_prob, target_prob=tprob, cls_loss=im.cls_loss, cls_loss_gamma0=im.cls_loss_gamma0,
-                      reg_target=im.box_target, box_loss=im.box_loss, cls=cls_term, box=box_term,
+                      box_loss=im.box_loss, cls=cls_term, box=box_term,
                       total=float(terms.cls) + float(terms.box), breakdown=breakdown, per_gt=per_gt, counts=counts,
                       ema=terms.ema)
 

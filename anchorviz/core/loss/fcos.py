@@ -94,11 +94,10 @@ def fcos_loss(anchors: np.ndarray, targets: list[tuple[np.ndarray, np.ndarray]],
         ctr_t = centerness_target(reg_t)
         ctr_l = E.bce_with_logits(ctr[b][fg], ctr_t)
         ctr_sum = F32(ctr_sum + ctr_l.sum(dtype=F32))
-        box_target = np.full((len(m), 4), np.nan, F32)
-        box_target[fg] = gt_fg
         box_loss = np.zeros(len(m), F32)
         box_loss[fg] = giou
-        losses.append(dataclasses.replace(im, box_counted=m >= 0, box_target=box_target, box_loss=box_loss))
+        losses.append(dataclasses.replace(im, box_counted=m >= 0, box_idx=fg, box_gt=m[fg], box_rows=gt_fg,
+                                          box_loss=box_loss))
         details.append({"foreground_point_indices": fg, "bbox_reg_targets_fg": reg_t, "gt_ctrness_targets_fg": ctr_t,
                         "decoded_pred_boxes_fg": pred, "ctrness_loss_fg": ctr_l})
     num_fg = sum(im.num_pos for im in losses)

@@ -58,11 +58,14 @@ class LossHead:
         scores: dense float32 (N, C) or CompactScores -- logits, or probabilities for keras-retinanet.
         deltas (ndarray[N, 4], float32): box regression outputs in the coder's encoding.
         probabilities: True when ``scores`` are probabilities (keras-retinanet's head ends in a sigmoid).
+        finite_by_construction: set by ``simulate_loss_head`` only, whose values are finite by construction, so
+            ``compute_loss`` skips scanning them for NaN/inf; every other head is checked.
     """
 
     scores: object
     deltas: np.ndarray
     probabilities: bool = False
+    finite_by_construction: bool = False
 
 
 def num_score_columns(spec: LossSpec, num_classes: int) -> int:
@@ -195,4 +198,5 @@ def simulate_loss_head(*, anchors: np.ndarray, assignment: Assignment, gt_boxes:
     if len(pos) and coder is not None:
         target = encode(np.asarray(anchors)[pos], np.asarray(gt_boxes)[assignment.matched_gt[pos]], coder)
         deltas[pos] += target.astype(F32)
-    return LossHead(scores=scores, deltas=deltas, probabilities=spec.cls_loss == "focal_keras")
+    return LossHead(scores=scores, deltas=deltas, probabilities=spec.cls_loss == "focal_keras",
+                    finite_by_construction=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from anchorviz.core.loss.rules import EmaNormaliser, Normaliser
+from anchorviz.core.loss.rules import EmaNormaliser, ImageLoss, Normaliser
 from anchorviz.core.loss.specs import LossSpec
 
 __all__ = ["Term", "Group", "Breakdown", "PerGT", "LossResult", "HARD_EASY_DEFINITION"]
@@ -102,23 +102,23 @@ class LossResult:
         cls_loss_gamma0 (float32): the same with gamma = 0 (equal to cls_loss for non-focal losses).
         reg_target (float32, (N, 4)): encoded regression target of positives (GT boxes for GIoU), NaN elsewhere.
         box_loss (float32): box loss of positives (summed over the 4 coordinates; GIoU one value), 0 elsewhere.
+    ``target_col`` and ``reg_target`` are views built on first use from ``image`` (the rules.ImageLoss behind it).
     Summary:
         cls, box (Term), total (float), breakdown, per_gt, counts ({"positive", "negative", "ignored",
         "not_sampled"}), ema (detectron2 RetinaNet's normaliser state after this iteration, else None).
     """
 
     spec: LossSpec
+    image: ImageLoss
     role: np.ndarray
     counts_cls: np.ndarray
     counts_box: np.ndarray
-    target_col: np.ndarray
     target_class: np.ndarray
     matched_gt: np.ndarray
     fg_prob: np.ndarray
     target_prob: np.ndarray
     cls_loss: np.ndarray
     cls_loss_gamma0: np.ndarray
-    reg_target: np.ndarray
     box_loss: np.ndarray
     cls: Term
     box: Term
@@ -127,6 +127,16 @@ class LossResult:
     per_gt: PerGT
     counts: dict
     ema: EmaNormaliser | None = None
+
+    @property
+    def target_col(self) -> np.ndarray:
+        """int64 (N,), built on first use (see the class docstring)."""
+        return self.image.target_col
+
+    @property
+    def reg_target(self) -> np.ndarray:
+        """float32 (N, 4), built on first use (see the class docstring)."""
+        return self.image.box_target
 
     @property
     def cls_contribution(self) -> np.ndarray:

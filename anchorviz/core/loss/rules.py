@@ -22,7 +22,7 @@ import numpy as np
 
 from anchorviz.coding import CoderSpec, decode, encode
 from anchorviz.core.loss import elementwise as E
-from anchorviz.core.loss.scores import CompactScores, cls_losses
+from anchorviz.core.loss.scores import CompactScores, cls_losses, cls_outputs, foreground_prob, target_prob
 from anchorviz.core.loss.specs import LossSpec
 
 __all__ = ["Role", "ImageLoss", "image_loss", "Normaliser", "Terms", "EmaNormaliser", "normalise"]
@@ -49,42 +49,68 @@ class ImageLoss:
 
     Attributes:
         role (ndarray[N], int8): ``Role`` values.
-        target_col (ndarray[N], int64): the class column whose target is 1 (sigmoid heads; -1 = all-zero row) or
-            the label column (softmax heads, background column for negatives); -1 where the anchor does not count.
-        matched_gt (ndarray[N], int64): the GT each box-counted anchor regresses to, else -1.
+        target_given (ndarray[N], int64): the target column per anchor as given to ``image_loss`` (meaningful
+            where the anchor counts; ``target_col`` is -1 elsewhere).
         cls_counted, box_counted (ndarray[N], bool): which anchors enter each sum. They differ only in d2l's
             padding trap (a padding row's anchor is background for the classifier but box-counted).
         cls_loss (ndarray[N], float32): summed over the anchor's columns; 0 where not counted.
-        box_target (ndarray[N, 4], float32): encoded deltas (GT boxes for GIoU) of box-counted anchors, NaN else.
+        box_idx (ndarray[P], int64): the box-counted anchors; ``box_gt`` (P,) their GT, ``box_rows`` (P, 4) float32
+            their encoded targets (GT boxes for GIoU).
         box_loss (ndarray[N], float32): summed over the 4 coordinates (GIoU: one value); 0 where not counted.
         cls_loss_gamma0 (ndarray[N], float32): cls_loss with gamma = 0 when asked for (``image_loss(gamma0=True)``).
+        fg_prob, target_prob (ndarray[N], float32): when asked for (``image_loss(probs=True)``), see scores.py.
+    The full-length views ``target_col``, ``matched_gt`` and ``box_target`` are built on first use: the app reads
+    them for a hover, the normalisers never do.
     """
 
     role: np.ndarray
-    target_col: np.ndarray
-    matched_gt: np.ndarray
+    target_given: np.ndarray
     cls_counted: np.ndarray
     box_counted: np.ndarray
     cls_loss: np.ndarray
-    box_target: np.ndarray
+    box_idx: np.ndarray
+    box_gt: np.ndarray
+    box_rows: np.ndarray
     box_loss: np.ndarray
     cls_loss_gamma0: np.ndarray | None = None
+    fg_prob: np.ndarray | None = None
+    target_prob: np.ndarray | None = None
 
-    @property
+    # cached: the normalisers read them several times (an ImageLoss is never changed after it is made)
+    @functools.cached_property
     def num_pos(self) -> int:
-        return int(np.count_nonzero(self.role == Role.POSITIVE))
+        return int(np.count_nonzero(self.role == _POS))
 
-    @property
+    @functools.cached_property
     def num_neg(self) -> int:
-        return int(np.count_nonzero(self.role == Role.NEGATIVE))
+        return int(np.count_nonzero(self.role == _NEG))
 
-    @property
+    @functools.cached_property
     def cls_sum(self) -> np.float32:
         return self.cls_loss.sum(dtype=F32)
 
-    @property
+    @functools.cached_property
     def box_sum(self) -> np.float32:
         return self.box_loss.sum(dtype=F32)
+
+    @functools.cached_property
+    def target_col(self) -> np.ndarray:
+        """int64 (N,): the target column where the anchor counts, -1 elsewhere."""
+        return (self.target_given + 1) * self.cls_counted - 1
+
+    @functools.cached_property
+    def matched_gt(self) -> np.ndarray:
+        """int64 (N,): the GT of each box-counted anchor, -1 elsewhere."""
+        out = np.full(len(self.role), -1, np.int64)
+        out[self.box_idx] = self.box_gt
+        return out
+
+    @functools.cached_property
+    def box_target(self) -> np.ndarray:
+        """float32 (N, 4): box targets of box-counted anchors, NaN elsewhere."""
+        out = np.full((len(self.role), 4), np.nan, F32)
+        out[self.box_idx] = self.box_rows
+        return out
 
 
 def box_loss_terms(spec: LossSpec, anchors: np.ndarray, gts: np.ndarray, deltas: np.ndarray,
@@ -111,52 +137,63 @@ def box_loss_terms(spec: LossSpec, anchors: np.ndarray, gts: np.ndarray, deltas:
 
 def image_loss(spec: LossSpec, *, anchors: np.ndarray, gt_boxes: np.ndarray, role: np.ndarray,
                target_col: np.ndarray, matched_gt: np.ndarray, scores, deltas: np.ndarray, coder: CoderSpec,
-               box_counted: np.ndarray | None = None, gamma0: bool = False) -> ImageLoss:
+               box_counted: np.ndarray | None = None, gamma0: bool = False, probs: bool = False,
+               background_col: int | None = None) -> ImageLoss:
     """Per-anchor classification and box loss of one image under ``spec``.
 
     Args:
         anchors (ndarray[N, 4], float64): xyxy pixels (proposals for RoI heads).
         gt_boxes (ndarray[M, 4], float64): xyxy pixels.
         role (ndarray[N], int): ``Role`` of each anchor (after sampling).
-        target_col (ndarray[N], int): see ``ImageLoss.target_col`` (ignored where the role does not count).
+        target_col (ndarray[N], int): the target column of each anchor (see ``ImageLoss``); where the anchor does
+            not count it must still be a valid column or -1 (sigmoid) -- its loss is computed and zeroed.
         matched_gt (ndarray[N], int): GT of each box-counted anchor.
         scores: dense float32 (N, C) or ``CompactScores``; logits (keras: probabilities).
         deltas (ndarray[N, 4]): the box head's output for each anchor (the GT-class slot for RoI heads).
         coder: the box coder whose targets the head regresses.
         box_counted: which anchors enter the box sum; default the positives.
         gamma0: also compute the classification loss with gamma = 0 (shares the sigmoid evaluations).
+        probs: also compute each anchor's foreground and target probability (``background_col`` is left out of
+            the foreground).
     """
     role = np.asarray(role, np.int8)
+    n = len(role)
     counted = role >= _NEG
     box_mask = role == _POS if box_counted is None else np.asarray(box_counted, bool)
-    tc = np.asarray(target_col, np.int64)
-    # where the anchor does not count: -1 (an all-zero sigmoid row), a valid column 0 for softmax; zeroed below
-    t = tc * counted if spec.cls_loss == "softmax_ce" else (tc + 1) * counted - 1
+    t = np.asarray(target_col, np.int64)
+    if spec.cls_loss == "softmax_ce":
+        t = np.maximum(t, 0)  # a valid column everywhere; not-counted rows are zeroed below
     gammas = (spec.gamma, 0.0) if gamma0 and spec.is_focal and spec.gamma != 0 else (spec.gamma,)
-    idx = np.flatnonzero(counted)
-    if 2 * len(idx) >= len(role):  # most anchors count: computing all and zeroing the rest beats gathering
-        cls = cls_losses(scores, t, spec.cls_loss, alpha=spec.alpha, gammas=gammas)
-        if len(idx) < len(role):
-            for c in cls:
-                c *= counted
+    kw = {"alpha": spec.alpha, "gammas": gammas}
+    n_counted = int(np.count_nonzero(counted))
+    fg = tp = None
+    if 2 * n_counted >= n:  # most anchors count: computing all and zeroing the rest beats gathering
+        if probs:
+            cls, fg, tp = cls_outputs(scores, t, spec.cls_loss, background_col=background_col, **kw)
+        else:
+            cls = cls_losses(scores, t, spec.cls_loss, **kw)
+        if n_counted < n:
+            cls = [c * counted for c in cls]
     else:
+        idx = np.flatnonzero(counted)
         sub = scores.take(idx) if isinstance(scores, CompactScores) else np.asarray(scores, F32)[idx]
-        part = cls_losses(sub, t[idx], spec.cls_loss, alpha=spec.alpha, gammas=gammas)
-        cls = [np.zeros(len(role), F32) for _ in part]
+        part = cls_losses(sub, t[idx], spec.cls_loss, **kw)
+        cls = [np.zeros(n, F32) for _ in part]
         for c, v in zip(cls, part):
             c[idx] = v
-    t = (tc + 1) * counted - 1
-    box_target = np.full((len(role), 4), np.nan, F32)
-    box = np.zeros(len(role), F32)
+        if probs:
+            fg = foreground_prob(scores, spec.cls_loss, background_col=background_col)
+            tp = target_prob(scores, t, spec.cls_loss, fg_prob=fg)
+    box = np.zeros(n, F32)
     b = np.flatnonzero(box_mask)
-    m = (np.asarray(matched_gt, np.int64) + 1) * box_mask - 1
+    gt_of = np.asarray(matched_gt, np.int64)[b]
+    rows = np.zeros((0, 4), F32)
     if len(b):
-        target, per = box_loss_terms(spec, np.asarray(anchors, np.float64)[b], np.asarray(gt_boxes)[m[b]],
-                                     np.asarray(deltas)[b], coder)
-        box_target[b], box[b] = target, per
-    return ImageLoss(role=role, target_col=t, matched_gt=m, cls_counted=counted, box_counted=box_mask,
-                     cls_loss=cls[0], box_target=box_target, box_loss=box,
-                     cls_loss_gamma0=cls[-1] if gamma0 else None)
+        rows, box[b] = box_loss_terms(spec, np.asarray(anchors, np.float64)[b], np.asarray(gt_boxes)[gt_of],
+                                      np.asarray(deltas)[b], coder)
+    return ImageLoss(role=role, target_given=t, cls_counted=counted, box_counted=box_mask, cls_loss=cls[0],
+                     box_idx=b, box_gt=gt_of, box_rows=rows, box_loss=box,
+                     cls_loss_gamma0=cls[-1] if gamma0 else None, fg_prob=fg, target_prob=tp)
 
 
 # --- normalisers ---------------------------------------------------------------------------------------------

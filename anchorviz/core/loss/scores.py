@@ -32,7 +32,7 @@ import numpy as np
 
 from anchorviz.core.loss import elementwise as E
 
-__all__ = ["CompactScores", "ClsKind", "CLS_KINDS", "per_anchor_cls_loss", "cls_losses", "foreground_prob", "target_prob",
+__all__ = ["CompactScores", "ClsKind", "CLS_KINDS", "per_anchor_cls_loss", "cls_losses", "cls_outputs", "foreground_prob", "target_prob",
            "num_columns"]
 
 ClsKind = Literal["focal_torchvision", "focal_mmdet", "focal_keras", "bce", "softmax_ce"]
@@ -85,15 +85,15 @@ def num_columns(scores) -> int:
 
 def _prims(kind: str, x: np.ndarray) -> dict:
     """The transcendental parts, computed once and shared by the t = 0 / t = 1 kernels and by gamma = 0:
-    sigmoid, log-sigmoid and the two cross-entropies ``ce0 = (1 - 0)*x - log_sigmoid(x)``, ``ce1 = -log_sigmoid(x)``
-    (keras: its clipped logs)."""
+    sigmoid, log-sigmoid and the t = 0 cross-entropy ``ce0 = (1 - 0)*x - log_sigmoid(x)`` (t = 1's is
+    ``-log_sigmoid``, taken where needed; keras: its two clipped logs)."""
     if kind == "focal_keras":
         p = np.asarray(x, F32)
         eps = F32(E.KERAS_EPSILON)
         q = np.clip(p, eps, F32(1) - eps)
         return {"p": p, "ce1": -np.log(q + eps), "ce0": -np.log(F32(1) - q + eps)}
     ls = E.log_sigmoid(x)
-    return {"sg": E.sigmoid(x), "ce0": x - ls, "ce1": -ls}
+    return {"sg": E.sigmoid(x), "ce0": x - ls, "ls": ls}
 
 
 def _pow(v: np.ndarray, g: np.float32):
@@ -110,7 +110,7 @@ def _kernel(kind: str, pr: dict, t: int, alpha: float, gamma: float) -> np.ndarr
     adding 0 are exact in float32, so these are the library's bits (see elementwise.py for the general forms).
     gamma = 0 skips the factor ``x**0 = 1`` (multiplying by 1 is exact)."""
     one, g, a = F32(1), F32(gamma), F32(alpha)
-    ce = pr["ce0"] if t == 0 else pr["ce1"]
+    ce = pr["ce0"] if t == 0 else (pr["ce1"] if "ce1" in pr else -pr["ls"])
     if kind == "bce":
         return ce
     if kind == "focal_torchvision":  # ce * (1 - p_t)**g, then alpha_t when alpha >= 0
@@ -149,35 +149,93 @@ def cls_losses(scores, target_col: np.ndarray, kind: ClsKind, *, alpha: float = 
     t = np.asarray(target_col, np.int64)
     if kind == "softmax_ce":
         return [_softmax_ce(scores, t)] * len(gammas)
-    rows = np.flatnonzero(t >= 0)
     if isinstance(scores, CompactScores):
-        pb = _prims(kind, scores.base)
-        out = [scores.unlisted * _kernel(kind, pb, 0, alpha, g) for g in gammas]
-        for j in range(scores.columns.shape[1]):
-            col = scores.columns[:, j]
-            pv = _prims(kind, scores.values[:, j])
-            hit = col >= 0
-            all_hit = bool(hit.all())
-            is_t = rows[col[rows] == t[rows]]  # rows whose target column is this slot
-            pt = _take(pv, is_t)
-            for o, g in zip(out, gammas):
-                c = _kernel(kind, pv, 0, alpha, g)
-                c[is_t] = _kernel(kind, pt, 1, alpha, g)
-                o += c if all_hit else c * hit
-        fix = rows[~(scores.columns[rows] == t[rows, None]).any(axis=1)]  # target column holds the base value
-        if len(fix):
-            pf = _take(pb, fix)
-            for o, g in zip(out, gammas):
-                o[fix] += _kernel(kind, pf, 1, alpha, g) - _kernel(kind, pf, 0, alpha, g)
-        return out
-    x = np.asarray(scores, F32)
-    pr = _prims(kind, x)
-    out = [_kernel(kind, pr, 0, alpha, g).sum(axis=1, dtype=F32) for g in gammas]
+        return _compact_sigmoid(scores, t, kind, alpha, gammas)[0]
+    return _dense_sigmoid(np.asarray(scores, F32), t, kind, alpha, gammas)
+
+
+def cls_outputs(scores, target_col: np.ndarray, kind: ClsKind, *, alpha: float = 0.25,
+                gammas: tuple[float, ...] = (2.0,), background_col: int | None = None
+                ) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+    """(``cls_losses``, ``foreground_prob``, ``target_prob``) in one pass: for compact sigmoid scores the
+    probabilities come from the sigmoids the losses already computed (sigmoid is monotonic, so the highest
+    foreground probability is the sigmoid of the highest foreground score)."""
+    t = np.asarray(target_col, np.int64)
+    if kind == "softmax_ce" or not isinstance(scores, CompactScores):
+        fg = foreground_prob(scores, kind, background_col=background_col)
+        return cls_losses(scores, t, kind, alpha=alpha, gammas=gammas), fg, target_prob(scores, t, kind, fg_prob=fg)
+    out, pb, pvs = _compact_sigmoid(scores, t, kind, alpha, gammas)
+    cols = scores.columns
+    low = F32(-1.0)  # below any probability
+    fg = pb
+    bg_listed = None
+    for j, pv in enumerate(pvs):
+        col = cols[:, j]
+        is_fg = col >= 0 if background_col is None else (col >= 0) & (col != background_col)
+        fg = np.maximum(fg, pv if is_fg.all() else np.where(is_fg, pv, low))
+        if background_col is not None:
+            hit_bg = col == background_col
+            bg_listed = hit_bg if bg_listed is None else bg_listed | hit_bg
+    unlisted_fg = scores.unlisted if background_col is None else scores.unlisted - (~bg_listed).astype(F32)
+    only_listed = np.flatnonzero(unlisted_fg <= 0)  # no foreground column holds the base value
+    if len(only_listed):
+        fg = fg.copy()
+        c = cols[only_listed]
+        ok = (c >= 0) & (c != (-2 if background_col is None else background_col))
+        fg[only_listed] = np.where(ok, np.stack([pv[only_listed] for pv in pvs], axis=1), low).max(axis=1)
+        fg[only_listed] = np.maximum(fg[only_listed], F32(0))
+    tp = F32(1) - fg
+    rows = np.flatnonzero(t >= 0)
     if len(rows):
-        pt = {k: v[rows, t[rows]] for k, v in pr.items()}
+        at = pb[rows].copy()
+        for j, pv in enumerate(pvs):
+            r = np.flatnonzero(cols[rows, j] == t[rows])
+            at[r] = pv[rows[r]]
+        tp[rows] = at
+    return out, np.asarray(fg, F32), tp
+
+
+def _compact_sigmoid(scores: CompactScores, t: np.ndarray, kind: str, alpha: float, gammas):
+    """Losses of CompactScores for sigmoid kinds, with the probabilities of the base and of each slot."""
+    rows = np.flatnonzero(t >= 0)
+    pb = _prims(kind, scores.base)
+    out = [scores.unlisted * _kernel(kind, pb, 0, alpha, g) for g in gammas]
+    probs = []
+    for j in range(scores.columns.shape[1]):
+        col = scores.columns[:, j]
+        pv = _prims(kind, scores.values[:, j])
+        probs.append(pv["p"] if kind == "focal_keras" else pv["sg"])
+        hit = col >= 0
+        all_hit = bool(hit.all())
+        is_t = rows[col[rows] == t[rows]]  # rows whose target column is this slot
+        pt = _take(pv, is_t)
+        for o, g in zip(out, gammas):
+            c = _kernel(kind, pv, 0, alpha, g)
+            c[is_t] = _kernel(kind, pt, 1, alpha, g)
+            o += c if all_hit else c * hit
+    fix = rows[~(scores.columns[rows] == t[rows, None]).any(axis=1)]  # target column holds the base value
+    if len(fix):
+        pf = _take(pb, fix)
+        for o, g in zip(out, gammas):
+            o[fix] += _kernel(kind, pf, 1, alpha, g) - _kernel(kind, pf, 0, alpha, g)
+    return out, (pb["p"] if kind == "focal_keras" else pb["sg"]), probs
+
+
+def _dense_sigmoid(x: np.ndarray, t: np.ndarray, kind: str, alpha: float, gammas) -> list[np.ndarray]:
+    rows = np.flatnonzero(t >= 0)
+    out = [np.empty(len(x), F32) for _ in gammas]
+    for lo in range(0, len(x), _BLOCK):  # row blocks keep the (rows, C) temporaries in cache
+        pr = _prims(kind, x[lo:lo + _BLOCK])
+        for o, g in zip(out, gammas):
+            o[lo:lo + _BLOCK] = _kernel(kind, pr, 0, alpha, g).sum(axis=1, dtype=F32)
+    if len(rows):
+        pt = _prims(kind, x[rows, t[rows]])
         for o, g in zip(out, gammas):
             o[rows] += _kernel(kind, pt, 1, alpha, g) - _kernel(kind, pt, 0, alpha, g)
     return out
+
+
+_BLOCK = 4096
 
 
 def _softmax_ce(scores, t: np.ndarray) -> np.ndarray:
@@ -193,7 +251,10 @@ def _softmax_ce(scores, t: np.ndarray) -> np.ndarray:
         at_t[rows] = scores.values[rows, slots]
         return lse - at_t
     x = np.asarray(scores, F32)
-    return E.softmax_cross_entropy(x, t)
+    out = np.empty(len(x), F32)
+    for lo in range(0, len(x), _BLOCK):
+        out[lo:lo + _BLOCK] = E.softmax_cross_entropy(x[lo:lo + _BLOCK], t[lo:lo + _BLOCK])
+    return out
 
 
 def foreground_prob(scores, kind: ClsKind, *, background_col: int | None = None) -> np.ndarray:
@@ -228,9 +289,14 @@ def foreground_prob(scores, kind: ClsKind, *, background_col: int | None = None)
             best[only_listed] = np.where(ok, sub_v, low).max(axis=1)
         return to_p(np.asarray(best, F32))
     x = np.asarray(scores, F32)
-    if background_col is not None:
-        x = np.delete(x, background_col, axis=1)
-    return to_p(x.max(axis=1)) if x.shape[1] else np.zeros(x.shape[0], F32)
+    parts = [x] if background_col is None else [x[:, :background_col], x[:, background_col + 1:]]
+    parts = [q for q in parts if q.shape[1]]
+    if not parts:
+        return np.zeros(x.shape[0], F32)
+    best = parts[0].max(axis=1)
+    for q in parts[1:]:
+        best = np.maximum(best, q.max(axis=1))
+    return to_p(best)
 
 
 def target_prob(scores, target_col: np.ndarray, kind: ClsKind, *, fg_prob: np.ndarray | None = None) -> np.ndarray:
