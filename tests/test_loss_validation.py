@@ -148,3 +148,16 @@ def test_d2l_without_label_rows_says_what_d2l_raises():
 def test_spec_fields_are_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
         TV.alpha = 0.5  # type: ignore[misc]
+
+
+def test_presets_map_to_their_heads():
+    from anchorviz.core.loss import loss_spec_for_preset
+
+    assert loss_spec_for_preset("Faster R-CNN FPN", "detectron2").key == "detectron2/rpn"
+    assert loss_spec_for_preset("RetinaNet", "keras_retinanet").key == "keras_retinanet/retinanet"
+    assert loss_spec_for_preset("d2l book (multiscale)", "d2l").key == "d2l/ssd"
+    with pytest.raises(AnchorVizInputError, match=r"no reproduced loss for the 'YOLOv5 P3-P5' preset under yolov5; "
+                                                  r"the Loss view covers .*RetinaNet \(torchvision\)"):
+        loss_spec_for_preset("YOLOv5 P3-P5", "yolov5")
+    with pytest.raises(AnchorVizInputError, match=r"'RetinaNet' preset under mmdet_v1"):
+        loss_spec_for_preset("RetinaNet", "mmdet_v1")

@@ -2,13 +2,13 @@
 
 For the Loss page -- everything it needs, from what the app already has:
 
-    from anchorviz.core.loss import (LOSS_SPECS, get_loss_spec, loss_specs_for, draw_head_noise, simulate_loss_head,
-                                     compute_loss, EmaNormaliser, Role)
+    from anchorviz.core.loss import (loss_spec_for_preset, draw_head_noise, simulate_loss_head, compute_loss,
+                                     EmaNormaliser, Role)
 
-1. **Pick the rule.** ``get_loss_spec(convention, head)`` -> :class:`LossSpec` (``loss_specs_for(convention)``
-   lists the heads a library has: "retinanet", "rpn", "ssd" for d2l; "roi" and "fcos" exist for the parity rules).
-   The Faster R-CNN preset trains an RPN, RetinaNet a RetinaNet head, the d2l presets d2l's SSD. mmdet_v1, mmdet SSD
-   and YOLOv5 have no loss rule yet: ``get_loss_spec`` raises AnchorVizInputError saying so.
+1. **Pick the rule.** ``loss_spec_for_preset(preset, convention)`` (the Faster R-CNN preset trains an RPN,
+   RetinaNet a RetinaNet head, the d2l presets d2l's SSD) or ``get_loss_spec(convention, head)`` -> :class:`LossSpec`;
+   ``loss_specs_for(convention)`` lists a library's heads ("roi" and "fcos" exist for the parity rules). mmdet_v1,
+   mmdet SSD and YOLOv5 have no loss rule yet: both raise AnchorVizInputError saying what is covered.
    Defaults per library (focal alpha/gamma, box loss and beta or keras' sigma, loss weights, normaliser, sampler)
    are in ``LOSS_SPECS``; ``spec.note`` is a one-line description of the normaliser for the UI.
 2. **Apply the user's knobs.** ``spec.with_overrides(cls_loss="focal"|"bce"|"softmax_ce", box_loss="l1"|"smooth_l1"|
@@ -63,9 +63,9 @@ from anchorviz.core.loss.head import (HeadNoise, LossHead, background_column, co
 from anchorviz.core.loss.result import HARD_EASY_DEFINITION, Breakdown, Group, LossResult, PerGT, Term
 from anchorviz.core.loss.rules import EmaNormaliser, Normaliser, Role
 from anchorviz.core.loss.scores import CompactScores
-from anchorviz.core.loss.specs import LOSS_SPECS, LossSpec, get_loss_spec, loss_specs_for
+from anchorviz.core.loss.specs import LOSS_SPECS, LossSpec, get_loss_spec, loss_spec_for_preset, loss_specs_for
 
 __all__ = ["compute_loss", "roles_from", "LossHead", "HeadNoise", "draw_head_noise", "simulate_loss_head",
            "num_score_columns", "column_of_class", "background_column", "LossResult", "Term", "Group", "Breakdown",
            "PerGT", "HARD_EASY_DEFINITION", "EmaNormaliser", "Normaliser", "Role", "CompactScores", "LossSpec",
-           "LOSS_SPECS", "get_loss_spec", "loss_specs_for"]
+           "LOSS_SPECS", "get_loss_spec", "loss_specs_for", "loss_spec_for_preset"]

@@ -19,7 +19,7 @@ from anchorviz.boxes import as_boxes
 from anchorviz.coding import CoderSpec
 from anchorviz.core.loss.head import LossHead, background_column, column_of_class, num_score_columns
 from anchorviz.core.loss.result import Breakdown, Group, LossResult, PerGT, Term
-from anchorviz.core.loss.rules import _IGN, _NEG, _NOT_SAMPLED, _POS, EmaNormaliser, Role, image_loss, normalise
+from anchorviz.core.loss.rules import _IGN, _NEG, _NOT_SAMPLED, _POS, EmaNormaliser, image_loss, normalise
 from anchorviz.core.loss.scores import CompactScores
 from anchorviz.core.loss.specs import LossSpec
 from anchorviz.errors import AnchorVizInputError

@@ -21,7 +21,8 @@ from typing import Literal
 from anchorviz.core.loss.scores import ClsKind
 from anchorviz.errors import AnchorVizInputError
 
-__all__ = ["LossSpec", "LOSS_SPECS", "get_loss_spec", "loss_specs_for", "BoxKind", "NormKind"]
+__all__ = ["LossSpec", "LOSS_SPECS", "get_loss_spec", "loss_specs_for", "loss_spec_for_preset", "PRESET_HEADS",
+           "BoxKind", "NormKind"]
 
 BoxKind = Literal["l1", "smooth_l1", "giou"]
 NormKind = Literal["tv_retinanet", "tv_rpn", "tv_roi", "tv_fcos", "mmdet_pos", "mmdet_pos_neg", "d2_rpn", "d2_ema",
@@ -225,6 +226,26 @@ def get_loss_spec(library: str, head: str) -> LossSpec:
     if key not in LOSS_SPECS:
         raise AnchorVizInputError(f"no loss rule for {library} {head}; expected one of {', '.join(LOSS_SPECS)}")
     return LOSS_SPECS[key]
+
+
+# which head the app's anchor presets train (anchorviz.presets names)
+PRESET_HEADS = {"Faster R-CNN FPN": "rpn", "RetinaNet": "retinanet", "d2l book (multiscale)": "ssd",
+                "d2l book (every pixel)": "ssd"}
+
+
+def loss_spec_for_preset(preset: str, library: str) -> LossSpec:
+    """The loss the anchors of an app preset train with under a library (the Faster R-CNN anchors feed the RPN).
+
+    Raises:
+        AnchorVizInputError: a preset or library without a reproduced loss (SSD300, YOLOv5, mmdet v1), naming
+            what exists.
+    """
+    head = PRESET_HEADS.get(preset)
+    if head is None or f"{library}/{head}" not in LOSS_SPECS:
+        have = sorted(f"{p} ({s.library})" for p, h in PRESET_HEADS.items() for s in _SPECS if s.head == h)
+        raise AnchorVizInputError(f"no reproduced loss for the {preset!r} preset under {library}; the Loss view "
+                                  f"covers {', '.join(have)}")
+    return LOSS_SPECS[f"{library}/{head}"]
 
 
 def loss_specs_for(library: str) -> list[LossSpec]:
