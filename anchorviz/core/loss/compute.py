@@ -156,9 +156,10 @@ def _breakdown(role, fg_prob, loss, loss0, term: Term, thr: float, gamma: float)
     hard = neg & (fg_prob >= F32(thr))
     masks = (("positives", role == _POS), ("hard negatives", hard), ("easy negatives", neg & ~hard))
     k = _scale(term)
-    # float32 BLAS dot products instead of boolean gathers (a gather of 200,000 anchors costs 1 ms); the groups
-    # are for display and their shares are computed from these same sums, so they add up to 1
-    sums = [(float(np.dot(loss, m)) * k, float(np.dot(loss0, m)) * k)
+    # float32 products with the masks instead of boolean gathers (a gather of 200,000 anchors costs 1 ms); einsum,
+    # not np.dot, so OpenBLAS starts no threads on a shared machine. The groups are for display and their shares
+    # are computed from these same sums, so they add up to 1.
+    sums = [(float(np.einsum("i,i->", loss, m)) * k, float(np.einsum("i,i->", loss0, m)) * k)
             for m in (mk.astype(F32) for _, mk in masks)]
     tot, tot0 = sum(s for s, _ in sums), sum(s0 for _, s0 in sums)
     groups = tuple(Group(name, int(np.count_nonzero(mk)), s, s0, s / tot if tot else 0.0, s0 / tot0 if tot0 else 0.0)

@@ -97,9 +97,19 @@ class HeadNoise:
     base: np.ndarray      # (N,) spread of the background level
     special: np.ndarray   # (N,) spread of the target / confused column
     confusion: np.ndarray  # (N,) uniform [0, 1): which class a negative confuses
-    box: np.ndarray       # (N, 4) direction of the box error
+    box: np.ndarray       # (4, N) direction of the box error (coordinate-major: scaling a coordinate is one pass)
     num_anchors: int
     seed: int
+
+    def confused_column(self, num_fg: int, first_fg: int) -> np.ndarray:
+        """int64 (N,): each anchor's confused class among ``num_fg`` foreground columns starting at ``first_fg``
+        (cached per layout: the page asks again on every slider move)."""
+        cache = self.__dict__.setdefault("_confused", {})
+        if (num_fg, first_fg) not in cache:
+            col = np.minimum((self.confusion * num_fg).astype(np.int64), num_fg - 1) + first_fg
+            col.setflags(write=False)
+            cache[(num_fg, first_fg)] = col
+        return cache[(num_fg, first_fg)]
 
     @functools.cached_property
     def abs_special(self) -> np.ndarray:
@@ -116,7 +126,7 @@ def draw_head_noise(num_anchors: int, seed: int = 0) -> HeadNoise:
     g = rng.standard_normal((int(num_anchors), 6), dtype=F32)
     np.clip(g, -4, 4, out=g)
     return HeadNoise(base=g[:, 0].copy(), special=g[:, 1].copy(), confusion=rng.random(int(num_anchors), dtype=F32),
-                     box=g[:, 2:].copy(), num_anchors=int(num_anchors), seed=int(seed))
+                     box=np.ascontiguousarray(g[:, 2:].T), num_anchors=int(num_anchors), seed=int(seed))
 
 
 def _scores(spec: LossSpec, num_classes: int, noise: HeadNoise, p: float, pos: np.ndarray,
@@ -136,22 +146,20 @@ def _scores(spec: LossSpec, num_classes: int, noise: HeadNoise, p: float, pos: n
     es_pos = noise.special[pos]
     rising_pos = (q * prior + F32(p) * hi) + (q * s0 + F32(p) * s1) * es_pos
     bg_col = background_column(spec, num_classes)
-    nf = cols - (bg_col is not None)
-    conf_col = np.minimum((noise.confusion * nf).astype(np.int64), nf - 1)
-    if bg_col == 0:
-        conf_col += 1  # foreground columns are 1..C-1 when column 0 is the background
+    # foreground columns are 1..C-1 when column 0 is the background
+    conf_col = noise.confused_column(cols - (bg_col is not None), 1 if bg_col == 0 else 0)
     if cols == 1:  # RPN objectness: the positives' only column rises, the negatives' is the background level
         columns = np.full((n, 1), -1, np.int64)
         values = base[:, None].copy()
         columns[pos, 0], values[pos, 0] = 0, rising_pos
     elif softmax:  # slot 0: the positive's class or the negative's confused class; slot 1: the background column
         rising = (q * prior + F32(p) * hi) + (q * s0 + F32(p) * s1) * noise.special
-        columns = np.stack([conf_col, np.full(n, bg_col, np.int64)], axis=1)
+        columns = np.stack([conf_col, np.full(n, bg_col, np.int64)], axis=1)  # a new array: patched below
         values = np.stack([confused, rising], axis=1)
         columns[pos, 0], values[pos, 0] = target_col[pos], rising_pos
         columns[pos, 1], values[pos, 1] = -1, base[pos]
     else:
-        columns, values = conf_col[:, None], confused[:, None].copy()
+        columns, values = conf_col[:, None].copy(), confused[:, None].copy()
         columns[pos, 0], values[pos, 0] = target_col[pos], rising_pos
     if spec.cls_loss == "focal_keras":  # keras-retinanet's head ends in a sigmoid: the loss reads probabilities
         return CompactScores(E.sigmoid(base), columns, E.sigmoid(values), cols)
@@ -194,7 +202,8 @@ def simulate_loss_head(*, anchors: np.ndarray, assignment: Assignment, gt_boxes:
     target_col[pos] = column_of_class(spec, np.asarray(gt_classes, np.int64)[assignment.matched_gt[pos]])
     scores = _scores(spec, num_classes, noise, p, pos, target_col)
     scale = np.asarray(coder.weights, F32) / np.asarray(coder.stds, F32) if coder is not None else np.ones(4, F32)
-    deltas = noise.box * (F32((1 - p) * BOX_ERROR_UNTRAINED + BOX_ERROR_TRAINED) * scale)  # the error, everywhere
+    size = F32((1 - p) * BOX_ERROR_UNTRAINED + BOX_ERROR_TRAINED)
+    deltas = (noise.box * (size * scale)[:, None]).T  # the error, everywhere: (N, 4), computed coordinate-major
     if len(pos) and coder is not None:
         target = encode(np.asarray(anchors)[pos], np.asarray(gt_boxes)[assignment.matched_gt[pos]], coder)
         deltas[pos] += target.astype(F32)
