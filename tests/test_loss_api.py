@@ -41,12 +41,12 @@ def _head(spec, seed: int = 0):
                     probabilities=spec.cls_loss == "focal_keras")
 
 
-def _compute(key, res, *, sample=None, ema=None, spec=None, anchors=ANCHORS, head=None):
+def _compute(key, res, *, sample=None, ema=None, spec=None, anchors=ANCHORS, head=None, **kw):
     spec = spec or LOSS_SPECS[key]
     head = head or _head(spec)
     return compute_loss(anchors=anchors, assignment=res, gt_boxes=GTS, gt_classes=CLASSES, head=head, spec=spec,
                         coder=coding.CODERS[get_convention(spec.library).coder], num_classes=K, sample=sample,
-                        ema=ema), head
+                        ema=ema, **kw), head
 
 
 @pytest.mark.parametrize("box", ["l1", "smooth_l1", "giou"])
@@ -90,6 +90,9 @@ def test_detectron2_rpn_and_retinanet():
     _, _, t = detectron2_rules.rpn_loss(ANCHORS, [GTS], head.scores.T, head.deltas[None], seed=2)
     assert (r.cls.value, r.box.value) == pytest.approx((t.cls, t.box), rel=1e-6)
     assert r.cls.normaliser.value == 256  # batch_size_per_image x 1 image, not the 32 anchors it could sample
+    small = sample_minibatch(res.labels, batch_size=16, positive_fraction=0.5, rule="detectron2", seed=2)
+    r16, _ = _compute("detectron2/rpn", res, sample=small, head=head, batch_size_per_image=16)
+    assert r16.cls.normaliser.value == 16 and r16.counts["positive"] + r16.counts["negative"] <= 16
     res = _assign("detectron2", 0.5, 0.4)
     r, head = _compute("detectron2/retinanet", res)
     _, _, t = detectron2_rules.retinanet_loss(ANCHORS, [(GTS, CLASSES)], head.scores[None], head.deltas[None],

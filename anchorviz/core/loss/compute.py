@@ -96,7 +96,8 @@ def _check_inputs(anchors, assignment, gt_boxes, gt_classes, head, spec, num_cla
 
 def compute_loss(*, anchors, assignment: Assignment, gt_boxes, gt_classes, head: LossHead, spec: LossSpec,
                  coder: CoderSpec, num_classes: int, sample: SampleResult | None = None,
-                 ema: EmaNormaliser | None = None, hard_threshold: float = 0.5) -> LossResult:
+                 ema: EmaNormaliser | None = None, hard_threshold: float = 0.5,
+                 batch_size_per_image: int | None = None) -> LossResult:
     """The loss of one image, per anchor and in total, as ``spec``'s library computes it.
 
     Args:
@@ -110,6 +111,8 @@ def compute_loss(*, anchors, assignment: Assignment, gt_boxes, gt_classes, head:
         sample: the sampled minibatch, required when ``spec.sampler`` is set, ignored otherwise.
         ema: detectron2 RetinaNet's normaliser state before this iteration (default: unset, starting at 100).
         hard_threshold: foreground probability from which a counted negative is "hard" (see result.py).
+        batch_size_per_image: the sampler size the minibatch was drawn with (default ``spec.sampler[0]``);
+            detectron2's RPN divides by it (x images) whatever was actually sampled.
 
     Raises:
         AnchorVizInputError: wrong shapes, NaN/inf predictions, probabilities outside [0, 1] for keras, classes
@@ -129,7 +132,7 @@ def compute_loss(*, anchors, assignment: Assignment, gt_boxes, gt_classes, head:
     im = image_loss(spec, anchors=a, gt_boxes=g if len(g) else np.zeros((1, 4)), role=role, target_col=target_col,
                     matched_gt=matched, scores=head.scores, deltas=np.asarray(head.deltas, F32), coder=coder,
                     gamma0=True, probs=True, background_col=bg)
-    terms = normalise(spec, [im], ema=ema)
+    terms = normalise(spec, [im], ema=ema, batch_size_per_image=batch_size_per_image)
     fg_prob, tprob = im.fg_prob, im.target_prob
     cls_term = Term("classification", float(im.cls_sum), terms.cls_normaliser, terms.lambda_cls, float(terms.cls))
     box_term = Term("box regression", float(im.box_sum), terms.box_normaliser, terms.lambda_box, float(terms.box))
