@@ -93,6 +93,7 @@ def test_the_scene_computes():
         scores=np.full((4, 3), 1.5, F32), deltas=np.zeros((4, 4), F32), probabilities=True)),
      r"keras-retinanet's loss reads probabilities, expected values in \[0, 1\]"),
     (lambda kw: kw.update(hard_threshold=1.5), r"hard_threshold: expected a probability in \[0, 1\], got 1.5"),
+    (lambda kw: kw.update(batch_size_per_image=0), r"batch_size_per_image: expected an integer >= 1, got 0"),
 ])
 def test_compute_loss_rejects_bad_inputs(change, match):
     kw = _scene()

@@ -120,6 +120,9 @@ def compute_loss(*, anchors, assignment: Assignment, gt_boxes, gt_classes, head:
     """
     a, g, cls_of_gt = _check_inputs(anchors, assignment, gt_boxes, gt_classes, head, spec, num_classes,
                                     hard_threshold)
+    if batch_size_per_image is not None and (isinstance(batch_size_per_image, bool) or not isinstance(
+            batch_size_per_image, (int, np.integer)) or batch_size_per_image < 1):
+        raise AnchorVizInputError(f"batch_size_per_image: expected an integer >= 1, got {batch_size_per_image!r}")
     role = roles_from(assignment, sample if spec.sampler is not None else None, spec)
     pos_idx = np.flatnonzero(role == _POS)
     matched = np.full(len(role), -1, np.int64)
