@@ -152,7 +152,7 @@ def fastrcnn_loss(samples: list[dict], scores: np.ndarray, proposal_deltas: np.n
     """``FastRCNNOutputLayers.losses`` over the sampled RoIs of all images (concatenated).
 
     scores (ndarray[R, K+1], background last), proposal_deltas (ndarray[R, 4K], read at the GT-class slot of the
-    foreground rows). Softmax CE is a mean over the R rows; ``use_sigmoid_ce`` is BCE over the K foreground
+    foreground rows; or (R, 4) for class-agnostic regression). Softmax CE is a mean over the R rows; ``use_sigmoid_ce`` is BCE over the K foreground
     columns (the background column of the scores is dropped) summed and divided by R. The box loss is summed over
     the foreground rows and divided by max(R, 1).
     """
@@ -161,7 +161,9 @@ def fastrcnn_loss(samples: list[dict], scores: np.ndarray, proposal_deltas: np.n
         spec = dataclasses.replace(spec, cls_loss="bce")
     coder = dataclasses.replace(coding.DETECTRON2_ROI, weights=tuple(float(w) for w in weights))
     s = np.asarray(scores, F32)
-    deltas = np.asarray(proposal_deltas, F32).reshape(len(s), num_classes, 4)
+    deltas = np.asarray(proposal_deltas, F32)
+    agnostic = deltas.shape[1] == 4  # class-agnostic regression: one box per RoI
+    deltas = deltas.reshape(len(s), 1 if agnostic else num_classes, 4)
     losses, start = [], 0
     for smp in samples:
         r = len(smp["gt_classes"])
@@ -171,7 +173,7 @@ def fastrcnn_loss(samples: list[dict], scores: np.ndarray, proposal_deltas: np.n
         role = np.where(fg, Role.POSITIVE, Role.NEGATIVE).astype(np.int8)
         col = np.where(fg, gc, -1) if use_sigmoid_ce else gc
         cls_scores = s[rows][:, :num_classes] if use_sigmoid_ce else s[rows]
-        slot = deltas[rows][np.arange(r), np.where(fg, gc, 0)]
+        slot = deltas[rows][np.arange(r), 0 if agnostic else np.where(fg, gc, 0)]
         losses.append(image_loss(spec, anchors=smp["proposals"], gt_boxes=smp["gt_boxes"], role=role,
                                  target_col=col, matched_gt=np.arange(r), scores=cls_scores, deltas=slot,
                                  coder=coder))

@@ -54,7 +54,14 @@ def spec_from_config(config: dict, *, rpn: bool = False) -> LossSpec:
     if (box == "giou") != bool(config.get("reg_decoded_bbox", False)):
         raise AnchorVizInputError("loss_bbox: GIoULoss needs reg_decoded_bbox=True and the delta losses need False")
     ch.update(box_loss=box, beta=float(lb.get("beta", 1.0)), giou_eps=float(lb.get("eps", 1e-6)))
-    sampler = config.get("train_cfg", {}).get("sampler", {"type": "PseudoSampler"})
+    train = config.get("train_cfg", {})
+    if train.get("pos_weight", -1) > 0 or train.get("allowed_border", -1) >= 0:
+        raise AnchorVizInputError("train_cfg: pos_weight > 0 and allowed_border >= 0 are not reproduced; expected the "
+                                  f"defaults -1, got pos_weight={train.get('pos_weight')}, "
+                                  f"allowed_border={train.get('allowed_border')}")
+    sampler = train.get("sampler", {"type": "PseudoSampler"})
+    if sampler.get("add_gt_as_proposals", False):
+        raise AnchorVizInputError("sampler: add_gt_as_proposals is not reproduced for anchor heads; expected False")
     if sampler["type"] == "RandomSampler":
         ch.update(normaliser="mmdet_pos_neg", sampler=(int(sampler["num"]), float(sampler["pos_fraction"])),
                   sampler_rule="mmdet")
@@ -89,14 +96,23 @@ def flatten_head_output(x: np.ndarray, channels: int) -> np.ndarray:
 
 
 def head_targets(anchors: np.ndarray, gt_boxes: np.ndarray, gt_labels: np.ndarray, spec: LossSpec, *,
-                 assigner: dict, num_classes: int, generator: TorchCPUGenerator | None = None) -> dict:
+                 assigner: dict, num_classes: int, generator: TorchCPUGenerator | None = None,
+                 neg_pos_ub: float = -1) -> dict:
     """``_get_targets_single`` for one image: role, labels, label_weights, matched GT (all anchors inside).
 
-    ``assigner`` holds MaxIoUAssigner's pos_iou_thr, neg_iou_thr, min_pos_iou, match_low_quality.
+    ``assigner`` holds MaxIoUAssigner's pos_iou_thr, neg_iou_thr (a number or mmdet's (lo, hi) pair), min_pos_iou,
+    match_low_quality and gt_max_assign_all; ``neg_pos_ub`` is RandomSampler's cap on negatives.
     """
     n = len(anchors)
-    rule = MaxIoURule(pos_iou=float(assigner["pos_iou_thr"]), neg_iou=float(assigner["neg_iou_thr"]),
-                      low_quality="gt_all" if assigner.get("match_low_quality", True) else "none",
+    neg = assigner["neg_iou_thr"]
+    neg_lo, neg_hi = (float(neg[0]), float(neg[1])) if isinstance(neg, (list, tuple)) else (0.0, float(neg))
+    lq = "none"
+    if assigner.get("match_low_quality", True):
+        lq = "gt_all" if assigner.get("gt_max_assign_all", True) else "gt_first"
+    if float(assigner.get("ignore_iof_thr", -1)) > 0:
+        raise AnchorVizInputError("assigner: ignore_iof_thr > 0 needs ignored GT boxes, which these heads do not get; "
+                                  f"expected -1, got {assigner['ignore_iof_thr']}")
+    rule = MaxIoURule(pos_iou=float(assigner["pos_iou_thr"]), neg_iou=neg_hi, neg_iou_min=neg_lo, low_quality=lq,
                       min_pos_iou=float(assigner.get("min_pos_iou", 0.0)))
     res = assign_max_iou(dense_iou_stats(anchors, gt_boxes, style=get_convention("mmdet").iou), rule)
     gt_inds = np.where(res.labels == Label.POSITIVE, res.matched_gt + 1,
@@ -107,7 +123,7 @@ def head_targets(anchors: np.ndarray, gt_boxes: np.ndarray, gt_labels: np.ndarra
         pos, neg = np.flatnonzero(gt_inds > 0), np.flatnonzero(gt_inds == 0)
     else:
         num, frac = spec.sampler
-        pos, neg = mmdet_random_sample(gt_inds, num=num, pos_fraction=frac, generator=generator)
+        pos, neg = mmdet_random_sample(gt_inds, num=num, pos_fraction=frac, neg_pos_ub=neg_pos_ub, generator=generator)
     role = np.where(gt_inds >= 0, Role.NOT_SAMPLED, Role.IGNORED).astype(np.int8)
     role[neg] = Role.NEGATIVE
     role[pos] = Role.POSITIVE
@@ -148,7 +164,8 @@ def anchor_head_loss(config: dict, gts: list[tuple[np.ndarray, np.ndarray]], cls
     for b, (boxes, labels) in enumerate(gts):
         labels = np.zeros(len(boxes), np.int64) if rpn and zero_rpn_labels else np.asarray(labels, np.int64)
         t = head_targets(anchors, boxes, labels, spec, assigner=config["train_cfg"]["assigner"],
-                         num_classes=num_classes, generator=gen)
+                         num_classes=num_classes, generator=gen,
+                         neg_pos_ub=float(config["train_cfg"].get("sampler", {}).get("neg_pos_ub", -1)))
         lab = t["labels"]
         col = lab if spec.cls_loss == "softmax_ce" else np.where(lab < num_classes, lab, -1)
         im = image_loss(spec, anchors=anchors, gt_boxes=boxes, role=t["role"], target_col=col,

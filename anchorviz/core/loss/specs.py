@@ -27,6 +27,9 @@ __all__ = ["LossSpec", "LOSS_SPECS", "get_loss_spec", "loss_specs_for", "loss_sp
 BoxKind = Literal["l1", "smooth_l1", "giou"]
 NormKind = Literal["tv_retinanet", "tv_rpn", "tv_roi", "tv_fcos", "mmdet_pos", "mmdet_pos_neg", "d2_rpn", "d2_ema",
                    "d2_roi", "keras_pos", "d2l_mean"]
+_BOX_KINDS = ("l1", "smooth_l1", "giou")
+_NORM_KINDS = ("tv_retinanet", "tv_rpn", "tv_roi", "tv_fcos", "mmdet_pos", "mmdet_pos_neg", "d2_rpn", "d2_ema", "d2_roi",
+               "keras_pos", "d2l_mean")
 Columns = Literal["label_col", "class_col", "objectness", "softmax_bg0", "softmax_bg_last"]
 
 
@@ -88,6 +91,14 @@ class LossSpec:
     ema_momentum: float = 0.9
     init_prior: float = 0.5
     note: str = ""
+
+    def __post_init__(self) -> None:
+        from anchorviz.core.loss.scores import CLS_KINDS
+
+        for name, value, allowed in (("cls_loss", self.cls_loss, CLS_KINDS), ("box_loss", self.box_loss, _BOX_KINDS),
+                                     ("normaliser", self.normaliser, _NORM_KINDS)):
+            if value not in allowed:
+                raise AnchorVizInputError(f"{name}: expected one of {', '.join(allowed)}, got {value!r}")
 
     @property
     def is_focal(self) -> bool:
