@@ -83,7 +83,7 @@ def num_columns(scores) -> int:
 # --- t = 0 / t = 1 kernels (library formulas with the target substituted) --------------------------------------
 
 
-def _prims(kind: str, x: np.ndarray) -> dict:
+def _prims(kind: str, x: np.ndarray, exact: bool = True) -> dict:
     """The transcendental parts, computed once and shared by the t = 0 / t = 1 kernels and by gamma = 0:
     sigmoid, log-sigmoid and the t = 0 cross-entropy ``ce0 = (1 - 0)*x - log_sigmoid(x)`` (t = 1's is
     ``-log_sigmoid``, taken where needed; keras: its two clipped logs)."""
@@ -93,7 +93,9 @@ def _prims(kind: str, x: np.ndarray) -> dict:
         q = np.clip(p, eps, F32(1) - eps)
         return {"p": p, "ce1": -np.log(q + eps), "ce0": -np.log(F32(1) - q + eps)}
     ls = E.log_sigmoid(x)
-    return {"sg": E.sigmoid(x), "ce0": x - ls, "ls": ls}
+    # exact: torch's own sigmoid formula (the parity path). The compact path (the simulated head, O(N) values the
+    # app recomputes on every move) takes exp(log_sigmoid), one operation instead of four, a few ulp away.
+    return {"sg": E.sigmoid(x) if exact else np.exp(ls), "ce0": x - ls, "ls": ls}
 
 
 def _pow(v: np.ndarray, g: np.float32):
@@ -198,12 +200,12 @@ def cls_outputs(scores, target_col: np.ndarray, kind: ClsKind, *, alpha: float =
 def _compact_sigmoid(scores: CompactScores, t: np.ndarray, kind: str, alpha: float, gammas):
     """Losses of CompactScores for sigmoid kinds, with the probabilities of the base and of each slot."""
     rows = np.flatnonzero(t >= 0)
-    pb = _prims(kind, scores.base)
+    pb = _prims(kind, scores.base, exact=False)
     out = [scores.unlisted * _kernel(kind, pb, 0, alpha, g) for g in gammas]
     probs = []
     for j in range(scores.columns.shape[1]):
         col = scores.columns[:, j]
-        pv = _prims(kind, scores.values[:, j])
+        pv = _prims(kind, scores.values[:, j], exact=False)
         probs.append(pv["p"] if kind == "focal_keras" else pv["sg"])
         hit = col >= 0
         all_hit = bool(hit.all())
