@@ -34,14 +34,22 @@ from typing import Callable
 
 import numpy as np
 
-from anchorviz import coding, nms as nms_mod, sampling
-from anchorviz._mt19937 import TorchCPUGenerator
-from anchorviz.anchors import AnchorConfig, LevelSpec, cell_anchors, generate_anchors
-from anchorviz.assign import Label, MaxIoURule, assign_max_iou, outside_mask
-from anchorviz.conventions import get_convention
-from anchorviz.fit import yolo_fit
-from anchorviz.iou import dense_iou_stats, pairwise_giou, pairwise_iof, pairwise_iou
-from anchorviz.presets import ssd_levels
+from anchorviz.core import nms as nms_mod
+from anchorviz.core.coding import codec as coding_codec
+from anchorviz.core.coding import presets as coding_presets
+from anchorviz.core.coding import spec as coding_spec
+from anchorviz.core.sampling import samplers as sampling_samplers
+from anchorviz.core.sampling.torch_rng import TorchCPUGenerator
+from anchorviz.core.anchors.config import AnchorConfig, LevelSpec
+from anchorviz.core.anchors.cells import cell_anchors
+from anchorviz.core.anchors.grid import generate_anchors
+from anchorviz.core.assign.labels import Label
+from anchorviz.core.assign.max_iou import MaxIoURule, assign_max_iou, outside_mask
+from anchorviz.core.conventions import get_convention
+from anchorviz.core.fit import yolo_fit
+from anchorviz.core.iou.stats import dense_iou_stats
+from anchorviz.core.iou.pairwise import pairwise_giou, pairwise_iof, pairwise_iou
+from anchorviz.core.presets import ssd_levels
 
 __all__ = ["run_file", "run_case", "main", "Outcome"]
 
@@ -276,7 +284,7 @@ def _keras_levels(p: dict):
 
 
 def _keras_guess_shapes(p: dict, inp: dict) -> dict:
-    from anchorviz.anchors import feature_size
+    from anchorviz.core.anchors.cells import feature_size
 
     h, w = p["image_shape"][:2]
     levels = p.get("pyramid_levels", [3, 4, 5, 6, 7])
@@ -421,7 +429,7 @@ def _keras_targets(p: dict, inp: dict) -> dict:
         pos = inside_res.labels == Label.POSITIVE
         argmax = stats.argmax_gt
         cls[np.flatnonzero(pos), labels[argmax[pos]]] = 1
-        reg[:, :4] = coding.encode(anchors, gts[argmax], coding.KERAS_RETINANET)
+        reg[:, :4] = coding_codec.encode(anchors, gts[argmax], coding_presets.KERAS_RETINANET)
     reg[:, 4] = res.labels
     cls[:, -1] = res.labels
     return {"regression_batch": reg, "labels_batch": cls}
@@ -447,7 +455,7 @@ def _d2l_target(p: dict, inp: dict) -> dict:
     cls[pos] = rows[amap[pos], 0].astype(np.int64) + 1
     assigned = np.zeros((len(anchors), 4))
     assigned[pos] = rows[amap[pos], 1:]
-    offsets = coding.encode(anchors, assigned, coding.D2L)  # background rows encode a zero box, then masked
+    offsets = coding_codec.encode(anchors, assigned, coding_presets.D2L)  # background rows encode a zero box, then masked
     mask = np.repeat(pos.astype(np.float64), 4)
     return {"bbox_offset": (offsets.reshape(-1) * mask)[None], "bbox_mask": mask[None], "class_labels": cls[None]}
 
@@ -460,7 +468,7 @@ def _d2l_detection(p: dict, inp: dict) -> dict:
     deltas = _arr(inp["offset_preds"]).reshape(-1, 4)
     fg = probs[1:].astype(np.float32)
     conf, cls = fg.max(axis=0), fg.argmax(axis=0).astype(np.int64)
-    boxes = coding.decode(anchors, deltas, coding.D2L)
+    boxes = coding_codec.decode(anchors, deltas, coding_presets.D2L)
     keep = nms_mod.nms(boxes, conf.astype(np.float64), float(p.get("nms_threshold", 0.5)), rule="d2l")
     rest = np.setdiff1d(np.arange(len(anchors)), keep)
     cls[rest] = -1
@@ -476,18 +484,18 @@ def _d2l_detection(p: dict, inp: dict) -> dict:
 # Box coding
 
 
-def _coder_case(spec: coding.CoderSpec, p: dict, inp: dict, ctx: dict, names: dict, keys=()) -> dict:
+def _coder_case(spec: coding_spec.CoderSpec, p: dict, inp: dict, ctx: dict, names: dict, keys=()) -> dict:
     out = {}
     enc_a, enc_g = inp.get("enc_anchors", ctx.get("enc_anchors")), inp.get("enc_gts", ctx.get("enc_gts"))
     if enc_a is not None and enc_g is not None:
-        enc = coding.encode(_boxes(enc_a), _boxes(enc_g), spec)
+        enc = coding_codec.encode(_boxes(enc_a), _boxes(enc_g), spec)
         out[names.get("encoded", "encoded")] = enc
-        rt = coding.decode(_boxes(enc_a), enc, spec)
+        rt = coding_codec.decode(_boxes(enc_a), enc, spec)
         for k in ("roundtrip", "roundtrip_decoded", "roundtrip_decoded_of_ENC"):
             out[k] = rt
     if "dec_anchors" in inp:
         a, d = _boxes(inp["dec_anchors"]), _arr(inp["dec_deltas"]).reshape(-1, 4)
-        dec = coding.decode(a, d, spec)
+        dec = coding_codec.decode(a, d, spec)
         out["decoded"] = dec
         out["decode_list_api"] = dec[:, None, :]
         shapes = [tuple(inp["max_shape_for_clip"])] if inp.get("max_shape_for_clip") is not None else []
@@ -496,11 +504,11 @@ def _coder_case(spec: coding.CoderSpec, p: dict, inp: dict, ctx: dict, names: di
             if m:
                 shapes.append((int(m.group(1)), int(m.group(2))))
         for h, w in shapes:
-            out[f"decoded_clipped_max_shape_{h:g}x{w:g}"] = coding.decode(a, d, spec, max_shape=(h, w))
+            out[f"decoded_clipped_max_shape_{h:g}x{w:g}"] = coding_codec.decode(a, d, spec, max_shape=(h, w))
     return out
 
 
-def _with_spec(base: coding.CoderSpec, **changes) -> coding.CoderSpec:
+def _with_spec(base: coding_spec.CoderSpec, **changes) -> coding_spec.CoderSpec:
     import dataclasses
 
     return dataclasses.replace(base, **{k: v for k, v in changes.items() if v is not None})
@@ -508,17 +516,17 @@ def _with_spec(base: coding.CoderSpec, **changes) -> coding.CoderSpec:
 
 def _torchvision_coder(p, inp, ctx):
     w = tuple(p.get("weights", (1.0, 1.0, 1.0, 1.0)))
-    spec = _with_spec(coding.TORCHVISION_RPN, weights=w, dwh_clamp=p.get("bbox_xform_clip"))
+    spec = _with_spec(coding_presets.TORCHVISION_RPN, weights=w, dwh_clamp=p.get("bbox_xform_clip"))
     return _coder_case(spec, p, inp, ctx, {}, ctx.get("keys", ()))
 
 
 def _detectron2_coder(p, inp, ctx):
     w = tuple(p.get("weights", (1.0, 1.0, 1.0, 1.0)))
-    spec = _with_spec(coding.DETECTRON2, weights=w, dwh_clamp=p.get("scale_clamp"))
+    spec = _with_spec(coding_presets.DETECTRON2, weights=w, dwh_clamp=p.get("scale_clamp"))
     return _coder_case(spec, p, inp, ctx, {"encoded": "deltas"}, ctx.get("keys", ()))
 
 
-def _mmdet_coder(base: coding.CoderSpec):
+def _mmdet_coder(base: coding_spec.CoderSpec):
     def run(p, inp, ctx):
         changes = {"means": tuple(p["target_means"]) if "target_means" in p else None,
                    "stds": tuple(p["target_stds"]) if "target_stds" in p else None}
@@ -532,21 +540,21 @@ def _mmdet_coder(base: coding.CoderSpec):
 
 
 def _keras_transform(p, inp, ctx):
-    spec = _with_spec(coding.KERAS_RETINANET, means=tuple(p.get("mean", (0, 0, 0, 0))), stds=tuple(p.get("std", (0.2,) * 4)))
-    return {"targets": coding.encode(_boxes(inp["anchors"]), _boxes(inp["gt_boxes"]), spec)}
+    spec = _with_spec(coding_presets.KERAS_RETINANET, means=tuple(p.get("mean", (0, 0, 0, 0))), stds=tuple(p.get("std", (0.2,) * 4)))
+    return {"targets": coding_codec.encode(_boxes(inp["anchors"]), _boxes(inp["gt_boxes"]), spec)}
 
 
 def _keras_inverse(p, inp, ctx):
-    spec = _with_spec(coding.KERAS_RETINANET, means=tuple(p.get("mean", (0, 0, 0, 0))), stds=tuple(p.get("std", (0.2,) * 4)))
+    spec = _with_spec(coding_presets.KERAS_RETINANET, means=tuple(p.get("mean", (0, 0, 0, 0))), stds=tuple(p.get("std", (0.2,) * 4)))
     return _coder_case(spec, p, inp, ctx, {}, ctx.get("keys", ()))
 
 
 def _d2l_offset_boxes(p, inp, ctx):
-    return {"offsets": coding.encode(_boxes(inp["anchors"]), _boxes(inp["assigned_bb"]), coding.D2L)}
+    return {"offsets": coding_codec.encode(_boxes(inp["anchors"]), _boxes(inp["assigned_bb"]), coding_presets.D2L)}
 
 
 def _d2l_offset_inverse(p, inp, ctx):
-    return _coder_case(coding.D2L, p, inp, ctx, {}, ctx.get("keys", ()))
+    return _coder_case(coding_presets.D2L, p, inp, ctx, {}, ctx.get("keys", ()))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -555,7 +563,7 @@ def _d2l_offset_inverse(p, inp, ctx):
 
 def _torchvision_sampler(p, inp):
     gen = TorchCPUGenerator(int(p.get("torch_seed", 0)))
-    pos, neg = sampling.torchvision_sample(np.asarray(inp["labels"], np.int64),
+    pos, neg = sampling_samplers.torchvision_sample(np.asarray(inp["labels"], np.int64),
                                            batch_size_per_image=int(p["batch_size_per_image"]),
                                            positive_fraction=float(p["positive_fraction"]), generator=gen)
     return {"num_pos": int(pos.sum()), "num_neg": int(neg.sum()), "pos_mask": pos.astype(np.int64),
@@ -564,7 +572,7 @@ def _torchvision_sampler(p, inp):
 
 def _detectron2_sampler(p, inp):
     gen = TorchCPUGenerator(int(p.get("torch_seed", 0)))
-    pos, neg = sampling.detectron2_subsample_labels(np.asarray(inp["labels"], np.int64), num_samples=int(p["num_samples"]),
+    pos, neg = sampling_samplers.detectron2_subsample_labels(np.asarray(inp["labels"], np.int64), num_samples=int(p["num_samples"]),
                                                     positive_fraction=float(p["positive_fraction"]),
                                                     bg_label=int(p.get("bg_label", 0)), generator=gen)
     return {"num_pos": len(pos), "num_neg": len(neg), "pos_idx": pos, "neg_idx": neg}
@@ -574,7 +582,7 @@ def _mmdet_sampler(p, inp):
     gen = TorchCPUGenerator(int(p.get("torch_seed", 0)))
     gt_inds = np.asarray(inp["gt_inds"], np.int64)
     num_gts = len(inp["gt_bboxes"]) if "gt_bboxes" in inp else int(max(gt_inds.max(initial=0), 0))
-    pos, neg = sampling.mmdet_random_sample(gt_inds, num=int(p["num"]), pos_fraction=float(p["pos_fraction"]),
+    pos, neg = sampling_samplers.mmdet_random_sample(gt_inds, num=int(p["num"]), pos_fraction=float(p["pos_fraction"]),
                                             neg_pos_ub=float(p.get("neg_pos_ub", -1)),
                                             add_gt_as_proposals=bool(p.get("add_gt_as_proposals", False)),
                                             num_gts=num_gts, generator=gen)
@@ -678,9 +686,9 @@ _WITH_KEYS: dict[tuple[str, str], Callable] = {
 _WITH_CONTEXT: dict[tuple[str, str], Callable] = {
     ("torchvision", "BoxCoder.encode_single / decode_single / decode"): _torchvision_coder,
     ("detectron2", "Box2BoxTransform.get_deltas / apply_deltas"): _detectron2_coder,
-    ("mmdet", "DeltaXYWHBBoxCoder.encode / decode"): _mmdet_coder(coding.MMDET),
-    ("mmdet", "DeltaXYWHBBoxCoder.decode"): _mmdet_coder(coding.MMDET),
-    ("mmdet", "LegacyDeltaXYWHBBoxCoder.encode / decode"): _mmdet_coder(coding.MMDET_V1_LEGACY),
+    ("mmdet", "DeltaXYWHBBoxCoder.encode / decode"): _mmdet_coder(coding_presets.MMDET),
+    ("mmdet", "DeltaXYWHBBoxCoder.decode"): _mmdet_coder(coding_presets.MMDET),
+    ("mmdet", "LegacyDeltaXYWHBBoxCoder.encode / decode"): _mmdet_coder(coding_presets.MMDET_V1_LEGACY),
     ("keras_retinanet", "bbox_transform"): _keras_transform,
     ("keras_retinanet", "backend.bbox_transform_inv"): _keras_inverse,
     ("d2l", "offset_boxes"): _d2l_offset_boxes,

@@ -99,8 +99,8 @@ def tree_cpu(root: int, exclude: int) -> dict[int, float]:
 def make_images(n: int, folder: Path) -> list[tuple[Path, int]]:
     """n PNGs of distinct sizes and colours, with the anchor count each gives (default RetinaNet setup)."""
     sys.path.insert(0, str(ROOT))
-    from anchorviz.anchors import generate_anchors
-    from anchorviz.resize import ResizeSpec, plan_resize
+    from anchorviz.core.anchors.grid import generate_anchors
+    from anchorviz.core.resize import ResizeSpec, plan_resize
     from pages.common import knobs as K
 
     names = K.default_level_names("RetinaNet", "torchvision")

@@ -6,9 +6,11 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from anchorviz.anchors import AnchorConfig, LevelSpec, cached_anchors, cell_anchors, feature_size, generate_anchors
-from anchorviz.errors import AnchorVizInputError
-from anchorviz.presets import PRESETS, level_spec, preset_config, presets_for
+from anchorviz.core.anchors.config import AnchorConfig, LevelSpec
+from anchorviz.core.anchors.grid import cached_anchors, generate_anchors
+from anchorviz.core.anchors.cells import cell_anchors, feature_size
+from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.core.presets import PRESETS, level_spec, preset_config, presets_for
 
 
 def one_level(convention: str, **kw) -> AnchorConfig:

@@ -6,13 +6,16 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from anchorviz.anchors import AnchorConfig, LevelSpec, generate_anchors
-from anchorviz.assign import (Label, MaxIoURule, assign_anchors, assign_atss, assign_max_iou, assign_yolov5,
-                              max_iou_rule, outside_mask)
-from anchorviz.conventions import CONVENTIONS
-from anchorviz.errors import AnchorVizInputError
-from anchorviz.iou import dense_iou_stats, grid_iou_stats
-from anchorviz.presets import preset_config
+from anchorviz.core.anchors.config import AnchorConfig, LevelSpec
+from anchorviz.core.anchors.grid import generate_anchors
+from anchorviz.core.assign.labels import Label
+from anchorviz.core.assign.max_iou import MaxIoURule, assign_anchors, assign_max_iou, max_iou_rule, outside_mask
+from anchorviz.core.assign.atss import assign_atss
+from anchorviz.core.assign.yolov5 import assign_yolov5
+from anchorviz.core.conventions import CONVENTIONS
+from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.core.iou.stats import dense_iou_stats, grid_iou_stats
+from anchorviz.core.presets import preset_config
 
 P, N, I = Label.POSITIVE, Label.NEGATIVE, Label.IGNORED
 # Set C of CONVENTIONS.md: one GT and anchors with IoU exactly 1.0, 0.7, 0.5, 0.4, 0.3, 0.2

@@ -1,4 +1,4 @@
-"""Tests for anchorviz.coding (box encode/decode of six libraries, described by CoderSpec)."""
+"""Tests for anchorviz.core.coding (box encode/decode of six libraries, described by CoderSpec)."""
 
 from __future__ import annotations
 
@@ -13,22 +13,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from anchorviz.coding import (
-    CODERS,
-    D2L,
-    DETECTRON2,
-    KERAS_RETINANET,
-    MMDET,
-    MMDET_ROI,
-    MMDET_V1_LEGACY,
-    MMDET_YOLOF,
-    TORCHVISION_ROI,
-    TORCHVISION_RPN,
-    CoderSpec,
-    decode,
-    encode,
-)
-from anchorviz.errors import AnchorVizInputError
+from anchorviz.core.coding.presets import (CODERS, D2L, DETECTRON2, KERAS_RETINANET, MMDET, MMDET_ROI,
+                                           MMDET_V1_LEGACY, MMDET_YOLOF, TORCHVISION_ROI, TORCHVISION_RPN)
+from anchorviz.core.coding.spec import CoderSpec
+from anchorviz.core.coding.codec import decode, encode
+from anchorviz.core.errors import AnchorVizInputError
 
 REFERENCE = Path(__file__).parent / "data" / "reference"
 ENC_RTOL = 1e-6  # encoded values: float32 exact doubles
@@ -392,7 +381,7 @@ def test_bad_input_is_reported(call, message):
 
 
 def test_every_convention_names_an_existing_coder():
-    from anchorviz.conventions import CONVENTIONS
+    from anchorviz.core.conventions import CONVENTIONS
 
     for convention in CONVENTIONS.values():
         assert convention.coder in CODERS or convention.coder == "", (convention.name, convention.coder)

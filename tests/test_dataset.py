@@ -13,12 +13,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from anchorviz.dataset import AS_IS, BoxDataset, dataset_from_arrays, load_dataset, parse_dataset
-from anchorviz.errors import AnchorVizInputError
+from anchorviz.dataset.load import AS_IS, BoxDataset, dataset_from_arrays, load_dataset, parse_dataset
+from anchorviz.core.errors import AnchorVizInputError
 from anchorviz.io.archive import ArchiveLimits, ZipSource
-from anchorviz.io.datasets import parse_coco_dataset, parse_sizes
+from anchorviz.io.dataset_readers.coco import parse_coco_dataset
+from anchorviz.io.dataset_readers.sizes import parse_sizes
 from anchorviz.io.images import read_image_size
-from anchorviz.resize import ResizeSpec, plan_resize, resize_boxes
+from anchorviz.core.resize import ResizeSpec, plan_resize, resize_boxes
 
 COCO_TINY = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "coco-tiny"
 needs_coco_tiny = pytest.mark.skipif(not (COCO_TINY / "instances_train2017.json").exists(),

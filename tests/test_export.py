@@ -5,13 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from anchorviz._yaml import parse_yaml
-from anchorviz.anchors import AnchorConfig, LevelSpec, generate_anchors
-from anchorviz.errors import AnchorVizInputError
-from anchorviz.export import (EXPORT_FORMATS, config_from_detectron2, config_from_json, config_from_mmdet,
-                              config_from_text, config_from_torchvision, config_from_yolov5, config_to_json,
-                              export_config, export_formats_for)
-from anchorviz.presets import PRESETS, preset_config
+from anchorviz.io.yaml_safe import parse_yaml
+from anchorviz.core.anchors.config import AnchorConfig, LevelSpec
+from anchorviz.core.anchors.grid import generate_anchors
+from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.dataset.export.exporters import EXPORT_FORMATS, config_to_json, export_config, export_formats_for
+from anchorviz.dataset.export.importers import (config_from_detectron2, config_from_json, config_from_mmdet,
+                                                config_from_text, config_from_torchvision, config_from_yolov5)
+from anchorviz.core.presets import PRESETS, preset_config
 
 #: which library export applies to which convention (json applies to all)
 APPLIES = {"mmdet": {"mmdet", "mmdet_v1"}, "torchvision": {"torchvision"}, "detectron2": {"detectron2"},
@@ -152,6 +153,12 @@ head:
     (config_from_yolov5, "anchors: 3\n", "asks autoanchor to compute 3 per level"),
     (config_from_yolov5, "anchors:\n  - [10,13, 16]\n", "expected w,h pairs, got 3 numbers"),
     (config_from_yolov5, "anchors: &a\n  - [1, 2]\n", "unsupported YAML construct"),
+    (config_from_yolov5, "anchors: !!python/object/apply:os.system ['echo x']\n", "line 1: unsupported YAML construct: the "
+                                                                               "tag '!!python/object/apply:os.system'"),
+    (config_from_yolov5, "anchors:\n  - !!python/name:os.system\n", "the tag '!!python/name:os.system'"),
+    (config_from_detectron2, "MODEL: !custom {}\n", "the tag '!custom'"),
+    (config_from_yolov5, "a: &x [1, 2]\nanchors: [*x, *x]\n", "anchors and aliases"),
+    (config_from_yolov5, "anchors: [[1, 2]]\n---\nanchors: [[3, 4]]\n", "expected a single document"),
     (config_from_detectron2, "MODEL:\n\tANCHOR_GENERATOR: 1\n", "tabs are not allowed"),
     (config_from_detectron2, "MODEL:\n  ANCHOR_GENERATOR:\n    SIZES: [[32]]\n    OFFSET: x\n", "expected OFFSET as a number"),
     (config_from_json, "{", "expected valid JSON"),
@@ -176,6 +183,6 @@ def test_yaml_subset():
     assert parse_yaml("x: [1,\n  2]  # spans lines\n") == {"x": [1, 2]}
     with pytest.raises(AnchorVizInputError, match="line 2: the key 'a' appears twice"):
         parse_yaml("a: 1\na: 2\n")
-    with pytest.raises(AnchorVizInputError, match="is never closed"):
+    with pytest.raises(AnchorVizInputError, match="line 2, column 1: not valid YAML .*expected ',' or ']'"):
         parse_yaml("a: [1, 2\n")
     assert set(EXPORT_FORMATS) == {"mmdet", "torchvision", "detectron2", "yolov5", "keras", "json"}

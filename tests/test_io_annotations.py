@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 
-from anchorviz.errors import AnchorVizInputError
+from anchorviz.core.errors import AnchorVizInputError
 from anchorviz.io import (
     BOX_TOLERANCE_PX,
     MAX_GT_BOXES,

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 
-from anchorviz.errors import AnchorVizInputError
+from anchorviz.core.errors import AnchorVizInputError
 from anchorviz.io import images as images_mod
 from anchorviz.io.images import load_image, load_image_file, read_image_size
 

@@ -6,11 +6,13 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from anchorviz.anchors import AnchorConfig, LevelSpec, generate_anchors
-from anchorviz.conventions import ANCHORVIZ_IOU, CONVENTIONS
-from anchorviz.errors import AnchorVizInputError
-from anchorviz.iou import dense_iou_stats, grid_iou_stats, pairwise_iou, shape_iou, yolo_ratio_metric
-from anchorviz.presets import preset_config
+from anchorviz.core.anchors.config import AnchorConfig, LevelSpec
+from anchorviz.core.anchors.grid import generate_anchors
+from anchorviz.core.conventions import ANCHORVIZ_IOU, CONVENTIONS
+from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.core.iou.stats import dense_iou_stats, grid_iou_stats
+from anchorviz.core.iou.pairwise import pairwise_iou, shape_iou, yolo_ratio_metric
+from anchorviz.core.presets import preset_config
 
 STYLES = {name: c.iou for name, c in CONVENTIONS.items()}
 
@@ -197,7 +199,7 @@ def _mixed_gts(rng, h, w, m):
 @pytest.mark.parametrize("path", sorted(ENGINE_PATHS))
 @pytest.mark.parametrize("conv", ["torchvision", "mmdet", "mmdet_v1", "detectron2", "keras_retinanet", "yolov5"])
 def test_sparse_equals_dense_on_every_engine_path(monkeypatch, conv, path):
-    import anchorviz.iou as iou_mod
+    import anchorviz.core.iou.stats as iou_mod
 
     for name, value in ENGINE_PATHS[path].items():
         monkeypatch.setattr(iou_mod, name, value)

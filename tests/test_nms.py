@@ -1,4 +1,4 @@
-"""Tests for anchorviz.nms (torchvision and d2l greedy NMS)."""
+"""Tests for anchorviz.core.nms (torchvision and d2l greedy NMS)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from anchorviz.errors import AnchorVizInputError
-from anchorviz.nms import batched_nms, nms
+from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.core.nms import batched_nms, nms
 
 REFERENCE = Path(__file__).parent / "data" / "reference"
 

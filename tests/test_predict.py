@@ -8,13 +8,14 @@ import warnings
 import numpy as np
 import pytest
 
-from anchorviz.anchors import generate_anchors
-from anchorviz.assign import assign_anchors, max_iou_rule
-from anchorviz.coding import CODERS, D2L, KERAS_RETINANET, MMDET, TORCHVISION_ROI, TORCHVISION_RPN
-from anchorviz.errors import AnchorVizInputError
-from anchorviz.explain import explain_decode, explain_encode
-from anchorviz.predict import HeadOutput, match_to_gt, parse_predictions, postprocess, simulate_head
-from anchorviz.presets import preset_config
+from anchorviz.core.anchors.grid import generate_anchors
+from anchorviz.core.assign.max_iou import assign_anchors, max_iou_rule
+from anchorviz.core.coding.presets import CODERS, D2L, KERAS_RETINANET, MMDET, TORCHVISION_ROI, TORCHVISION_RPN
+from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.core.explain import explain_decode, explain_encode
+from anchorviz.core.predict import HeadOutput, match_to_gt, postprocess, simulate_head
+from anchorviz.io.predictions import parse_predictions
+from anchorviz.core.presets import preset_config
 
 
 def test_encode_explanation_by_hand():

@@ -1,4 +1,4 @@
-"""anchorviz.resize: photo -> network input (resize + pad) for the image and its boxes.
+"""anchorviz.core.resize (and io.network_image): photo -> network input (resize + pad) for the image and its boxes.
 
 All sizes are (height, width), written HxW. Every expected value below can be checked by hand.
 """
@@ -14,15 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 
-from anchorviz.errors import AnchorVizInputError
-from anchorviz.resize import (
-    ResizePlan,
-    ResizeSpec,
-    plan_resize,
-    resize_boxes,
-    resize_image,
-    unresize_boxes,
-)
+from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.core.resize import ResizePlan, ResizeSpec, plan_resize, resize_boxes, unresize_boxes
+from anchorviz.io.network_image import resize_image
 
 # --------------------------------------------------------------------------------------------------
 # plan_resize: table of hand-checkable rows

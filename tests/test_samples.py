@@ -1,4 +1,4 @@
-"""anchorviz.samples and assets/: the bundled photos and their hand-made COCO GT boxes."""
+"""anchorviz.io.samples and assets/: the bundled photos and their hand-made COCO GT boxes."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 
 
-from anchorviz.errors import AnchorVizInputError
-from anchorviz.samples import ASSETS_DIR, DEFAULT_SAMPLE, SAMPLES, SAMPLES_JSON, load_sample, sample_path
+from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.io.samples import ASSETS_DIR, DEFAULT_SAMPLE, SAMPLES, SAMPLES_JSON, load_sample, sample_path
 
 EXPECTED_SAMPLES = {"astronaut", "coffee", "coins", "hubble_deep_field", "chelsea"}
 

@@ -1,4 +1,4 @@
-"""Tests for anchorviz._mt19937 (torch's CPU random stream) and anchorviz.sampling."""
+"""Tests for anchorviz.core.sampling: torch's CPU random stream (torch_rng) and the samplers."""
 
 from __future__ import annotations
 
@@ -10,15 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from anchorviz._mt19937 import TorchCPUGenerator
-from anchorviz.errors import AnchorVizInputError
-from anchorviz.sampling import (
-    SampleResult,
-    detectron2_subsample_labels,
-    mmdet_random_sample,
-    sample_minibatch,
-    torchvision_sample,
-)
+from anchorviz.core.sampling.torch_rng import TorchCPUGenerator
+from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.core.sampling.samplers import (SampleResult, detectron2_subsample_labels, mmdet_random_sample,
+                                              sample_minibatch, torchvision_sample)
 
 REFERENCE = Path(__file__).parent / "data" / "reference"
 

@@ -8,20 +8,25 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from anchorviz.anchors import AnchorConfig, LevelSpec
-from anchorviz.dataset import dataset_from_arrays, load_dataset
-from anchorviz.dataset_fit import (AssignerSpec, anchor_shapes, best_shape_match, compare_setups, evaluate,
-                                   positional_fit, recall_curve, shape_fit, worst_fitting, yolo_metrics)
-from anchorviz.dataset_stats import (aspect_histogram, boxes_per_image_histogram, dataset_statistics, gts_per_level,
+from anchorviz.core.anchors.config import AnchorConfig, LevelSpec
+from anchorviz.dataset.load import dataset_from_arrays, load_dataset
+from anchorviz.dataset.grid_fit import AssignerSpec, positional_fit
+from anchorviz.dataset.shapes import anchor_shapes, best_shape_match
+from anchorviz.dataset.fit_report import compare_setups, evaluate, worst_fitting
+from anchorviz.dataset.shape_fit import recall_curve, shape_fit, yolo_metrics
+from anchorviz.dataset.stats import (aspect_histogram, boxes_per_image_histogram, dataset_statistics, gts_per_level,
                                      size_buckets, sqrt_area_histogram, wh_density)
-from anchorviz.errors import AnchorVizInputError
-from anchorviz.fit import yolo_fit
-from anchorviz.iou import shape_iou
-from anchorviz.kmeans import iou_kmeans, vq, vq_kmeans
-from anchorviz.presets import preset_config
-from anchorviz.resize import ResizeSpec, plan_resize
-from anchorviz.tune import (compress_wh, kmeans_evolve_anchors, tune, tune_generator, yolo_config,
-                            yolo_fitness, yolov5_kmean_anchors)
+from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.core.fit import yolo_fit
+from anchorviz.core.iou.pairwise import shape_iou
+from anchorviz.dataset.kmeans import iou_kmeans, vq, vq_kmeans
+from anchorviz.core.presets import preset_config
+from anchorviz.core.resize import ResizeSpec, plan_resize
+from anchorviz.dataset.tune.evolve import compress_wh
+from anchorviz.dataset.tune.yolo import kmeans_evolve_anchors, yolo_config, yolov5_kmean_anchors
+from anchorviz.dataset.tune.run import tune
+from anchorviz.dataset.tune.generator import tune_generator
+from anchorviz.dataset.tune.objectives import yolo_fitness
 
 REF = json.loads((Path(__file__).parent / "data" / "reference" / "yolov5.json").read_text())
 COCO_TINY = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "coco-tiny"
@@ -125,7 +130,7 @@ def test_yolov5_reference_metrics_through_the_dataset_path(case):
             assert fit.yolo.fitness == pytest.approx(out["fitness"], rel=1e-6)
             assert fit.yolo.best_mean == pytest.approx(out["best_mean"], rel=1e-6)
             assert fit.yolo.metric_all_mean == pytest.approx(out["metric_all_mean"], rel=1e-6)
-        if data is wh:  # and it is exactly anchorviz.fit.yolo_fit
+        if data is wh:  # and it is exactly anchorviz.core.fit.yolo_fit
             f = yolo_fit(wh, anchors, thr=thr)
             assert (fit.yolo.bpr, fit.yolo.aat, fit.yolo.fitness) == (f.bpr, f.aat, f.fitness)
 

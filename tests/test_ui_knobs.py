@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from anchorviz.anchors import generate_anchors
-from anchorviz.errors import AnchorVizInputError
-from anchorviz.presets import PRESETS, preset_config
+from anchorviz.core.anchors.grid import generate_anchors
+from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.core.presets import PRESETS, preset_config
 from pages.common import knobs as K
 
 CASES = [(conv, name) for name, p in PRESETS.items() for conv in p.conventions]

@@ -1,7 +1,7 @@
 """The I/O edge of anchorviz: uploaded images and annotation files in, arrays and GroundTruth out.
 
 Parsers take bytes/text/dicts already read (testable in memory); ``load_*_file`` helpers open paths.
-Every problem with the user's data is raised as `anchorviz.errors.AnchorVizInputError` naming the file
+Every problem with the user's data is raised as `anchorviz.core.errors.AnchorVizInputError` naming the file
 and the record. Nothing uploaded is ever evaluated, unpickled or written to disk.
 
 Modules: `images` (decode images), `groundtruth` (GroundTruth, shared checks), `coco`, `yolo`, `voc`,

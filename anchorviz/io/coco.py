@@ -26,8 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 from pycocotools.coco import COCO
 
-from anchorviz.boxes import xywh_to_xyxy, xyxy_to_xywh
-from anchorviz.errors import AnchorVizInputError
+from anchorviz.core.boxes import xywh_to_xyxy, xyxy_to_xywh
+from anchorviz.core.errors import AnchorVizInputError
 from anchorviz.io.groundtruth import GroundTruth, as_image_wh, build_ground_truth, check_box_count
 
 __all__ = ["CocoImage", "coco_images", "load_coco_dataset", "parse_coco", "to_coco_json"]

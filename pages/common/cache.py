@@ -15,12 +15,17 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
-from anchorviz.anchors import AnchorConfig, AnchorSet, generate_anchors
-from anchorviz.assign import (Assignment, Label, assign_anchors, assign_atss, assign_yolov5, max_iou_rule)
-from anchorviz.iou import grid_iou_stats
-from anchorviz.resize import ResizeSpec, plan_resize, resize_image
-from anchorviz.samples import load_sample
-from anchorviz.sampling import sample_minibatch
+from anchorviz.core.anchors.config import AnchorConfig
+from anchorviz.core.anchors.grid import AnchorSet, generate_anchors
+from anchorviz.core.assign.labels import Assignment, Label
+from anchorviz.core.assign.max_iou import assign_anchors, max_iou_rule
+from anchorviz.core.assign.atss import assign_atss
+from anchorviz.core.assign.yolov5 import assign_yolov5
+from anchorviz.core.iou.stats import grid_iou_stats
+from anchorviz.core.resize import ResizeSpec, plan_resize
+from anchorviz.io.network_image import resize_image
+from anchorviz.io.samples import load_sample
+from anchorviz.core.sampling.samplers import sample_minibatch
 from pages.common import diagnose
 
 MAX_BG_SIDE = 1000  # the background JPEG is at most this many pixels on its longer side

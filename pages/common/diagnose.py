@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from anchorviz.anchors import AnchorSet
-from anchorviz.assign import Assignment, Label
-from anchorviz.iou import shape_iou
+from anchorviz.core.anchors.grid import AnchorSet
+from anchorviz.core.assign.labels import Assignment, Label
+from anchorviz.core.iou.pairwise import shape_iou
 from pages.common.i18n import t
 
 __all__ = ["ZeroPositive", "explain_zero_positives", "why_text", "fmt_wh"]

@@ -21,10 +21,10 @@ import dataclasses
 import math
 from dataclasses import dataclass
 
-from anchorviz.anchors import AnchorConfig, LevelSpec
-from anchorviz.conventions import CONVENTIONS
-from anchorviz.errors import AnchorVizInputError
-from anchorviz.presets import PRESETS, level_spec
+from anchorviz.core.anchors.config import AnchorConfig, LevelSpec
+from anchorviz.core.conventions import CONVENTIONS
+from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.core.presets import PRESETS, level_spec
 from pages.common.i18n import t
 
 __all__ = ["Knob", "KNOBS", "level_choices", "default_level_names", "default_knobs", "remap_knobs",

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from anchorviz.anchors import AnchorConfig, generate_anchors
-from anchorviz.conventions import CONVENTIONS
-from anchorviz.errors import AnchorVizInputError
-from anchorviz.presets import presets_for
+from anchorviz.core.anchors.config import AnchorConfig
+from anchorviz.core.anchors.grid import generate_anchors
+from anchorviz.core.conventions import CONVENTIONS
+from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.core.presets import presets_for
 from pages.common import knobs as K
 
 _CHECK_HW = (320, 448)  # the input size the rebuilt anchors are compared on

@@ -14,12 +14,12 @@ from functools import lru_cache
 import numpy as np
 import streamlit as st
 
-from anchorviz.anchors import AnchorConfig
-from anchorviz.conventions import CONVENTIONS
-from anchorviz.errors import AnchorVizInputError
-from anchorviz.presets import PRESETS, presets_for
-from anchorviz.resize import ResizePlan, ResizeSpec, resize_boxes
-from anchorviz.samples import ASSETS_DIR
+from anchorviz.core.anchors.config import AnchorConfig
+from anchorviz.core.conventions import CONVENTIONS
+from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.core.presets import PRESETS, presets_for
+from anchorviz.core.resize import ResizePlan, ResizeSpec, resize_boxes
+from anchorviz.io.samples import ASSETS_DIR
 from pages.common.i18n import LANGS, t
 from pages.common import cache, inputs
 from pages.common import knobs as K

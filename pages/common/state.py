@@ -21,11 +21,11 @@ from typing import Any, Callable
 
 import streamlit as st
 
-from anchorviz.assign import ASSIGNER_PRESETS
-from anchorviz.conventions import CONVENTIONS
-from anchorviz.errors import AnchorVizInputError
-from anchorviz.presets import PRESETS, presets_for
-from anchorviz.samples import DEFAULT_SAMPLE, SAMPLES
+from anchorviz.core.assign.max_iou import ASSIGNER_PRESETS
+from anchorviz.core.conventions import CONVENTIONS
+from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.core.presets import PRESETS, presets_for
+from anchorviz.io.samples import DEFAULT_SAMPLE, SAMPLES
 from pages.common import knobs as K
 from pages.common.i18n import LANGS, t
 

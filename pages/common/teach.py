@@ -10,12 +10,14 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from anchorviz.anchors import AnchorConfig
-from anchorviz.assign import Assignment, Label
-from anchorviz.coding import CODERS, CoderSpec, decode, encode
-from anchorviz.conventions import Convention
-from anchorviz.iou import IoUStats, grid_iou_stats
-from anchorviz.predict import HeadOutput, simulate_head
+from anchorviz.core.anchors.config import AnchorConfig
+from anchorviz.core.assign.labels import Assignment, Label
+from anchorviz.core.coding.presets import CODERS
+from anchorviz.core.coding.spec import CoderSpec
+from anchorviz.core.coding.codec import decode, encode
+from anchorviz.core.conventions import Convention
+from anchorviz.core.iou.stats import IoUStats, grid_iou_stats
+from anchorviz.core.predict import HeadOutput, simulate_head
 from pages.common import cache
 from pages.common import state as S
 from pages.common.i18n import t
