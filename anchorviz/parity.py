@@ -47,7 +47,7 @@ from anchorviz.core.assign.labels import Label
 from anchorviz.core.assign.max_iou import MaxIoURule, assign_max_iou, outside_mask
 from anchorviz.core.conventions import get_convention
 from anchorviz.core.fit import yolo_fit
-from anchorviz.core.iou.stats import dense_iou_stats
+from anchorviz.core.iou.quality import FULL_REQUEST, MatchRequest, dense_match_quality
 from anchorviz.core.iou.pairwise import pairwise_giou, pairwise_iof, pairwise_iou
 from anchorviz.core.presets import ssd_levels
 
@@ -101,8 +101,9 @@ def _is_list_of_lists(v) -> bool:
     return isinstance(v, list) and bool(v) and isinstance(v[0], list)
 
 
-def _stats(style_name: str, anchors, gts):
-    return dense_iou_stats(anchors, gts, style=get_convention(style_name).iou)
+def _stats(style_name: str, anchors, gts, valid=None, pairs: bool = False):
+    request = MatchRequest(argmax_from=0.0, ties_from=0.0, argmax_of_ties=True, pairs=True) if pairs else FULL_REQUEST
+    return dense_match_quality(anchors, gts, style=get_convention(style_name).iou, request=request, valid=valid)
 
 
 def _mmdet_scales(p: dict) -> tuple[float, ...]:
@@ -362,8 +363,7 @@ def _detectron2_matcher(p: dict, inp: dict) -> dict:
     for lab, lo, hi in zip(labels_spec, bounds[:-1], bounds[1:]):
         match_labels[(v >= np.float32(lo)) & (v < np.float32(hi))] = lab
     if p.get("allow_low_quality_matches") and stats.num_gts:
-        for k in range(stats.num_gts):
-            match_labels[stats.tie_anchors(k)] = 1
+        match_labels[stats.tie_mask(0.0)] = 1
     matches = stats.argmax_gt if stats.num_gts else np.zeros(len(v), np.int64)
     if stats.num_gts == 0:
         match_labels[:] = labels_spec[0]
@@ -381,12 +381,12 @@ def _mmdet_assign(p: dict, inp: dict) -> dict:
         lq = "gt_all" if p.get("gt_max_assign_all", True) else "gt_first"
     rule = MaxIoURule(pos_iou=float(p["pos_iou_thr"]), neg_iou=neg_hi, neg_iou_min=neg_lo, low_quality=lq,
                       min_pos_iou=float(p.get("min_pos_iou", 0.0)))
-    stats = _stats("mmdet", priors, gts)
     exclude = None
     ignore_thr = float(p.get("ignore_iof_thr", -1))
     ignore_boxes = inp.get("gt_bboxes_ignore")
     if ignore_thr > 0 and ignore_boxes:
         exclude = pairwise_iof(priors, _boxes(ignore_boxes)).max(axis=1) > ignore_thr
+    stats = _stats("mmdet", priors, gts, valid=None if exclude is None else ~exclude)
     res = assign_max_iou(stats, rule, exclude=exclude)
     gt_inds = np.where(res.labels == Label.POSITIVE, res.matched_gt + 1, np.where(res.labels == Label.NEGATIVE, 0, -1))
     if len(gts) == 0:
@@ -441,7 +441,7 @@ def _d2l_assign(p: dict, inp: dict) -> dict:
 
 
 def _d2l_map(anchors, gts, thr: float) -> np.ndarray:
-    stats = _stats("d2l", anchors, gts)
+    stats = _stats("d2l", anchors, gts, pairs=True)
     res = assign_max_iou(stats, MaxIoURule(pos_iou=thr, neg_iou=thr, low_quality="greedy", nan_label=Label.NEGATIVE))
     return np.where(res.labels == Label.POSITIVE, res.matched_gt, -1)
 

@@ -14,7 +14,8 @@ from anchorviz.core.assign.atss import assign_atss
 from anchorviz.core.assign.yolov5 import assign_yolov5
 from anchorviz.core.conventions import CONVENTIONS
 from anchorviz.core.errors import AnchorVizInputError
-from anchorviz.core.iou.stats import dense_iou_stats, grid_iou_stats
+from anchorviz.core.iou.grid import grid_match_quality
+from anchorviz.core.iou.quality import MatchRequest, dense_match_quality
 from anchorviz.core.presets import preset_config
 
 P, N, I = Label.POSITIVE, Label.NEGATIVE, Label.IGNORED
@@ -36,7 +37,7 @@ ANCHORS_C = [[0, 0, 10, 10], [0, 0, 10, 7], [0, 0, 10, 5], [0, 0, 10, 4], [0, 0,
     ],
 )
 def test_thresholds_at_exact_boundaries(conv, pos, neg, lq, expected):
-    stats = dense_iou_stats(ANCHORS_C, GT_C, style=CONVENTIONS[conv].iou)
+    stats = dense_match_quality(ANCHORS_C, GT_C, style=CONVENTIONS[conv].iou)
     res = assign_max_iou(stats, max_iou_rule(conv, pos_iou=pos, neg_iou=neg, low_quality=lq))
     assert res.labels.tolist() == expected
 
@@ -48,9 +49,9 @@ GT_A = [[0, 0, 10, 10], [25, 25, 45, 45], [5, 0, 15, 10]]
 
 def test_low_quality_rules_differ_between_libraries():
     # a0 is g0's exact match but is also tied (1/3) for g2's best; g1's best is a5 at 0.566 < 0.7.
-    tv = assign_max_iou(dense_iou_stats(ANCHORS_A, GT_A, style=CONVENTIONS["torchvision"].iou),
+    tv = assign_max_iou(dense_match_quality(ANCHORS_A, GT_A, style=CONVENTIONS["torchvision"].iou),
                         max_iou_rule("torchvision", pos_iou=0.7, neg_iou=0.3))
-    mm = assign_max_iou(dense_iou_stats(ANCHORS_A, GT_A, style=CONVENTIONS["mmdet"].iou),
+    mm = assign_max_iou(dense_match_quality(ANCHORS_A, GT_A, style=CONVENTIONS["mmdet"].iou),
                         max_iou_rule("mmdet", pos_iou=0.7, neg_iou=0.3))
     # torchvision: tied anchors keep their own best GT -> a0 stays with g0
     assert tv.matched_gt[:3].tolist() == [0, 2, 2] and tv.labels[5] == P and tv.matched_gt[5] == 1
@@ -60,21 +61,21 @@ def test_low_quality_rules_differ_between_libraries():
 
 
 def test_mmdet_min_pos_iou_blocks_weak_low_quality_matches():
-    stats = dense_iou_stats(ANCHORS_A, GT_A, style=CONVENTIONS["mmdet"].iou)
+    stats = dense_match_quality(ANCHORS_A, GT_A, style=CONVENTIONS["mmdet"].iou)
     res = assign_max_iou(stats, MaxIoURule(pos_iou=0.7, neg_iou=0.3, low_quality="gt_all", min_pos_iou=0.6))
     assert res.positives_per_gt().tolist() == [1, 0, 0]  # g1 (0.566) and g2 (0.333) are below 0.6
 
 
 def test_d2l_greedy_gives_every_gt_an_anchor():
     gts = GT_A + [[70, 70, 70, 80]]  # even a degenerate GT claims an anchor in d2l
-    res = assign_max_iou(dense_iou_stats(ANCHORS_A, gts, style=CONVENTIONS["d2l"].iou),
-                         MaxIoURule(pos_iou=0.5, neg_iou=0.5, low_quality="greedy"))
+    rule = MaxIoURule(pos_iou=0.5, neg_iou=0.5, low_quality="greedy")
+    res = assign_max_iou(dense_match_quality(ANCHORS_A, gts, style=CONVENTIONS["d2l"].iou, request=rule.request()), rule)
     assert np.where(res.labels == P, res.matched_gt, -1).tolist() == [0, 2, 3, -1, -1, 1, -1, -1, -1, -1]
     assert (res.labels != I).all()
 
 
 def test_empty_gt_gives_all_negative():
-    res = assign_max_iou(dense_iou_stats(ANCHORS_A, np.zeros((0, 4))), max_iou_rule("torchvision", pos_iou=0.5, neg_iou=0.4))
+    res = assign_max_iou(dense_match_quality(ANCHORS_A, np.zeros((0, 4))), max_iou_rule("torchvision", pos_iou=0.5, neg_iou=0.4))
     assert (res.labels == N).all() and (res.matched_gt == -1).all() and res.positives_per_gt().shape == (0,)
 
 
@@ -104,14 +105,14 @@ gt_strategy = st.lists(st.tuples(st.floats(0, 200), st.floats(0, 150), st.floats
 def test_low_quality_gives_every_gt_a_positive(conv, gts):
     g = np.array([[x, y, x + w, y + h] for x, y, w, h in gts])
     aset = generate_anchors(preset_config("RetinaNet", conv, levels=(3, 4, 5)), (160, 224))
-    res = assign_max_iou(grid_iou_stats(aset, g, style=CONVENTIONS[conv].iou),
-                         max_iou_rule(conv, pos_iou=0.7, neg_iou=0.3, min_pos_iou=0.0))
+    rule = max_iou_rule(conv, pos_iou=0.7, neg_iou=0.3, min_pos_iou=0.0)
+    quality = grid_match_quality(aset, g, style=CONVENTIONS[conv].iou, request=rule.request())
+    res = assign_max_iou(quality, rule)
     counts = res.positives_per_gt()
     if conv in ("torchvision", "detectron2"):
         # a tied anchor goes to its own best GT, which may be another GT: every GT still has a tied anchor
-        assert all(len(grid_iou_stats(aset, g).tie_anchors(k)) for k in range(len(g)))
-        assert (res.labels[np.concatenate([grid_iou_stats(aset, g, style=CONVENTIONS[conv].iou).tie_anchors(k)
-                                           for k in range(len(g))])] == P).all()
+        assert all(len(quality.tie_anchors(k)) for k in range(len(g)))
+        assert (res.labels[np.concatenate([quality.tie_anchors(k) for k in range(len(g))])] == P).all()
     else:
         # mmdet hands tied anchors to the GT itself; only a later GT with the same anchor can take it back
         took = {int(res.matched_gt[a]) for a in range(len(aset)) if res.labels[a] == P}
@@ -128,9 +129,23 @@ def test_grid_assignment_equals_dense_assignment(gts):
     aset = generate_anchors(preset_config("RetinaNet", "torchvision", levels=(3, 4, 5)), (160, 224))
     rule = max_iou_rule("torchvision", pos_iou=0.5, neg_iou=0.4)
     a = assign_anchors(aset, g, rule)
-    b = assign_max_iou(dense_iou_stats(aset.boxes, g, style=CONVENTIONS["torchvision"].iou), rule)
+    b = assign_max_iou(dense_match_quality(aset.boxes, g, style=CONVENTIONS["torchvision"].iou), rule)
     np.testing.assert_array_equal(a.labels, b.labels)
     np.testing.assert_array_equal(a.matched_gt, b.matched_gt)
+
+
+def test_assignment_refuses_a_quality_that_lacks_what_the_rule_reads():
+    # The ties of low-quality matching were not computed: labelling anyway would silently drop them.
+    rule = max_iou_rule("torchvision", pos_iou=0.7, neg_iou=0.3)
+    narrow = dense_match_quality(ANCHORS_A, GT_A, style=CONVENTIONS["torchvision"].iou,
+                                 request=MatchRequest(argmax_from=0.7))
+    with pytest.raises(ValueError, match="reads"):
+        assign_max_iou(narrow, rule)
+    exclude = np.zeros(len(ANCHORS_A), bool)
+    exclude[0] = True
+    with pytest.raises(ValueError, match="complement"):  # exclude given, but the quality counted every anchor
+        assign_max_iou(dense_match_quality(ANCHORS_A, GT_A), max_iou_rule("mmdet_v1", pos_iou=0.7, neg_iou=0.3),
+                       exclude=exclude)
 
 
 def test_assign_anchors_keras_ignores_anchors_centred_outside():

@@ -10,7 +10,9 @@ from anchorviz.core.anchors.config import AnchorConfig, LevelSpec
 from anchorviz.core.anchors.grid import generate_anchors
 from anchorviz.core.conventions import ANCHORVIZ_IOU, CONVENTIONS
 from anchorviz.core.errors import AnchorVizInputError
-from anchorviz.core.iou.stats import dense_iou_stats, grid_iou_stats
+from anchorviz.core.iou.grid import grid_match_quality, iou_with_box
+from anchorviz.core.iou.quality import (FULL_REQUEST, MAXIMA_ONLY, MatchRequest, argmax_needed,
+                                        dense_match_quality)
 from anchorviz.core.iou.pairwise import pairwise_iou, shape_iou, yolo_ratio_metric
 from anchorviz.core.presets import preset_config
 
@@ -58,8 +60,10 @@ def test_mmdet_v1_touching_boxes_overlap_by_one_pixel():
 def test_empty_inputs_give_empty_shapes():
     assert pairwise_iou(np.zeros((0, 4)), [[0, 0, 1, 1]]).shape == (0, 1)
     assert pairwise_iou([[0, 0, 1, 1]], []).shape == (1, 0)
-    s = dense_iou_stats(np.zeros((0, 4)), np.zeros((0, 4)))
+    s = dense_match_quality(np.zeros((0, 4)), np.zeros((0, 4)))
     assert s.max_iou.shape == (0,) and s.gt_max_iou.shape == (0,)
+    s = dense_match_quality([[0, 0, 1, 1], [1, 1, 2, 2]], np.zeros((0, 4)))
+    assert s.max_iou.tolist() == [0, 0] and s.argmax_gt.tolist() == [-1, -1] and s.gt_max_iou.shape == (0,)
 
 
 @pytest.mark.parametrize(
@@ -77,7 +81,7 @@ def test_inputs_not_mutated():
     b = np.array([[1, 1, 4, 4]], float)
     a0, b0 = a.copy(), b.copy()
     pairwise_iou(a, b)
-    dense_iou_stats(a, b)
+    dense_match_quality(a, b)
     np.testing.assert_array_equal(a, a0)
     np.testing.assert_array_equal(b, b0)
 
@@ -116,15 +120,41 @@ def _grid_cfg(conv: str, stride: int, offset: float | None):
     return AnchorConfig(convention=conv, levels=(lv, lv2), center_offset=offset)
 
 
-def _assert_same(sparse, dense, m):
+# What the app's assigners ask: everything (Matcher, tests), torchvision RetinaNet (positives + ties with their
+# argmax), mmdet RPN (positives + ties of GTs at >= 0.3, no argmax for them), d2l (pairs), only the maxima.
+REQUESTS = {
+    "full": MatchRequest(argmax_from=0.0, ties_from=0.0, argmax_of_ties=True, pairs=True),
+    "retinanet": MatchRequest(argmax_from=0.5, ties_from=0.0, argmax_of_ties=True),
+    "rpn_mmdet": MatchRequest(argmax_from=0.7, ties_from=0.3),
+    "d2l": MatchRequest(argmax_from=0.5, pairs=True),
+    "maxima": MAXIMA_ONLY,
+}
+
+
+def _assert_same(sparse, dense, m, aset=None, gts=None):
+    """Every answer of the grid engine equals the dense one (the request decides which answers exist)."""
     np.testing.assert_array_equal(sparse.max_iou, dense.max_iou)
+    assert sparse.max_iou.dtype == dense.max_iou.dtype
     np.testing.assert_array_equal(sparse.gt_max_iou, dense.gt_max_iou)
-    np.testing.assert_array_equal(sparse.argmax_gt, dense.argmax_gt)
-    for k in range(m):
-        np.testing.assert_array_equal(sparse.tie_anchors(k), dense.tie_anchors(k))
-        np.testing.assert_array_equal(sparse.iou_with(k), dense.iou_with(k))
-    for x, y in zip(sparse.pairs(), dense.pairs()):
+    np.testing.assert_array_equal(sparse.ties_all, dense.ties_all)
+    np.testing.assert_array_equal(sparse.tie_gt, dense.tie_gt)
+    np.testing.assert_array_equal(sparse.tie_anchor, dense.tie_anchor)
+    need = argmax_needed(dense.max_iou, dense.request, dense.tie_anchor, dense.ties_all, dense.valid)
+    assert (sparse.argmax_gt[need] >= 0).all()  # every requested argmax is there ...
+    np.testing.assert_array_equal(sparse.argmax_gt[need], dense.argmax_gt[need])
+    known = sparse.argmax_gt >= 0  # ... and whatever else the pass settled is right too
+    np.testing.assert_array_equal(sparse.argmax_gt[known], dense.argmax_gt[known])
+    if dense.request.ties_from is not None:
+        for k in range(m):
+            if not np.isnan(dense.gt_max_iou[k]) and dense.gt_max_iou[k] >= dense.request.ties_from:
+                np.testing.assert_array_equal(sparse.tie_anchors(k), dense.tie_anchors(k))
+    assert (sparse.pairs is None) == (dense.pairs is None)
+    for x, y in zip(sparse.pairs or (), dense.pairs or ()):
         np.testing.assert_array_equal(x, y)
+    if aset is not None:
+        for k in range(m):  # one GT's IoU with every anchor, for the heatmap
+            row = pairwise_iou(gts[k:k + 1], aset.boxes, style=dense.style)[0]
+            np.testing.assert_array_equal(iou_with_box(aset, gts[k], style=dense.style), row)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -134,13 +164,15 @@ def _assert_same(sparse, dense, m):
     hw=st.tuples(st.integers(8, 120), st.integers(8, 120)),
     gts=st.lists(st.tuples(st.floats(-20, 140), st.floats(-20, 140), st.floats(0, 90), st.floats(0, 90)),
                  min_size=1, max_size=7),
+    request=st.sampled_from(sorted(REQUESTS)),
 )
-def test_sparse_equals_dense(conv, stride, hw, gts):
+def test_sparse_equals_dense(conv, stride, hw, gts, request):
     offset = None if conv in ("torchvision", "keras_retinanet", "yolov5") else 0.5
     aset = generate_anchors(_grid_cfg(conv, stride, offset), hw)
     g = np.array([[x, y, x + w, y + h] for x, y, w, h in gts])  # includes zero-width / zero-height GTs
-    style = CONVENTIONS[conv].iou
-    _assert_same(grid_iou_stats(aset, g, style=style), dense_iou_stats(aset.boxes, g, style=style), len(g))
+    style, req = CONVENTIONS[conv].iou, REQUESTS[request]
+    _assert_same(grid_match_quality(aset, g, style=style, request=req),
+                 dense_match_quality(aset.boxes, g, style=style, request=req), len(g), aset, g)
 
 
 @pytest.mark.parametrize("conv", ["torchvision", "mmdet", "detectron2", "keras_retinanet", "mmdet_v1", "d2l"])
@@ -155,8 +187,9 @@ def test_sparse_equals_dense_corner_cases(conv):
         [0, 0, 128, 96],  # the whole image
     ], float)
     style = CONVENTIONS[conv].iou
-    sparse, dense = grid_iou_stats(aset, g, style=style), dense_iou_stats(aset.boxes, g, style=style)
-    _assert_same(sparse, dense, len(g))
+    sparse = grid_match_quality(aset, g, style=style, request=REQUESTS["full"])
+    dense = dense_match_quality(aset.boxes, g, style=style, request=REQUESTS["full"])
+    _assert_same(sparse, dense, len(g), aset, g)
     if conv != "mmdet_v1":  # v1 counts pixels, so even a zero-width GT covers one column
         assert sparse.gt_max_iou[0] == 0
     assert sparse.gt_max_iou[1] == 0
@@ -170,8 +203,8 @@ def test_sparse_falls_back_to_dense_when_nan_is_possible():
     aset = generate_anchors(cfg, (16, 16))
     g = np.array([[0, 0, 0, 0], [2, 2, 9, 9]], float)
     style = CONVENTIONS["torchvision"].iou
-    sparse, dense = grid_iou_stats(aset, g, style=style), dense_iou_stats(aset.boxes, g, style=style)
-    np.testing.assert_array_equal(sparse.max_iou, dense.max_iou)
+    sparse, dense = grid_match_quality(aset, g, style=style), dense_match_quality(aset.boxes, g, style=style)
+    _assert_same(sparse, dense, len(g), aset, g)
     assert np.isnan(sparse.max_iou).any()
 
 
@@ -199,21 +232,23 @@ def _mixed_gts(rng, h, w, m):
 @pytest.mark.parametrize("path", sorted(ENGINE_PATHS))
 @pytest.mark.parametrize("conv", ["torchvision", "mmdet", "mmdet_v1", "detectron2", "keras_retinanet", "yolov5"])
 def test_sparse_equals_dense_on_every_engine_path(monkeypatch, conv, path):
-    import anchorviz.core.iou.stats as iou_mod
+    from anchorviz.core.iou import grid, grid_windows
 
     for name, value in ENGINE_PATHS[path].items():
-        monkeypatch.setattr(iou_mod, name, value)
+        monkeypatch.setattr(grid if name == "_KEEP_PAIRS" else grid_windows, name, value)
     preset = "YOLOv5 P3-P5" if conv == "yolov5" else "RetinaNet"
     cfg = preset_config(preset, conv, levels=(3, 4, 5))
     hw = (160, 224)
     aset = generate_anchors(cfg, hw)
     g = _mixed_gts(np.random.default_rng(len(conv) + len(path)), *hw, 24)
     style = CONVENTIONS[conv].iou
-    sparse, dense = grid_iou_stats(aset, g, style=style), dense_iou_stats(aset.boxes, g, style=style)
-    _assert_same(sparse, dense, len(g))
-    # mmdet v1 leaves anchors that cross the border out of the per-GT maxima: the restricted statistics agree too
+    for req in REQUESTS.values():
+        _assert_same(grid_match_quality(aset, g, style=style, request=req),
+                     dense_match_quality(aset.boxes, g, style=style, request=req), len(g), aset if req.pairs else None, g)
+    # mmdet v1 leaves anchors that cross the border out of the per-GT maxima and ties: they agree there too
     valid = np.random.default_rng(1).random(len(aset)) < 0.7
-    rs, rd = sparse.restricted(valid), dense.restricted(valid)
-    np.testing.assert_array_equal(rs.gt_max_iou, rd.gt_max_iou)
-    for k in range(len(g)):
-        np.testing.assert_array_equal(rs.tie_anchors(k), rd.tie_anchors(k))
+    req = REQUESTS["full"]
+    rs = grid_match_quality(aset, g, style=style, request=req, valid=valid)
+    rd = dense_match_quality(aset.boxes, g, style=style, request=req, valid=valid)
+    _assert_same(rs, rd, len(g))
+    assert not np.isin(rs.tie_anchor, np.flatnonzero(~valid)).any()

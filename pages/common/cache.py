@@ -21,7 +21,8 @@ from anchorviz.core.assign.labels import Assignment, Label
 from anchorviz.core.assign.max_iou import assign_anchors, max_iou_rule
 from anchorviz.core.assign.atss import assign_atss
 from anchorviz.core.assign.yolov5 import assign_yolov5
-from anchorviz.core.iou.stats import grid_iou_stats
+from anchorviz.core.iou.grid import grid_match_quality
+from anchorviz.core.iou.quality import MAXIMA_ONLY, MatchRequest
 from anchorviz.core.resize import ResizeSpec, plan_resize
 from anchorviz.io.network_image import resize_image
 from anchorviz.io.samples import load_sample
@@ -126,7 +127,8 @@ def labels(cfg: AnchorConfig, input_hw: tuple[int, int], gt_boxes: tuple, key: t
     zero = []
     if len(zero_idx):
         style = cfg.conv.iou if key[0] == "maxiou" else None
-        stats = grid_iou_stats(aset, gts, style=style) if style is not None else grid_iou_stats(aset, gts)
+        ties = MatchRequest(ties_from=0.0)  # each GT's best anchor
+        stats = grid_match_quality(aset, gts, **({"style": style} if style is not None else {}), request=ties)
         zero = diagnose.explain_zero_positives(aset, gts, asg, stats, zero_idx, key, rule)
     return LabelResult(labels=asg.labels, matched_gt=asg.matched_gt.astype(np.int32),
                        gt_max_iou=(stats_max(asg, aset, gts, key)), positives_per_gt=per_gt, zero=zero,
@@ -136,7 +138,7 @@ def labels(cfg: AnchorConfig, input_hw: tuple[int, int], gt_boxes: tuple, key: t
 def stats_max(asg: Assignment, aset: AnchorSet, gts: np.ndarray, key: tuple) -> np.ndarray:
     """Best IoU of each GT (YOLOv5's assignment does not report it, so compute it with anchorviz IoU)."""
     if key[0] == "yolov5" and len(gts):
-        return grid_iou_stats(aset, gts).gt_max_iou
+        return grid_match_quality(aset, gts, request=MAXIMA_ONLY).gt_max_iou
     return asg.gt_max_iou
 
 

@@ -107,7 +107,8 @@ def explain_zero_positives(aset: AnchorSet, gts: np.ndarray, asg: Assignment, st
         aset: the anchors.
         gts: (M, 4) xyxy GT boxes in network-input pixels.
         asg: the assignment that gave them no positive.
-        stats: ``grid_iou_stats`` of aset and gts (in the convention's IoU style for max-IoU).
+        stats: ``grid_match_quality`` of aset and gts with the ties of every GT (in the convention's IoU style
+            for max-IoU).
         zero_idx: GT indices without positives.
         key: the assigner key from ``cache.assignment_key`` (("maxiou", pos, neg, lq), ("yolov5", t), ("atss", k)).
         rule: the MaxIoURule (max-IoU only).

@@ -10,7 +10,8 @@ from anchorviz.core.boxes import as_boxes
 from anchorviz.core.conventions import ANCHORVIZ_IOU, IoUStyle
 from anchorviz.core.errors import AnchorVizInputError
 from anchorviz.core.iou.pairwise import pairwise_iou
-from anchorviz.core.iou.stats import grid_iou_stats
+from anchorviz.core.iou.grid import grid_match_quality
+from anchorviz.core.iou.quality import MAXIMA_ONLY
 
 __all__ = ["assign_atss"]
 
@@ -27,7 +28,7 @@ def assign_atss(aset: AnchorSet, gts, *, topk: int = 9, style: IoUStyle = ANCHOR
     n, m = len(aset), len(g)
     labels = np.full(n, Label.NEGATIVE, np.int8)
     matched = np.full(n, -1, np.int64)
-    stats = grid_iou_stats(aset, g, style=style)
+    stats = grid_match_quality(aset, g, style=style, request=MAXIMA_ONLY)
     if m == 0:
         return Assignment(labels=labels, matched_gt=matched, max_iou=stats.max_iou, gt_max_iou=stats.gt_max_iou,
                           num_gts=0)

@@ -2,6 +2,10 @@
 
 torchvision and detectron2 ``Matcher``, mmdet ``MaxIoUAssigner``, keras-retinanet ``compute_gt_annotations``,
 d2l ``assign_anchor_to_bbox``. ``MaxIoURule`` holds the numbers; ``max_iou_rule`` fills in a library's defaults.
+
+As detectron2's Matcher takes the match-quality matrix once, assignment asks the IoU side one question: the
+rule says what it will read (``MaxIoURule.request``), ``grid_match_quality`` / ``dense_match_quality`` compute
+all of it in one call, and ``assign_max_iou`` only reads the resulting ``MatchQuality``.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from anchorviz.core.anchors.grid import AnchorSet
 from anchorviz.core.assign.labels import Assignment, Label
 from anchorviz.core.conventions import IoUStyle, get_convention
 from anchorviz.core.errors import AnchorVizInputError
-from anchorviz.core.iou.stats import IoUStats, grid_iou_stats
+from anchorviz.core.iou.grid import grid_match_quality
+from anchorviz.core.iou.quality import MatchQuality, MatchRequest
 
 __all__ = ["MaxIoURule", "assign_max_iou", "max_iou_rule", "ASSIGNER_PRESETS", "outside_mask", "assign_anchors"]
 
@@ -66,6 +71,14 @@ class MaxIoURule:
             raise AnchorVizInputError(f"neg_iou_min ({self.neg_iou_min}) is above neg_iou ({self.neg_iou})")
         object.__setattr__(self, "nan_label", Label(self.nan_label))
 
+    def request(self) -> MatchRequest:
+        """What ``assign_max_iou`` reads from the match quality under this rule: the best GT of every positive
+        (and of the NaN anchors torchvision keeps), the ties of the GTs the low-quality rule looks at, with
+        their own best GT for torchvision / detectron2, and every overlapping pair for d2l's greedy rounds."""
+        lq = self.low_quality
+        return MatchRequest(argmax_from=self.pos_iou, ties_from=self.min_pos_iou if lq in ("argmax", "gt_all", "gt_first")
+                            else None, argmax_of_ties=lq == "argmax", pairs=lq == "greedy")
+
 
 # Threshold presets users know by name: (pos, neg, low-quality on?).
 ASSIGNER_PRESETS: dict[str, tuple[float, float, bool]] = {
@@ -89,10 +102,10 @@ def max_iou_rule(convention: str, *, pos_iou: float, neg_iou: float, low_quality
                       min_pos_iou=min_pos_iou, nan_label=nan_label)
 
 
-def _greedy_rounds(stats: IoUStats, matched: np.ndarray, num_gts: int) -> None:
+def _greedy_rounds(quality: MatchQuality, matched: np.ndarray, num_gts: int) -> None:
     """d2l: exactly num_gt rounds, each taking the global max of the remaining IoU matrix (row-major first
     on ties), forcing that anchor onto that GT and discarding its row and column. In place on ``matched``."""
-    a, g, v = stats.pairs()
+    a, g, v = quality.pairs
     order = np.lexsort((g, a, -v))  # by IoU descending, then anchor, then GT: torch.argmax row-major order
     a, g, v = a[order], g[order], v[order]
     used_a: set[int] = set()
@@ -105,19 +118,20 @@ def _greedy_rounds(stats: IoUStats, matched: np.ndarray, num_gts: int) -> None:
             ai, gi = int(a[pos]), int(g[pos])
         else:
             # Only zeros remain: the first remaining row, then the first remaining column.
-            ai = next(i for i in range(stats.num_anchors) if i not in used_a)
+            ai = next(i for i in range(quality.num_anchors) if i not in used_a)
             gi = next(j for j in range(num_gts) if j not in used_g)
         matched[ai] = gi
         used_a.add(ai)
         used_g.add(gi)
 
 
-def assign_max_iou(stats: IoUStats, rule: MaxIoURule, *, ignore: np.ndarray | None = None,
+def assign_max_iou(quality: MatchQuality, rule: MaxIoURule, *, ignore: np.ndarray | None = None,
                    exclude: np.ndarray | None = None) -> Assignment:
-    """Label anchors from their IoU statistics.
+    """Label anchors from their match quality (computed for ``rule.request()``).
 
     Args:
-        stats: from ``grid_iou_stats`` or ``dense_iou_stats``.
+        quality: from ``grid_match_quality`` or ``dense_match_quality`` with ``request=rule.request()`` (or a
+            request that asks for more), and ``valid=~exclude`` when ``exclude`` is given.
         rule: thresholds and low-quality rule.
         ignore: bool (N,) anchors set to ignored after assignment (keras-retinanet: centre outside image).
         exclude: bool (N,) anchors left out before assignment, so they cannot be a GT's best (mmdet v1
@@ -125,17 +139,19 @@ def assign_max_iou(stats: IoUStats, rule: MaxIoURule, *, ignore: np.ndarray | No
 
     Returns:
         Assignment. Empty GT lists give all-negative labels.
+
+    Raises:
+        ValueError: the quality was computed for a request that lacks what the rule reads (a programming error).
     """
-    n, m = stats.num_anchors, stats.num_gts
+    n, m = quality.num_anchors, quality.num_gts
     matched = np.full(n, -1, np.int64)
     if m == 0:
         labels = np.full(n, Label.NEGATIVE, np.int8)
-        return Assignment(labels=labels, matched_gt=matched, max_iou=stats.max_iou, gt_max_iou=stats.gt_max_iou,
-                          num_gts=0)
-    if exclude is not None:
-        stats = stats.restricted(~np.asarray(exclude, bool))
-    dt = np.float32 if stats.style.dtype == "float32" else np.float64
-    v = np.asarray(stats.max_iou, dt)  # compare in the library's precision, as it does
+        return Assignment(labels=labels, matched_gt=matched, max_iou=quality.max_iou,
+                          gt_max_iou=quality.gt_max_iou, num_gts=0)
+    _check_answers(quality, rule, exclude)
+    dt = np.float32 if quality.style.dtype == "float32" else np.float64
+    v = np.asarray(quality.max_iou, dt)  # compare in the library's precision, as it does
     pos = v >= dt(rule.pos_iou)
     if rule.neg_inclusive:
         neg = v <= dt(rule.neg_iou)
@@ -154,36 +170,50 @@ def assign_max_iou(stats: IoUStats, rule: MaxIoURule, *, ignore: np.ndarray | No
         labels[nan] = rule.nan_label
         if rule.nan_label == Label.POSITIVE:
             need = pos | nan
+    argmax = quality.argmax_gt
     if rule.low_quality == "greedy":
-        matched[pos] = stats.argmax_for(np.flatnonzero(pos))
+        matched[pos] = argmax[pos]
         labels[~pos] = Label.NEGATIVE  # d2l has no ignore band: unassigned anchors are background
-        _greedy_rounds(stats, matched, m)
+        _greedy_rounds(quality, matched, m)
         labels[matched >= 0] = Label.POSITIVE
     elif rule.low_quality in ("gt_all", "gt_first"):
-        matched[pos] = stats.argmax_for(np.flatnonzero(pos))
+        matched[pos] = argmax[pos]
         for k in range(m):  # later GTs overwrite earlier ones, as mmdet's loop does
-            if stats.gt_max_iou[k] >= rule.min_pos_iou:
-                ties = stats.tie_anchors(k)
+            if quality.gt_max_iou[k] >= rule.min_pos_iou:
+                ties = quality.tie_anchors(k)
                 if rule.low_quality == "gt_first":
                     ties = ties[:1]
                 matched[ties] = k
                 labels[ties] = Label.POSITIVE
     elif rule.low_quality == "argmax":
-        lq = stats.tie_mask(k for k in range(m) if stats.gt_max_iou[k] >= rule.min_pos_iou)
+        lq = quality.tie_mask(rule.min_pos_iou)
         np.maximum(labels, lq.view(np.int8) * np.int8(2) - np.int8(1), out=labels)  # POSITIVE where lq
         idx = np.flatnonzero(need | lq)
-        matched[idx] = stats.argmax_for(idx)
+        matched[idx] = argmax[idx]
     else:
-        idx = np.flatnonzero(need)
-        matched[idx] = stats.argmax_for(idx)
+        matched[need] = argmax[need]
     if exclude is not None:
         labels[np.asarray(exclude, bool)] = Label.IGNORED
     if ignore is not None:
         labels[np.asarray(ignore, bool)] = Label.IGNORED
     if exclude is not None or ignore is not None or rule.low_quality in ("gt_all", "gt_first", "greedy"):
         matched[labels != Label.POSITIVE] = -1
-    return Assignment(labels=labels, matched_gt=matched, max_iou=stats.max_iou, gt_max_iou=stats.gt_max_iou,
+    return Assignment(labels=labels, matched_gt=matched, max_iou=quality.max_iou, gt_max_iou=quality.gt_max_iou,
                       num_gts=m)
+
+
+def _check_answers(quality: MatchQuality, rule: MaxIoURule, exclude) -> None:
+    """A quality computed for a narrower request would give wrong labels silently: refuse it."""
+    asked, need = quality.request, rule.request()
+    ok = need.argmax_from is None or (asked.argmax_from is not None and asked.argmax_from <= need.argmax_from)
+    ok &= need.ties_from is None or (asked.ties_from is not None and asked.ties_from <= need.ties_from)
+    ok &= asked.argmax_of_ties or not need.argmax_of_ties
+    ok &= asked.pairs or not need.pairs
+    if not ok:
+        raise ValueError(f"the match quality answers {asked}, but {rule} reads {need}")
+    if (exclude is None) != (quality.valid is None) or (
+            exclude is not None and not np.array_equal(quality.valid, ~np.asarray(exclude, bool))):
+        raise ValueError("exclude must be the complement of the match quality's valid anchors")
 
 
 def outside_mask(anchors: np.ndarray, image_hw: tuple[int, int], rule: str, *, allowed_border: float = 0.0) -> np.ndarray:
@@ -205,15 +235,18 @@ def outside_mask(anchors: np.ndarray, image_hw: tuple[int, int], rule: str, *, a
 
 
 def assign_anchors(aset: AnchorSet, gts, rule: MaxIoURule, *, style: IoUStyle | None = None) -> Assignment:
-    """Max-IoU assignment of a whole AnchorSet with its convention's IoU and outside-image rule."""
+    """Max-IoU assignment of a whole AnchorSet with its convention's IoU and outside-image rule: one
+    ``grid_match_quality`` call for what the rule reads, then ``assign_max_iou``."""
     conv = aset.config.conv
     st = style or conv.iou
-    stats = grid_iou_stats(aset, gts, style=st)
-    if conv.outside_rule == "centre":
-        return assign_max_iou(stats, rule, ignore=_outside(aset, "centre"))
     if conv.outside_rule == "border":
-        return assign_max_iou(stats, rule, exclude=_outside(aset, "border"))
-    return assign_max_iou(stats, rule)
+        exclude = _outside(aset, "border")
+        quality = grid_match_quality(aset, gts, style=st, request=rule.request(), valid=~exclude)
+        return assign_max_iou(quality, rule, exclude=exclude)
+    quality = grid_match_quality(aset, gts, style=st, request=rule.request())
+    if conv.outside_rule == "centre":
+        return assign_max_iou(quality, rule, ignore=_outside(aset, "centre"))
+    return assign_max_iou(quality, rule)
 
 
 def _outside(aset: AnchorSet, rule: str) -> np.ndarray:

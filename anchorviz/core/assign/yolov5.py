@@ -11,7 +11,8 @@ from anchorviz.core.assign.labels import Assignment, Label
 from anchorviz.core.boxes import as_boxes
 from anchorviz.core.conventions import ANCHORVIZ_IOU
 from anchorviz.core.errors import AnchorVizInputError
-from anchorviz.core.iou.stats import grid_iou_stats
+from anchorviz.core.iou.grid import grid_match_quality
+from anchorviz.core.iou.quality import MAXIMA_ONLY
 
 __all__ = ["assign_yolov5"]
 
@@ -73,6 +74,6 @@ def assign_yolov5(aset: AnchorSet, gts, *, anchor_t: float = 4.0, neighbours: bo
             first_idx, first_pos = np.unique(idx[fresh][order], return_index=True)
             matched[first_idx] = gk[fresh][order][first_pos]
             labels[idx] = Label.POSITIVE
-    stats = grid_iou_stats(aset, g, style=ANCHORVIZ_IOU)  # for the heatmap and each GT's best IoU
+    stats = grid_match_quality(aset, g, style=ANCHORVIZ_IOU, request=MAXIMA_ONLY)  # the heatmap, each GT's best IoU
     return Assignment(labels=labels, matched_gt=matched, max_iou=stats.max_iou, gt_max_iou=stats.gt_max_iou,
                       num_gts=m, pairs_per_gt=per_gt)
