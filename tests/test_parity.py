@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from anchorviz import parity
+from anchorviz.parity.golden import file_context
+from anchorviz.parity.runner import compute_case, run_case
 
 REF = Path(__file__).parent / "data" / "reference"
 FILES = sorted(REF.glob("*.json"))
@@ -27,7 +28,7 @@ def _cases():
 def test_golden_case(path: Path, index: int):
     data = json.loads(path.read_text())
     case = data["cases"][index]
-    outcome = parity.run_case(data["library"], case, data.get("common_inputs") or {}, parity._file_context(data),
+    outcome = run_case(data["library"], case, data.get("common_inputs") or {}, file_context(data),
                               f"{path.name}#{index}")
     if outcome.status == "skip":
         # Only YOLOv5's k-means, which depends on scipy's and NumPy's global random streams, may skip.
@@ -79,7 +80,7 @@ def test_checker_recomputes_from_other_parameters(tmp_path: Path):
                               and c["params"]["high_threshold"] == 0.7 and not c["params"]["allow_low_quality_matches"]))
     case["params"].update(high_threshold=0.2, low_threshold=0.1)
     common = data.get("common_inputs") or {}
-    ours = parity.compute_case(data["library"], case, common, {})
+    ours = compute_case(data["library"], case, common, {})
     # ANCHORS_A vs GT_A: anchors 0,1,2,4,5,7 overlap a GT by >= 0.2 (see CONVENTIONS.md), 3,6,8,9 overlap none.
     assert list(ours["matches"]) == [0, 2, 2, -1, 1, 1, -1, 0, -1, -1]
 
@@ -88,10 +89,10 @@ def test_checker_handles_common_input_references():
     data = json.loads((REF / "mmdet.json").read_text())
     case = copy.deepcopy(next(c for c in data["cases"] if c["function"] == "MaxIoUAssigner.assign"))
     case["inputs"] = {"gt_bboxes": "GT_A", "priors": "ANCHORS_A", "gt_labels": [10, 11, 12]}
-    outcome = parity.run_case(data["library"], case, data["common_inputs"], {}, "ref")
+    outcome = run_case(data["library"], case, data["common_inputs"], {}, "ref")
     assert outcome.status == "pass", outcome.reasons
 
 
 def test_unknown_function_fails_loudly():
-    outcome = parity.run_case("torchvision", {"function": "NoSuchThing", "outputs": {"x": 1}}, {}, {}, "x")
+    outcome = run_case("torchvision", {"function": "NoSuchThing", "outputs": {"x": 1}}, {}, {}, "x")
     assert outcome.status == "fail" and "no anchorviz handler" in outcome.reasons[0]

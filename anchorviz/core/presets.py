@@ -74,28 +74,55 @@ def _yolo(table: dict[int, tuple]) -> Callable[[int, str], LevelSpec]:
     return spec
 
 
-def ssd_levels(strides, ratios, basesize_ratio_range=(0.15, 0.9), input_size=300) -> tuple[LevelSpec, ...]:
-    """mmdet ``SSDAnchorGenerator``'s levels, reproduced step by step (convention "mmdet_ssd").
+def ssd_levels(strides, ratios, *, min_sizes=None, max_sizes=None, basesize_ratio_range=(0.15, 0.9),
+               input_size=300) -> tuple[LevelSpec, ...]:
+    """mmdet 3.x ``SSDAnchorGenerator``'s levels, rule for rule (convention "mmdet_ssd").
 
-    Base sizes come from ``basesize_ratio_range`` in percent steps, with the extra first level that mmdet
-    hard-codes for 300 (COCO 0.15 -> 7%/15%, VOC 0.2 -> 10%/20%) and 512 (COCO 0.1 -> 4%/10%, VOC 0.15 ->
-    7%/15%) inputs; scales are (1, sqrt(max/min)); ratios [1, 1/r, r, ...]; centres at stride/2.
+    Per level: base size = min size, scales (1, sqrt(max size / min size)), ratios [1, 1/r, r for each r of the
+    level] (h/w), centre at (stride_w / 2, stride_h / 2). The min / max sizes are given (``min_sizes`` and
+    ``max_sizes``, both or neither), or computed from ``basesize_ratio_range`` as mmdet does: percent steps of
+    int((hi - lo) / (levels - 2)) from int(lo * 100) to int(hi * 100), sizes int(input_size * percent / 100), plus
+    the first level mmdet hard-codes for input_size 300 (range from 0.15: 7% / 15%, from 0.2: 10% / 20%) and
+    512 (0.1: 4% / 10%, 0.15: 7% / 15%). Which anchors a location keeps, and in which order, is
+    ``anchorviz.core.anchors.cells`` (the ``index_select`` of mmdet's ``gen_base_anchors``, after the ratio x scale
+    grid ordered by ``scale_major``).
+
+    Args:
+        strides: one stride per level, a number or (stride_w, stride_h).
+        ratios: one list of ratios per level.
+        min_sizes, max_sizes: one number per level each, or None to compute them.
+        basesize_ratio_range: (lo, hi) fractions of ``input_size``.
+        input_size: 300 or 512 when the sizes are computed.
+
+    Raises:
+        AnchorVizInputError: what mmdet refuses (one of min/max sizes, a count per level that does not match,
+            an input size or range it has no first level for, fewer than 3 levels to step over).
     """
     strides = [tuple(s) if isinstance(s, (list, tuple)) else (s, s) for s in strides]
-    if len(ratios) != len(strides) or len(strides) < 3:
-        raise AnchorVizInputError(f"SSD: expected one ratio list per stride (>= 3 levels), got {len(ratios)} for {len(strides)}")
-    lo, hi = int(basesize_ratio_range[0] * 100), int(basesize_ratio_range[1] * 100)
-    step = int(math.floor(hi - lo) / (len(strides) - 2))
-    min_sizes = [int(input_size * r / 100) for r in range(lo, hi + 1, step)]
-    max_sizes = [int(input_size * (r + step) / 100) for r in range(lo, hi + 1, step)]
-    first = {(300, 0.15): (7, 15), (300, 0.2): (10, 20), (512, 0.1): (4, 10), (512, 0.15): (7, 15)}
-    key = (int(input_size), round(float(basesize_ratio_range[0]), 4))
-    if key not in first:
-        raise AnchorVizInputError(
-            f"SSD: mmdet only defines input_size 300 (range from 0.15 or 0.2) and 512 (0.1 or 0.15), got {key}"
-        )
-    min_sizes.insert(0, int(input_size * first[key][0] / 100))
-    max_sizes.insert(0, int(input_size * first[key][1] / 100))
+    n = len(strides)
+    if len(ratios) != n:
+        raise AnchorVizInputError(f"SSD: expected one ratio list per stride ({n}), got {len(ratios)}")
+    if (min_sizes is None) != (max_sizes is None):
+        raise AnchorVizInputError("SSD: give both min_sizes and max_sizes, or neither (then basesize_ratio_range)")
+    if min_sizes is None:
+        lo, hi = int(basesize_ratio_range[0] * 100), int(basesize_ratio_range[1] * 100)
+        step = int(math.floor(hi - lo) / (n - 2)) if n > 2 else 0
+        if step <= 0:
+            raise AnchorVizInputError(f"SSD: basesize_ratio_range {tuple(basesize_ratio_range)} over {n} levels gives "
+                                      "no percent step; expected at least 3 levels and a wider range")
+        min_sizes = [int(input_size * r / 100) for r in range(lo, hi + 1, step)]
+        max_sizes = [int(input_size * (r + step) / 100) for r in range(lo, hi + 1, step)]
+        first = {(300, 0.15): (7, 15), (300, 0.2): (10, 20), (512, 0.1): (4, 10), (512, 0.15): (7, 15)}
+        key = (input_size, basesize_ratio_range[0])  # compared exactly, as mmdet does
+        if key not in first:
+            raise AnchorVizInputError(
+                f"SSD: mmdet only defines input_size 300 (range from 0.15 or 0.2) and 512 (0.1 or 0.15) when the sizes "
+                f"are computed, got input_size {input_size} with a range from {basesize_ratio_range[0]}")
+        min_sizes.insert(0, int(input_size * first[key][0] / 100))
+        max_sizes.insert(0, int(input_size * first[key][1] / 100))
+    if not len(min_sizes) == len(max_sizes) == n:
+        raise AnchorVizInputError(f"SSD: {n} strides need {n} min and max sizes, got {len(min_sizes)} and "
+                                  f"{len(max_sizes)}")
     levels = []
     for i, (sw, sh) in enumerate(strides):
         rs = [1.0]
@@ -108,7 +135,8 @@ def ssd_levels(strides, ratios, basesize_ratio_range=(0.15, 0.9), input_size=300
 
 
 def _ssd300_levels() -> tuple[LevelSpec, ...]:
-    return ssd_levels((8, 16, 32, 64, 100, 300), ((2,), (2, 3), (2, 3), (2, 3), (2,), (2,)), (0.15, 0.9), 300)
+    return ssd_levels((8, 16, 32, 64, 100, 300), ((2,), (2, 3), (2, 3), (2, 3), (2,), (2,)),
+                      basesize_ratio_range=(0.15, 0.9), input_size=300)
 
 
 def _d2l_pixel(k: int, convention: str) -> LevelSpec:
