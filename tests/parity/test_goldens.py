@@ -13,7 +13,7 @@ import pytest
 from anchorviz.parity.golden import file_context
 from anchorviz.parity.runner import compute_case, run_case
 
-REF = Path(__file__).parent / "data" / "reference"
+REF = Path(__file__).parents[1] / "data" / "reference"
 FILES = sorted(REF.glob("*.json"))
 
 
