@@ -13,7 +13,7 @@ import numpy as np
 from pycocotools.coco import COCO
 
 from anchorviz.core.errors import AnchorVizInputError
-from anchorviz.io.coco import decode_coco_json
+from anchorviz.io.coco_file import decode_coco_json
 from anchorviz.io.dataset_readers.raw import (RawDataset, _cap_notes, _drop_notes, _few, _finish_boxes, _plural, _short,
                                               _take)
 from anchorviz.io.groundtruth import BOX_TOLERANCE_PX
