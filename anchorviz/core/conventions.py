@@ -186,7 +186,7 @@ CONVENTIONS: dict[str, Convention] = {
             coder="mmdet_roi",
             sampler="",
             knobs_help=(
-                "SSDAnchorGenerator: per level base size (from basesize_ratio_range), scales "
+                "SSDAnchorGenerator(scale_major=False): per level base size (from basesize_ratio_range), scales "
                 "(1, sqrt(max/min)) and ratios (1, 1/r, r); anchors centred at stride/2."
             ),
         ),

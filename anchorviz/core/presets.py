@@ -8,7 +8,9 @@ libraries' shipped defaults (CONVENTIONS.md and the golden files pin the numbers
   (scales [8], strides 4..64), detectron2 FPN configs (SIZES [[32]..[512]], OFFSET 0.0), mmdet v1.
 * RetinaNet: torchvision (sizes int(x*2^(i/3)), truncated), mmdet (octave_base_scale 4, scales_per_octave 3),
   detectron2 (x*2^(i/3), not truncated, OFFSET 0.0), keras-retinanet (AnchorParameters.default), mmdet v1.
-* SSD300: mmdet ``SSDAnchorGenerator`` for COCO (basesize_ratio_range (0.15, 0.9)).
+* SSD300: mmdet's ``configs/_base_/models/ssd300.py``: ``SSDAnchorGenerator(scale_major=False, input_size=300,
+  basesize_ratio_range=(0.15, 0.9), strides [8, 16, 32, 64, 100, 300], ratios [[2], [2, 3], [2, 3], [2, 3], [2], [2]])``.
+  ``scale_major=False`` matters: with the class default (True) mmdet's index_select keeps another set of anchors.
 * YOLOv5 P3-P5 (yolov5s.yaml) and P3-P6 (yolov5s6.yaml).
 * The d2l book: multibox_prior sizes [0.75, 0.5, 0.25], ratios [1, 2, 0.5], and its multiscale example.
 """
@@ -148,6 +150,7 @@ class Preset:
     """A named setup: which conventions have it, its default levels, and how to build level Pk.
 
     ``fixed_levels`` is used instead of ``spec`` by setups whose levels are not a stride-2 ladder (SSD, d2l).
+    ``scale_major`` is mmdet's ordering switch as the library's config sets it (SSD300: False).
     """
 
     name: str
@@ -156,6 +159,7 @@ class Preset:
     spec: Callable[[int, str], LevelSpec] | None = None
     fixed_levels: Callable[[], tuple[LevelSpec, ...]] | None = None
     note: str = ""
+    scale_major: bool = True
 
 
 PRESETS: dict[str, Preset] = {
@@ -165,7 +169,7 @@ PRESETS: dict[str, Preset] = {
                note="RPN: one size per level (32..512), ratios 0.5/1/2, strides 4..64."),
         Preset("RetinaNet", ("torchvision", "mmdet", "detectron2", "keras_retinanet", "mmdet_v1"), (3, 4, 5, 6, 7),
                _retinanet, note="3 scales x 3 ratios per level, base 32..512 on strides 8..128."),
-        Preset("SSD300", ("mmdet_ssd",), fixed_levels=_ssd300_levels,
+        Preset("SSD300", ("mmdet_ssd",), fixed_levels=_ssd300_levels, scale_major=False,
                note="mmdet SSD300 (COCO): 6 levels, 4 or 6 anchors per location, for a 300x300 input."),
         Preset("YOLOv5 P3-P5", ("yolov5",), (3, 4, 5), _yolo(_YOLO_P5), note="yolov5s.yaml anchors (pixels)."),
         Preset("YOLOv5 P3-P6", ("yolov5",), (3, 4, 5, 6), _yolo(_YOLO_P6), note="yolov5s6.yaml anchors (pixels)."),
@@ -204,7 +208,7 @@ def preset_config(preset: str, convention: str, *, levels: tuple[int, ...] | Non
         if not ks:
             raise AnchorVizInputError("levels: switch on at least one pyramid level")
         specs = tuple(p.spec(k, convention) for k in ks)
-    return AnchorConfig(convention=convention, levels=specs, center_offset=center_offset)
+    return AnchorConfig(convention=convention, levels=specs, center_offset=center_offset, scale_major=p.scale_major)
 
 
 def _get(preset: str, convention: str) -> Preset:
