@@ -21,13 +21,13 @@ from anchorviz.core.assign.labels import Assignment, Label
 from anchorviz.core.assign.max_iou import assign_anchors, max_iou_rule
 from anchorviz.core.assign.atss import assign_atss
 from anchorviz.core.assign.yolov5 import assign_yolov5
+from anchorviz.core.diagnose import explain_zero_positives
 from anchorviz.core.iou.grid import grid_match_quality
 from anchorviz.core.iou.quality import MAXIMA_ONLY, MatchRequest
 from anchorviz.core.resize import ResizeSpec, plan_resize
 from anchorviz.io.network_image import resize_image
 from anchorviz.io.samples import load_sample
 from anchorviz.core.sampling.samplers import sample_minibatch
-from pages.common import diagnose
 
 MAX_BG_SIDE = 1000  # the background JPEG is at most this many pixels on its longer side
 BG_QUALITY = 80
@@ -93,7 +93,7 @@ class LabelResult:
     matched_gt: np.ndarray  # int32 (N,), -1 unless positive
     gt_max_iou: np.ndarray  # float64 (M,)
     positives_per_gt: np.ndarray  # int64 (M,)
-    zero: list  # diagnose.ZeroPositive per GT without positives
+    zero: list  # anchorviz.core.diagnose.ZeroPositive per GT without positives
     method: str
 
 
@@ -129,7 +129,9 @@ def labels(cfg: AnchorConfig, input_hw: tuple[int, int], gt_boxes: tuple, key: t
         style = cfg.conv.iou if key[0] == "maxiou" else None
         ties = MatchRequest(ties_from=0.0)  # each GT's best anchor
         stats = grid_match_quality(aset, gts, **({"style": style} if style is not None else {}), request=ties)
-        zero = diagnose.explain_zero_positives(aset, gts, asg, stats, zero_idx, key, rule)
+        zero = explain_zero_positives(aset, gts, asg, stats, zero_idx, method=key[0], rule=rule,
+                                      **({"anchor_t": key[1]} if key[0] == "yolov5" else
+                                         {"topk": key[1]} if key[0] == "atss" else {}))
     return LabelResult(labels=asg.labels, matched_gt=asg.matched_gt.astype(np.int32),
                        gt_max_iou=(stats_max(asg, aset, gts, key)), positives_per_gt=per_gt, zero=zero,
                        method=key[0])
