@@ -15,7 +15,7 @@ from anchorviz.core.errors import AnchorVizInputError
 from anchorviz.core.sampling.samplers import (SampleResult, detectron2_subsample_labels, mmdet_random_sample,
                                               sample_minibatch, torchvision_sample)
 
-REFERENCE = Path(__file__).parent / "data" / "reference"
+REFERENCE = Path(__file__).parents[1] / "data" / "reference"
 
 
 def golden_cases(library: str, function: str) -> list:

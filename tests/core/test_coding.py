@@ -19,7 +19,7 @@ from anchorviz.core.coding.spec import CoderSpec
 from anchorviz.core.coding.codec import decode, encode
 from anchorviz.core.errors import AnchorVizInputError
 
-REFERENCE = Path(__file__).parent / "data" / "reference"
+REFERENCE = Path(__file__).parents[1] / "data" / "reference"
 ENC_RTOL = 1e-6  # encoded values: float32 exact doubles
 DEC_RTOL = 1e-5  # decoded boxes
 ATOL = 1e-6  # for values at or near zero

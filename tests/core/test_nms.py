@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from anchorviz.core.errors import AnchorVizInputError
 from anchorviz.core.nms import batched_nms, nms
 
-REFERENCE = Path(__file__).parent / "data" / "reference"
+REFERENCE = Path(__file__).parents[1] / "data" / "reference"
 
 
 def golden_cases(library: str, function: str) -> list:

@@ -28,8 +28,8 @@ from anchorviz.dataset.tune.run import tune
 from anchorviz.dataset.tune.generator import tune_generator
 from anchorviz.dataset.tune.objectives import yolo_fitness
 
-REF = json.loads((Path(__file__).parent / "data" / "reference" / "yolov5.json").read_text())
-COCO_TINY = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "coco-tiny"
+REF = json.loads((Path(__file__).parents[1] / "data" / "reference" / "yolov5.json").read_text())
+COCO_TINY = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "coco-tiny"
 YOLO = preset_config("YOLOv5 P3-P5", "yolov5")
 
 

@@ -35,7 +35,7 @@ from anchorviz.io import (
     yolo_to_xyxy,
 )
 
-COCO_TINY = Path(__file__).parents[1].parent / "shared" / "data" / "coco-tiny"
+COCO_TINY = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "coco-tiny"
 MANY = 10_000
 
 

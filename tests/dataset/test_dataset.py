@@ -21,7 +21,7 @@ from anchorviz.io.dataset_readers.sizes import parse_sizes
 from anchorviz.io.images import read_image_size
 from anchorviz.core.resize import ResizeSpec, plan_resize, resize_boxes
 
-COCO_TINY = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "coco-tiny"
+COCO_TINY = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "coco-tiny"
 needs_coco_tiny = pytest.mark.skipif(not (COCO_TINY / "instances_train2017.json").exists(),
                                      reason=f"real data not available: {COCO_TINY} is absent (../shared not mounted)")
 
