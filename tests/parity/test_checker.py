@@ -171,7 +171,7 @@ def test_checker_lookups():
     assert function_keys("a (x) -> b (y)") == ["a (x) -> b (y)", "a (x) -> b", "a"]
     assert find_handler("torchvision", "AnchorGenerator.__init__ (cell_anchors)") is not None
     assert find_handler("keras_retinanet", "compute_overlap (cython, compiled from x.pyx)") is not None
-    assert set(HANDLER_MODULES) >= {"torchvision", "mmdet", "mmdet_anchors", "detectron2", "keras_retinanet", "d2l",
+    assert set(HANDLER_MODULES) >= {"torchvision", "mmdet", "detectron2", "keras_retinanet", "d2l",
                                     "yolov5"}
     assert all(lib in ("torchvision", "mmdet", "detectron2", "keras_retinanet", "d2l", "yolov5") for lib, _ in registry())
 

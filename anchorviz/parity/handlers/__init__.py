@@ -26,7 +26,6 @@ Handler = Callable[[dict, dict, dict], dict]
 
 HANDLER_MODULES: tuple[str, ...] = (
     "torchvision",
-    "mmdet_anchors",
     "mmdet",
     "detectron2",
     "keras_retinanet",
