@@ -178,13 +178,14 @@ def assign_max_iou(quality: MatchQuality, rule: MaxIoURule, *, ignore: np.ndarra
         labels[matched >= 0] = Label.POSITIVE
     elif rule.low_quality in ("gt_all", "gt_first"):
         matched[pos] = argmax[pos]
-        for k in range(m):  # later GTs overwrite earlier ones, as mmdet's loop does
-            if quality.gt_max_iou[k] >= rule.min_pos_iou:
-                ties = quality.tie_anchors(k)
-                if rule.low_quality == "gt_first":
-                    ties = ties[:1]
-                matched[ties] = k
-                labels[ties] = Label.POSITIVE
+        gts = np.flatnonzero(quality.gt_max_iou >= rule.min_pos_iou)  # the GTs mmdet's loop looks at, in order
+        lo, hi = (np.searchsorted(quality.tie_gt, gts + d).tolist() for d in (0, 1))  # each GT's ties, at once
+        for k, a, b in zip(gts.tolist(), lo, hi):  # later GTs overwrite earlier ones, as mmdet's loop does
+            ties = quality.tie_anchors(k) if quality.ties_all[k] else quality.tie_anchor[a:b]
+            if rule.low_quality == "gt_first":
+                ties = ties[:1]
+            matched[ties] = k
+            labels[ties] = Label.POSITIVE
     elif rule.low_quality == "argmax":
         lq = quality.tie_mask(rule.min_pos_iou)
         np.maximum(labels, lq.view(np.int8) * np.int8(2) - np.int8(1), out=labels)  # POSITIVE where lq
