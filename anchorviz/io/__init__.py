@@ -17,7 +17,8 @@ from anchorviz.io.annotations import (
     load_annotations_file,
     parse_annotations,
 )
-from anchorviz.io.coco import CocoImage, coco_images, load_coco_dataset, parse_coco, to_coco_json
+from anchorviz.io.coco import CocoImage, coco_images, parse_coco, to_coco_json
+from anchorviz.io.coco_file import load_coco_dataset
 from anchorviz.io.csv_format import parse_csv
 from anchorviz.io.groundtruth import (
     BOX_TOLERANCE_PX,
