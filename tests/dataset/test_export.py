@@ -186,3 +186,15 @@ def test_yaml_subset():
     with pytest.raises(AnchorVizInputError, match="line 2, column 1: not valid YAML .*expected ',' or ']'"):
         parse_yaml("a: [1, 2\n")
     assert set(EXPORT_FORMATS) == {"mmdet", "torchvision", "detectron2", "yolov5", "keras", "json"}
+
+
+def test_yaml_exports_write_numbers_pyyaml_reads_as_numbers():
+    # YAML 1.1 (PyYAML, as detectron2 and yolov5 read their files): "1e-05" is a string, "1.0e-05" a float
+    assert parse_yaml("a: 1e-05\nb: 1.0e-05\n") == {"a": "1e-05", "b": 1e-05}
+    tiny = AnchorConfig(convention="detectron2", levels=(LevelSpec(stride=8, sizes=(3e-05, 2e16), ratios=(1e-05, 1.0)),))
+    text = export_config(tiny, "detectron2")
+    assert "3.0e-05" in text and "1.0e-05" in text and "2.0e+16" in text
+    back = config_from_text(text, "detectron2")
+    assert back.levels[0].sizes == (3e-05, 2e16) and back.levels[0].ratios == (1e-05, 1.0)
+    yolo = AnchorConfig(convention="yolov5", levels=(LevelSpec(stride=8, wh=((1e-05, 13.5),)),))
+    assert config_from_text(export_config(yolo, "yolov5"), "yolov5").levels[0].wh == ((1e-05, 13.5),)

@@ -59,6 +59,23 @@ def _flt(v: float) -> str:
     return repr(float(v))
 
 
+def _yaml(text: str) -> str:
+    """A number's text as YAML 1.1 (PyYAML, which detectron2 and yolov5 read their files with) reads a number:
+    its floats need a dot and a signed exponent, so 1e-05 is written 1.0e-05 (else it would come back a string)."""
+    mantissa, e, exponent = text.partition("e")
+    if not e:
+        return text
+    return (mantissa if "." in mantissa else mantissa + ".0") + "e" + (exponent if exponent[0] in "+-" else "+" + exponent)
+
+
+def _ynum(v: float) -> str:
+    return _yaml(_num(v))
+
+
+def _yflt(v: float) -> str:
+    return _yaml(_flt(v))
+
+
 def _list(values, fmt=_num) -> str:
     return "[" + ", ".join(fmt(v) for v in values) + "]"
 
@@ -166,15 +183,15 @@ def to_detectron2(cfg: AnchorConfig) -> str:
     strides = _square_strides(cfg, "detectron2")
     ratios = [lv.ratios for lv in cfg.levels]
     shared = all(r == ratios[0] for r in ratios)
-    ar = "[" + ", ".join(_list(r, _flt) for r in (ratios[:1] if shared else ratios)) + "]"
+    ar = "[" + ", ".join(_list(r, _yflt) for r in (ratios[:1] if shared else ratios)) + "]"
     return (
         f"# anchorviz: strides={_list(strides)}  (detectron2 takes them from the backbone's feature maps)\n"
         "MODEL:\n"
         "  ANCHOR_GENERATOR:\n"
         "    NAME: DefaultAnchorGenerator\n"
-        f"    SIZES: [{', '.join(_list(lv.sizes) for lv in cfg.levels)}]\n"
+        f"    SIZES: [{', '.join(_list(lv.sizes, _ynum) for lv in cfg.levels)}]\n"
         f"    ASPECT_RATIOS: {ar}\n"
-        f"    OFFSET: {_flt(cfg.offset)}\n"
+        f"    OFFSET: {_yflt(cfg.offset)}\n"
     )
 
 
@@ -187,7 +204,7 @@ def to_yolov5(cfg: AnchorConfig) -> str:
     strides = _square_strides(cfg, "yolov5")
     rows = []
     for lv, s in zip(cfg.levels, strides):
-        pairs = ", ".join(f"{_num(w)},{_num(h)}" for w, h in lv.wh)
+        pairs = ", ".join(f"{_ynum(w)},{_ynum(h)}" for w, h in lv.wh)
         rows.append(f"  - [{pairs}]  # {_level_name(s)}/{_num(s)}")
     return "anchors:\n" + "\n".join(rows) + "\n"
 
