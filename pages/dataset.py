@@ -13,12 +13,15 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from anchorviz.dataset_fit import AssignerSpec, recall_curve
-from anchorviz.errors import AnchorVizInputError
-from anchorviz.export import EXPORT_FORMATS, config_from_text, export_config, export_formats_for
-from anchorviz.presets import PRESETS, preset_config
-from anchorviz.conventions import CONVENTIONS
-from anchorviz.tune import GENERATOR_CONVENTIONS, YOLO_METHODS, tune
+from anchorviz.dataset.grid_fit import AssignerSpec
+from anchorviz.dataset.shape_fit import recall_curve
+from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.dataset.export.exporters import EXPORT_FORMATS, export_config, export_formats_for
+from anchorviz.dataset.export.importers import config_from_text
+from anchorviz.core.presets import PRESETS, preset_config
+from anchorviz.core.conventions import CONVENTIONS
+from anchorviz.dataset.tune.results import GENERATOR_CONVENTIONS, YOLO_METHODS
+from anchorviz.dataset.tune.run import tune
 from pages.common import chart, dataset_cache as D
 from pages.common import jobs, plots_dataset as P
 from pages.common import state as S

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from anchorviz.assign import Label
+from anchorviz.core.assign.labels import Label
 from pages.common import cache, chart, plots_iou, teach
 from pages.common.page import open_page
 from pages.common import state as S

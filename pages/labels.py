@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from anchorviz.assign import ASSIGNER_PRESETS, Label
-from anchorviz.errors import AnchorVizInputError
+from anchorviz.core.assign.max_iou import ASSIGNER_PRESETS
+from anchorviz.core.assign.labels import Label
+from anchorviz.core.errors import AnchorVizInputError
 from pages.common import cache, chart, inputs, plots
 from pages.common.page import open_page
 from pages.common import state as S

@@ -16,11 +16,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from anchorviz.errors import AnchorVizInputError
+from anchorviz.core.errors import AnchorVizInputError
 from anchorviz.io import (GroundTruth, check_inside_image, coco_images, guess_format, load_image,
                           parse_annotations, to_coco_json)
-from anchorviz.resize import ResizePlan, unresize_boxes
-from anchorviz.samples import SAMPLES, sample_path
+from anchorviz.core.resize import ResizePlan, unresize_boxes
+from anchorviz.io.samples import SAMPLES, sample_path
 from pages.common import cache
 from pages.common import state as S
 from pages.common.i18n import t
