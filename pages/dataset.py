@@ -19,8 +19,9 @@ from anchorviz.export import EXPORT_FORMATS, config_from_text, export_config, ex
 from anchorviz.presets import PRESETS, preset_config
 from anchorviz.conventions import CONVENTIONS
 from anchorviz.tune import GENERATOR_CONVENTIONS, YOLO_METHODS, tune
+from anchorviz.viz import dataset as P
 from pages.common import chart, dataset_cache as D
-from pages.common import jobs, plots_dataset as P
+from pages.common import jobs
 from pages.common import state as S
 from pages.common.i18n import t
 from pages.common.page import open_page

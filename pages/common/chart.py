@@ -17,17 +17,15 @@ Clicks and box drags come back as the component's ``selection`` trigger, in the 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Callable
 
 import plotly
 import plotly.graph_objects as go
-from plotly.utils import PlotlyJSONEncoder
 import streamlit as st
 import streamlit.components.v1 as components_v1
 
-from pages.common.plots import Fig
+from anchorviz.viz import Fig, spec_json
 
 _PLOTLY_JS_DIR = Path(plotly.__file__).parent / "package_data"  # holds plotly.min.js
 _ASSET = components_v1.declare_component("plotlyjs", path=str(_PLOTLY_JS_DIR)).name
@@ -89,15 +87,6 @@ _COMPONENT = st.components.v2.component(
 
 _CONFIG = {"displaylogo": False, "responsive": True}
 ZOOM = {"scrollZoom": True}  # config for the image views: the mouse wheel zooms (elsewhere it scrolls the page)
-
-
-def spec_json(fig: Fig | go.Figure) -> str:
-    """The figure as the JSON plotly.js reads, without a template (plotly.js's own defaults, the same for all)."""
-    if isinstance(fig, Fig):  # the app's builders
-        return fig.to_json()
-    spec = fig.to_plotly_json()  # the dataset page's go.Figure builders
-    spec.get("layout", {}).pop("template", None)
-    return json.dumps(spec, cls=PlotlyJSONEncoder)
 
 
 def show(fig: Fig | go.Figure, *, key: str, select: tuple[str, ...] = (),
