@@ -12,7 +12,7 @@ import streamlit as st
 from anchorviz import viz
 from anchorviz.anchors import AnchorConfig, generate_anchors
 from pages.common.i18n import t
-from pages.common import cache, chart, inputs
+from pages.common import cache, chart, gt_edit
 from pages.common.page import open_page
 from pages.common import state as S
 from pages.common.diagnose import fmt_wh
@@ -57,7 +57,7 @@ def _set_cell(li: int, y: int, x: int) -> None:
 
 
 def _apply_click() -> None:
-    """A click on a centre (kept by inputs.apply_chart_events) picks that cell."""
+    """A click on a centre (kept by chart_events.apply_chart_events) picks that cell."""
     picked = st.session_state.pop("_picked", None)
     if picked and picked[0] == CHART_KEY:
         li, y, x = picked[1][:3]
@@ -222,8 +222,8 @@ with left:
     st.caption(setup.plan.describe())
 with right:
     with st.expander(t("inputs.gt_expander", n=len(setup.pic.gt)), expanded=False, key="gt_expander"):
-        inputs.class_picker()
-        inputs.gt_editor()
+        gt_edit.class_picker()
+        gt_edit.gt_editor()
 
 # ---------------------------------------------------------------------------------------------------------
 # Base anchors side by side

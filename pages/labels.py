@@ -10,7 +10,7 @@ from anchorviz import viz
 from anchorviz.assign import ASSIGNER_PRESETS, Label
 from anchorviz.errors import AnchorVizInputError
 from anchorviz.layers import label_layers
-from pages.common import cache, chart, inputs
+from pages.common import cache, chart, gt_edit
 from pages.common.page import open_page
 from pages.common import state as S
 from pages.common.diagnose import fmt_wh, why_text
@@ -216,7 +216,7 @@ with right:
     st.dataframe(per_gt, hide_index=True, width="stretch", height=min(400, 38 + 35 * max(1, n_gt)))
 
 with st.expander(t("inputs.gt_expander", n=len(setup.pic.gt)), key="gt_expander"):
-    inputs.class_picker()
-    inputs.gt_editor()
+    gt_edit.class_picker()
+    gt_edit.gt_editor()
 st.caption(t("labels.assignment", h=setup.input_hw[0], w=setup.input_hw[1], conv=conv.title, dtype=conv.iou.dtype,
              plus=t("labels.plus_one") if conv.iou.plus_one else "") + setup.plan.describe())
