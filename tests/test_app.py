@@ -43,7 +43,7 @@ def run_app(query: dict | None = None, page: str | None = None) -> AppTest:
 def specs(at: AppTest) -> list[dict]:
     """The figures of the page's charts (pages.common.chart components), in page order."""
     return [json.loads(json.loads(c.proto.json)["spec"]) for c in at.get("bidi_component")
-            if c.proto.component_name == "anchorviz_chart"]
+            if c.proto.component_name == "anchorviz.chart"]
 
 
 def main_spec(at: AppTest) -> dict:
