@@ -18,6 +18,7 @@ import plotly.io as pio
 import pytest
 
 from anchorviz import viz
+from anchorviz.errors import AnchorVizInputError
 from anchorviz.layers import LabelLayers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -149,9 +150,9 @@ def test_background_takes_an_image_or_a_uri():
     from PIL import Image
     assert Image.open(BytesIO(b64decode(uri.split(",", 1)[1]))).size == (1000, 500)  # bounded payload
     assert viz.background("data:x", (5, 6)) == ("data:x", (5, 6))
-    with pytest.raises(ValueError, match="input_hw"):
+    with pytest.raises(AnchorVizInputError, match="input_hw"):
         viz.background("data:x", None)
-    with pytest.raises(ValueError, match=r"\(H, W, 3\)"):
+    with pytest.raises(AnchorVizInputError, match=r"\(H, W, 3\)"):
         viz.background(np.zeros((5, 6)), None)
 
 
@@ -181,7 +182,7 @@ def test_labels_figure_rectangles_centres_and_minibatch():
     assert few.data[0]["x"] == [None] and few.layout["title"]["text"] == "T"
     uri = viz.labels_figure("data:image/jpeg;base64,", layers(1), GT)  # a URI: the size comes from the layers
     assert (uri.layout["images"][0]["sizex"], uri.layout["images"][0]["sizey"]) == (80, 60)
-    with pytest.raises(ValueError, match="RGB array"):
+    with pytest.raises(AnchorVizInputError, match="RGB array"):
         viz.labels_figure(np.zeros((60, 80)), layers(1), GT)
 
 

@@ -13,6 +13,7 @@ import io as _io
 import numpy as np
 from PIL import Image
 
+from anchorviz.errors import AnchorVizInputError
 from anchorviz.viz.figure import Fig
 from anchorviz.viz.memo import memo
 
@@ -38,11 +39,12 @@ def background(image: np.ndarray | str, input_hw: tuple[int, int] | None) -> tup
     the caller made already (the app caches one per image and resize), which then needs ``input_hw``."""
     if isinstance(image, str):
         if input_hw is None:
-            raise ValueError("input_hw: needed with a data URI background (the network input's height, width)")
+            raise AnchorVizInputError("input_hw: needed with a data URI background (the network input's height, "
+                                      "width), got None")
         return image, (int(input_hw[0]), int(input_hw[1]))
     arr = np.asarray(image)
     if arr.ndim != 3 or arr.shape[2] != 3:
-        raise ValueError(f"image: expected a (H, W, 3) RGB array or a data URI, got shape {arr.shape}")
+        raise AnchorVizInputError(f"image: expected a (H, W, 3) RGB array or a data URI, got shape {arr.shape}")
     hw = (int(arr.shape[0]), int(arr.shape[1])) if input_hw is None else (int(input_hw[0]), int(input_hw[1]))
     return jpeg_uri(arr), hw
 
