@@ -10,7 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from anchorviz import viz
-from anchorviz.anchors import AnchorConfig, generate_anchors
+from anchorviz.core.anchors.config import AnchorConfig
+from anchorviz.core.anchors.grid import generate_anchors
 from pages.common.i18n import t
 from pages.common import cache, chart, gt_edit
 from pages.common.page import open_page

@@ -11,10 +11,10 @@ import pandas as pd
 import streamlit as st
 
 from anchorviz import viz
-from anchorviz.assign import Label
-from anchorviz.errors import AnchorVizInputError
-from anchorviz.explain import explain_decode, explain_encode
-from anchorviz.iou import pairwise_iou
+from anchorviz.core.assign.labels import Label
+from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.core.explain import explain_decode, explain_encode
+from anchorviz.core.iou.pairwise import pairwise_iou
 from pages.common import cache, chart, teach
 from pages.common.page import open_page
 from pages.common import state as S

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from anchorviz.dataset_fit import AssignerSpec
-from anchorviz.errors import AnchorVizInputError
+from anchorviz.dataset.grid_fit import AssignerSpec
+from anchorviz.core.errors import AnchorVizInputError
 from pages.common import dataset_cache as D
 from pages.common import state as S
 from pages.common.i18n import t

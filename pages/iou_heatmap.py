@@ -8,8 +8,8 @@ import numpy as np
 import streamlit as st
 
 from anchorviz import viz
-from anchorviz.assign import Label
-from anchorviz.layers import level_grid
+from anchorviz.core.assign.labels import Label
+from anchorviz.core.label_layers import level_grid
 from pages.common import cache, chart, teach
 from pages.common.page import open_page
 from pages.common import state as S

@@ -7,9 +7,10 @@ import pandas as pd
 import streamlit as st
 
 from anchorviz import viz
-from anchorviz.assign import ASSIGNER_PRESETS, Label
-from anchorviz.errors import AnchorVizInputError
-from anchorviz.layers import label_layers
+from anchorviz.core.assign.max_iou import ASSIGNER_PRESETS
+from anchorviz.core.assign.labels import Label
+from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.core.label_layers import label_layers
 from pages.common import cache, chart, gt_edit
 from pages.common.page import open_page
 from pages.common import state as S

@@ -11,8 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from anchorviz import viz
-from anchorviz.errors import AnchorVizInputError
-from anchorviz.predict import match_to_gt, parse_predictions, postprocess
+from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.core.predict import match_to_gt, postprocess
+from anchorviz.io.predictions import parse_predictions
 from pages.common import cache, chart, teach
 from pages.common.page import open_page
 from pages.common import state as S

@@ -18,8 +18,8 @@ import plotly.io as pio
 import pytest
 
 from anchorviz import viz
-from anchorviz.errors import AnchorVizInputError
-from anchorviz.layers import LabelLayers
+from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.core.label_layers import LabelLayers
 
 ROOT = Path(__file__).resolve().parent.parent
 IMG = np.full((60, 80, 3), 90, np.uint8)  # a network input: 60 rows, 80 columns
@@ -50,7 +50,7 @@ def valid(fig) -> dict:
 
 
 def test_import_pulls_no_streamlit():
-    code = ("import sys, anchorviz.viz, anchorviz.layers; "
+    code = ("import sys, anchorviz.viz, anchorviz.core.label_layers; "
             "bad = [m for m in sys.modules if m == 'streamlit' or m.startswith(('streamlit.', 'pages'))]; "
             "assert not bad, bad; print('ok')")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
@@ -59,12 +59,13 @@ def test_import_pulls_no_streamlit():
 
 def test_readme_notebook_example_draws_the_labels_of_the_sample():
     # the README's five lines (imports apart)
-    from anchorviz.anchors import generate_anchors
-    from anchorviz.assign import assign_anchors, max_iou_rule
-    from anchorviz.layers import label_layers
-    from anchorviz.presets import preset_config
-    from anchorviz.resize import ResizeSpec, plan_resize, resize_boxes, resize_image
-    from anchorviz.samples import load_sample
+    from anchorviz.core.anchors.grid import generate_anchors
+    from anchorviz.core.assign.max_iou import assign_anchors, max_iou_rule
+    from anchorviz.core.label_layers import label_layers
+    from anchorviz.core.presets import preset_config
+    from anchorviz.core.resize import ResizeSpec, plan_resize, resize_boxes
+    from anchorviz.io.network_image import resize_image
+    from anchorviz.io.samples import load_sample
     from anchorviz.viz import labels_figure
 
     image, boxes, _, _ = load_sample("astronaut")

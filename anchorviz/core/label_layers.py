@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from anchorviz.anchors import AnchorSet
-from anchorviz.assign import Label
-from anchorviz.errors import AnchorVizInputError
+from anchorviz.core.anchors.grid import AnchorSet
+from anchorviz.core.assign.labels import Label
+from anchorviz.core.errors import AnchorVizInputError
 
 
 @dataclass(frozen=True, eq=False)

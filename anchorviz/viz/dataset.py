@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from anchorviz.dataset_stats import COCO_MEDIUM, COCO_SMALL, Histogram, Histogram2D
+from anchorviz.dataset.stats import COCO_MEDIUM, COCO_SMALL, Histogram, Histogram2D
 from anchorviz.viz.colors import level_color
 
 SERIES_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728")

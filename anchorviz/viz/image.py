@@ -13,7 +13,7 @@ import io as _io
 import numpy as np
 from PIL import Image
 
-from anchorviz.errors import AnchorVizInputError
+from anchorviz.core.errors import AnchorVizInputError
 from anchorviz.viz.figure import Fig
 from anchorviz.viz.memo import memo
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from anchorviz.layers import LabelLayers
+from anchorviz.core.label_layers import LabelLayers
 from anchorviz.viz import colors as C
 from anchorviz.viz.figure import Fig
 from anchorviz.viz.image import background, dots_layer, image_figure
@@ -30,7 +30,7 @@ def labels_figure(image: np.ndarray | str, layers: LabelLayers, gt_boxes: np.nda
 
     Args:
         image: uint8 (H, W, 3) network-input image, or a data URI of it (then ``input_hw`` is needed).
-        layers: what to draw (``anchorviz.layers.label_layers``).
+        layers: what to draw (``anchorviz.core.label_layers.label_layers``).
         gt_boxes: float64 (M, 4) xyxy network-input pixels.
         input_hw: network input (height, width); default the image's size, else ``layers.image_hw``.
         title: figure title; default the counts drawn.

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from anchorviz.errors import AnchorVizInputError
+from anchorviz.core.errors import AnchorVizInputError
 from anchorviz.io import GroundTruth, check_inside_image, to_coco_json
-from anchorviz.resize import ResizePlan, unresize_boxes
+from anchorviz.core.resize import ResizePlan, unresize_boxes
 from pages.common import state as S
 from pages.common.i18n import t
 from pages.common.inputs import current, set_gt

@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from anchorviz.errors import AnchorVizInputError
+from anchorviz.core.errors import AnchorVizInputError
 from anchorviz.io import GroundTruth, check_inside_image, coco_images, guess_format, load_image, parse_annotations
-from anchorviz.samples import SAMPLES, sample_path
+from anchorviz.io.samples import SAMPLES, sample_path
 from pages.common import cache
 from pages.common import state as S
 from pages.common.i18n import t

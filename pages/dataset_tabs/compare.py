@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from anchorviz import viz
-from anchorviz.errors import AnchorVizInputError
-from anchorviz.presets import preset_config
+from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.core.presets import preset_config
 from pages.common import chart, dataset_cache as D
 from pages.common import state as S
 from pages.common.i18n import t

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from anchorviz.conventions import CONVENTIONS
-from anchorviz.errors import AnchorVizInputError
-from anchorviz.export import EXPORT_FORMATS, config_from_text, export_config, export_formats_for
+from anchorviz.core.conventions import CONVENTIONS
+from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.dataset.export.exporters import EXPORT_FORMATS, export_config, export_formats_for
+from anchorviz.dataset.export.importers import config_from_text
 from pages.common import state as S
 from pages.common.i18n import t
 from pages.dataset_tabs.shared import Context, setup_choices, use_in_app

@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from anchorviz import viz
-from anchorviz.dataset_fit import AssignerSpec, recall_curve
+from anchorviz.dataset.grid_fit import AssignerSpec
+from anchorviz.dataset.shape_fit import recall_curve
 from pages.common import chart
 from pages.common.i18n import t
 from pages.dataset_tabs.shared import Context, pct

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from anchorviz.anchors import AnchorConfig
-from anchorviz.conventions import CONVENTIONS
-from anchorviz.dataset import BoxDataset
-from anchorviz.dataset_fit import AssignerSpec
-from anchorviz.errors import AnchorVizInputError
-from anchorviz.presets import PRESETS
+from anchorviz.core.anchors.config import AnchorConfig
+from anchorviz.core.conventions import CONVENTIONS
+from anchorviz.dataset.load import BoxDataset
+from anchorviz.dataset.grid_fit import AssignerSpec
+from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.core.presets import PRESETS
 from pages.common import state as S
 from pages.common.i18n import t
 from pages.common.setup_io import sidebar_values

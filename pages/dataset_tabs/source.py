@@ -7,8 +7,8 @@ import hashlib
 
 import streamlit as st
 
-from anchorviz.dataset import BoxDataset
-from anchorviz.errors import AnchorVizInputError
+from anchorviz.dataset.load import BoxDataset
+from anchorviz.core.errors import AnchorVizInputError
 from pages.common import dataset_cache as D
 from pages.common import state as S
 from pages.common.i18n import t

@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from anchorviz import viz
-from anchorviz.conventions import CONVENTIONS
-from anchorviz.export import export_config
-from anchorviz.tune import GENERATOR_CONVENTIONS, YOLO_METHODS, tune
+from anchorviz.core.conventions import CONVENTIONS
+from anchorviz.dataset.export.exporters import export_config
+from anchorviz.dataset.tune.results import GENERATOR_CONVENTIONS, YOLO_METHODS
+from anchorviz.dataset.tune.run import tune
 from pages.common import chart, jobs
 from pages.common import state as S
 from pages.common.i18n import t
