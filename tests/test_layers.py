@@ -21,6 +21,7 @@ ALLOWED = {
     "dataset": ({"core", "io", "dataset"}, {"numpy"}),
     "parity": ({"core", "io", "dataset", "parity"}, {"numpy"}),
     "cli": ({"core", "io", "dataset", "parity", "cli"}, {"numpy"}),
+    "viz": ({"core", "io", "dataset", "viz"}, {"numpy", "plotly", "PIL"}),
 }
 MODULES = sorted(p for p in PKG.rglob("*.py"))
 

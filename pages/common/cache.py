@@ -28,6 +28,7 @@ from anchorviz.core.resize import ResizeSpec, plan_resize
 from anchorviz.io.network_image import resize_image
 from anchorviz.io.samples import load_sample
 from anchorviz.core.sampling.samplers import sample_minibatch
+from anchorviz.viz import jpeg_uri
 
 MAX_BG_SIDE = 1000  # the background JPEG is at most this many pixels on its longer side
 BG_QUALITY = 80
@@ -53,16 +54,7 @@ def network_input(token: str, _image: np.ndarray, spec: ResizeSpec):
     input (resized + padded), at most MAX_BG_SIDE pixels on its longer side.
     """
     plan = plan_resize(_image.shape[:2], spec)
-    net = resize_image(_image, plan)
-    im = Image.fromarray(net)
-    h, w = net.shape[:2]
-    f = min(1.0, MAX_BG_SIDE / max(h, w))
-    if f < 1.0:
-        im = im.resize((max(1, round(w * f)), max(1, round(h * f))), Image.Resampling.BILINEAR)
-    buf = _io.BytesIO()
-    im.save(buf, format="JPEG", quality=BG_QUALITY)
-    uri = "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
-    return plan, uri
+    return plan, jpeg_uri(resize_image(_image, plan), max_side=MAX_BG_SIDE, quality=BG_QUALITY)
 
 
 @st.cache_data(max_entries=12, show_spinner=False)

@@ -14,6 +14,7 @@ from functools import lru_cache
 import numpy as np
 import streamlit as st
 
+from anchorviz import viz
 from anchorviz.core.anchors.config import AnchorConfig
 from anchorviz.core.conventions import CONVENTIONS
 from anchorviz.core.errors import AnchorVizInputError
@@ -25,7 +26,6 @@ from pages.common import cache, inputs
 from anchorviz.core.knobs.parse import build_config, remap_knobs
 from anchorviz.core.knobs.table import KNOBS, default_knobs, default_level_names, level_choices
 from pages.common import knobs as K
-from pages.common import plots
 from pages.common import state as S
 
 @dataclass(frozen=True, eq=False)
@@ -251,7 +251,7 @@ def render() -> Setup:
         plan, bg_uri = cache.network_input(pic.token, pic.image, spec)
     gt_input = resize_boxes(pic.gt.boxes, plan) if len(pic.gt) else np.zeros((0, 4))
     texts = [f"{i}: {n}" for i, n in enumerate(pic.gt.label_names)]
-    colors = [plots.gt_color(i) for i in range(len(pic.gt))]
+    colors = [viz.gt_color(i) for i in range(len(pic.gt))]
     setup = Setup(cfg=cfg, pic=pic, spec=spec, plan=plan, bg_uri=bg_uri, gt_input=gt_input,
                   gt_key=tuple(map(tuple, gt_input.tolist())), gt_texts=texts, gt_colors=colors)
     st.session_state["_setup"] = setup

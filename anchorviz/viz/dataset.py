@@ -1,5 +1,5 @@
-"""Figures of the Dataset page. Each builder takes computed arrays (histograms, curves, counts) and the texts
-to show, and returns a Plotly figure; nothing here reads widgets or computes statistics.
+"""Figures of a whole dataset's boxes. Each builder takes computed arrays (histograms, curves, counts) and the
+texts to show (English by default), and returns a ``go.Figure``; nothing here computes statistics.
 
 Every figure is a handful of traces whatever the dataset size: the w x h density is one binned heatmap, not
 one point per box.
@@ -11,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from anchorviz.dataset.stats import COCO_MEDIUM, COCO_SMALL, Histogram, Histogram2D
-from pages.common.plots import level_color
+from anchorviz.viz.colors import level_color
 
 SERIES_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728")
 _MARGIN = dict(l=60, r=20, t=40, b=50)
@@ -46,8 +46,9 @@ def step_histogram(fig: go.Figure, hist: Histogram, *, name: str, color: str, ho
 
 
 def wh_density_figure(density: Histogram2D, *, anchors_wh: np.ndarray, anchor_level: np.ndarray,
-                      level_names: tuple[str, ...], title: str, x_title: str, y_title: str, count_label: str,
-                      anchors_label: str, hover_anchor: str) -> go.Figure:
+                      level_names: tuple[str, ...], title: str = "Box width × height",
+                      x_title: str = "width (px)", y_title: str = "height (px)", count_label: str = "boxes",
+                      anchors_label: str = "anchors", hover_anchor: str = "%{x:.1f} × %{y:.1f} px") -> go.Figure:
     """Box widths x heights as a log-binned 2-D histogram (colour = log count), the anchor shapes on top."""
     z = density.counts.astype(np.float64)
     fig = go.Figure(go.Heatmap(
@@ -75,8 +76,9 @@ def wh_density_figure(density: Histogram2D, *, anchors_wh: np.ndarray, anchor_le
     return fig
 
 
-def sqrt_area_figure(hist: Histogram, *, bucket_texts: tuple[str, str, str], title: str, x_title: str,
-                     y_title: str, hover: str) -> go.Figure:
+def sqrt_area_figure(hist: Histogram, *, bucket_texts: tuple[str, str, str] = ("small", "medium", "large"),
+                     title: str = "√area", x_title: str = "√(w·h) (px)", y_title: str = "boxes",
+                     hover: str = "%{customdata[0]:.3g} – %{customdata[1]:.3g}: %{y:,}<extra></extra>") -> go.Figure:
     """√area histogram on a log axis with COCO's small / medium / large cut-offs (32 and 96 px)."""
     fig = go.Figure()
     step_histogram(fig, hist, name=y_title, color=SERIES_COLORS[0], hover=hover)
@@ -94,8 +96,10 @@ def sqrt_area_figure(hist: Histogram, *, bucket_texts: tuple[str, str, str], tit
     return fig
 
 
-def aspect_figure(hist: Histogram, *, ratios: np.ndarray, title: str, x_title: str, y_title: str, hover: str,
-                  ratio_label: str) -> go.Figure:
+def aspect_figure(hist: Histogram, *, ratios: np.ndarray, title: str = "Aspect ratio h/w", x_title: str = "h/w",
+                  y_title: str = "boxes",
+                  hover: str = "%{customdata[0]:.3g} – %{customdata[1]:.3g}: %{y:,}<extra></extra>",
+                  ratio_label: str = "anchor ratios") -> go.Figure:
     """Aspect ratio h/w on a log axis, with the setup's anchor ratios as vertical lines."""
     fig = go.Figure()
     step_histogram(fig, hist, name=y_title, color=SERIES_COLORS[2], hover=hover)
@@ -108,8 +112,8 @@ def aspect_figure(hist: Histogram, *, ratios: np.ndarray, title: str, x_title: s
     return _layout(fig, title, x_title, y_title, x_log=True)
 
 
-def counts_bar_figure(categories: list[str], series: dict[str, np.ndarray], *, title: str, x_title: str,
-                      y_title: str, hover: str) -> go.Figure:
+def counts_bar_figure(categories: list[str], series: dict[str, np.ndarray], *, title: str = "", x_title: str = "",
+                      y_title: str = "", hover: str = "%{x}: %{y:,}") -> go.Figure:
     """Grouped bars: one series per name (e.g. GTs per level by best shape vs by assignment)."""
     fig = go.Figure()
     for i, (name, values) in enumerate(series.items()):
@@ -122,8 +126,9 @@ def counts_bar_figure(categories: list[str], series: dict[str, np.ndarray], *, t
     return fig
 
 
-def curves_figure(x: np.ndarray, series: dict[str, np.ndarray], *, title: str, x_title: str, y_title: str,
-                  hover: str, marks: tuple[float, ...] = (), dashed: tuple[str, ...] = ()) -> go.Figure:
+def curves_figure(x: np.ndarray, series: dict[str, np.ndarray], *, title: str = "", x_title: str = "",
+                  y_title: str = "", hover: str = "%{x:.2f}: %{y:.4f}", marks: tuple[float, ...] = (),
+                  dashed: tuple[str, ...] = ()) -> go.Figure:
     """Overlaid curves (recall against the IoU threshold, before / after, two setups); ``marks`` = vlines."""
     fig = go.Figure()
     for i, (name, y) in enumerate(series.items()):
@@ -139,7 +144,8 @@ def curves_figure(x: np.ndarray, series: dict[str, np.ndarray], *, title: str, x
     return fig
 
 
-def history_figure(history: np.ndarray, *, title: str, x_title: str, y_title: str) -> go.Figure:
+def history_figure(history: np.ndarray, *, title: str = "Optimisation", x_title: str = "step",
+                   y_title: str = "objective") -> go.Figure:
     """The optimiser's best objective after each step."""
     h = np.asarray(history, np.float64)
     fig = go.Figure(go.Scatter(x=np.arange(1, len(h) + 1), y=h, mode="lines", line=dict(color=SERIES_COLORS[1]),
