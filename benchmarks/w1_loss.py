@@ -34,11 +34,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import MachineShare  # noqa: E402
 from w1_core import IMAGE_HW, coco_like_gts  # noqa: E402
 
-from anchorviz import coding  # noqa: E402
-from anchorviz.anchors import cached_anchors  # noqa: E402
-from anchorviz.assign import assign_anchors, max_iou_rule  # noqa: E402
+from anchorviz.core.coding import presets as coding_presets
+from anchorviz.core.anchors.grid import cached_anchors  # noqa: E402
+from anchorviz.core.assign.max_iou import assign_anchors, max_iou_rule  # noqa: E402
 from anchorviz.core.loss import LOSS_SPECS, LossHead, compute_loss, draw_head_noise, simulate_loss_head  # noqa: E402
-from anchorviz.presets import preset_config  # noqa: E402
+from anchorviz.core.presets import preset_config  # noqa: E402
 
 NUM_CLASSES = 80
 
@@ -51,7 +51,7 @@ def main() -> int:
     gts = coco_like_gts(args.gts)
     classes = np.random.default_rng(1).integers(0, NUM_CLASSES, len(gts))
     spec = LOSS_SPECS["torchvision/retinanet"]  # focal (0.25, 2) + L1
-    coder = coding.TORCHVISION_RPN
+    coder = coding_presets.TORCHVISION_RPN
     aset = cached_anchors(preset_config("RetinaNet", "torchvision"), IMAGE_HW)
     rule = max_iou_rule("torchvision", pos_iou=0.5, neg_iou=0.4)
     noise = draw_head_noise(len(aset), seed=0)

@@ -9,14 +9,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from anchorviz import coding
-from anchorviz.assign import assign_max_iou, max_iou_rule, outside_mask
-from anchorviz.conventions import get_convention
+from anchorviz.core.coding import presets as coding_presets
+from anchorviz.core.assign.max_iou import assign_max_iou, max_iou_rule, outside_mask
+from anchorviz.core.conventions import get_convention
 from anchorviz.core.loss import LOSS_SPECS, EmaNormaliser, LossHead, Role, compute_loss, num_score_columns
 from anchorviz.core.loss import d2l_rules, detectron2_rules, keras_rules, mmdet_rules, torchvision_rules
 from anchorviz.core.loss.mmdet_rules import flatten_head_output
-from anchorviz.iou import dense_iou_stats
-from anchorviz.sampling import sample_minibatch
+from anchorviz.core.iou.quality import dense_match_quality
+from anchorviz.core.sampling.samplers import sample_minibatch
 
 F32 = np.float32
 REF = Path(__file__).parent / "data" / "reference"
@@ -28,7 +28,7 @@ K = 3
 
 
 def _assign(library: str, pos: float, neg: float, **kw):
-    return assign_max_iou(dense_iou_stats(ANCHORS, GTS, style=get_convention(library).iou),
+    return assign_max_iou(dense_match_quality(ANCHORS, GTS, style=get_convention(library).iou),
                           max_iou_rule(library, pos_iou=pos, neg_iou=neg), **kw)
 
 
@@ -45,7 +45,7 @@ def _compute(key, res, *, sample=None, ema=None, spec=None, anchors=ANCHORS, hea
     spec = spec or LOSS_SPECS[key]
     head = head or _head(spec)
     return compute_loss(anchors=anchors, assignment=res, gt_boxes=GTS, gt_classes=CLASSES, head=head, spec=spec,
-                        coder=coding.CODERS[get_convention(spec.library).coder], num_classes=K, sample=sample,
+                        coder=coding_presets.CODERS[get_convention(spec.library).coder], num_classes=K, sample=sample,
                         ema=ema, **kw), head
 
 
@@ -76,7 +76,7 @@ def test_mmdet_retinanet_against_loss_by_feat():
     reg = np.asarray(case["inputs"]["bbox_preds_level0"], F32)[:1]
     _, _, t = mmdet_rules.anchor_head_loss(cfg, [(GTS, CLASSES)], cls, reg)
     anchors = mmdet_rules.anchors_from_config(cfg, cls.shape[2:])
-    res = assign_max_iou(dense_iou_stats(anchors, GTS, style=get_convention("mmdet").iou),
+    res = assign_max_iou(dense_match_quality(anchors, GTS, style=get_convention("mmdet").iou),
                          max_iou_rule("mmdet", pos_iou=0.5, neg_iou=0.4, min_pos_iou=0.0))
     head = LossHead(scores=flatten_head_output(cls[0], K), deltas=flatten_head_output(reg[0], 4))
     r, _ = _compute(None, res, spec=LOSS_SPECS["mmdet/retinanet"], anchors=anchors, head=head)
@@ -142,11 +142,11 @@ def test_result_bookkeeping():
 
 def test_a_gt_with_no_positive_is_flagged():
     gts = np.vstack([GTS, [[60, 60, 63, 63]]])  # a 3 px box: no anchor reaches 0.5 and keras has no low-quality rule
-    res = assign_max_iou(dense_iou_stats(ANCHORS, gts, style=get_convention("keras_retinanet").iou),
+    res = assign_max_iou(dense_match_quality(ANCHORS, gts, style=get_convention("keras_retinanet").iou),
                          max_iou_rule("keras_retinanet", pos_iou=0.5, neg_iou=0.4))
     spec = LOSS_SPECS["keras_retinanet/retinanet"]
     r = compute_loss(anchors=ANCHORS, assignment=res, gt_boxes=gts, gt_classes=np.array([0, 1, 2, 0]),
-                     head=_head(spec), spec=spec, coder=coding.KERAS_RETINANET, num_classes=K)
+                     head=_head(spec), spec=spec, coder=coding_presets.KERAS_RETINANET, num_classes=K)
     assert r.per_gt.no_positive[3] and r.per_gt.box_term[3] == 0 and r.per_gt.positives[3] == 0
 
 
@@ -162,9 +162,9 @@ def test_ema_normaliser_matches_the_goldens_three_calls():
 
 def test_without_gts_everything_is_negative_and_finite():
     spec = LOSS_SPECS["torchvision/retinanet"]
-    res = assign_max_iou(dense_iou_stats(ANCHORS, np.zeros((0, 4)), style=get_convention("torchvision").iou),
+    res = assign_max_iou(dense_match_quality(ANCHORS, np.zeros((0, 4)), style=get_convention("torchvision").iou),
                          max_iou_rule("torchvision", pos_iou=0.5, neg_iou=0.4))
     r = compute_loss(anchors=ANCHORS, assignment=res, gt_boxes=np.zeros((0, 4)), gt_classes=np.zeros(0, int),
-                     head=_head(spec), spec=spec, coder=coding.TORCHVISION_RPN, num_classes=K)
+                     head=_head(spec), spec=spec, coder=coding_presets.TORCHVISION_RPN, num_classes=K)
     assert r.counts["positive"] == 0 and r.box.value == 0 and np.isfinite(r.cls.value)
     assert r.cls.normaliser.value == 1  # torchvision: max(1, #fg)

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from anchorviz import parity
+from anchorviz.parity import compare as parity_compare
 from anchorviz.core.loss.fcos import centerness_target, fcos_loss, linear_decode, linear_encode
 
 DATA = json.loads((Path(__file__).parent / "data" / "reference" / "assign_torchvision.json").read_text())
@@ -31,7 +31,7 @@ def test_fcos_loss_from_recorded_matching(index):
     problems: list[str] = []
     for key in ("foreground_point_indices", "bbox_reg_targets_fg", "gt_ctrness_targets_fg", "decoded_pred_boxes_fg",
                 "losses", "num_foreground"):
-        parity._compare(ours[key], out[key], key, problems)
+        parity_compare.compare(ours[key], out[key], key, problems)
     assert problems == []
     assert terms["normaliser"].value == max(1, int(out["num_foreground"]))
 

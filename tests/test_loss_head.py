@@ -8,13 +8,13 @@ import dataclasses
 import numpy as np
 import pytest
 
-from anchorviz import coding
-from anchorviz.anchors import cached_anchors
-from anchorviz.assign import assign_anchors, max_iou_rule
-from anchorviz.conventions import get_convention
+from anchorviz.core.coding import presets as coding_presets
+from anchorviz.core.anchors.grid import cached_anchors
+from anchorviz.core.assign.max_iou import assign_anchors, max_iou_rule
+from anchorviz.core.conventions import get_convention
 from anchorviz.core.loss import LOSS_SPECS, LossHead, compute_loss, draw_head_noise, simulate_loss_head
-from anchorviz.presets import preset_config
-from anchorviz.sampling import sample_minibatch
+from anchorviz.core.presets import preset_config
+from anchorviz.core.sampling.samplers import sample_minibatch
 
 K = 5
 GTS = np.array([[20, 30, 90, 110], [120, 40, 200, 90], [60, 150, 110, 240], [150, 150, 250, 250],
@@ -31,7 +31,7 @@ def _setup(key: str, seed: int = 0):
     res = assign_anchors(aset, GTS, max_iou_rule(spec.library, pos_iou=0.7 if rpn else 0.5, neg_iou=0.3 if rpn else 0.4))
     sample = sample_minibatch(res.labels, batch_size=spec.sampler[0], positive_fraction=spec.sampler[1],
                               rule=spec.sampler_rule, seed=seed) if spec.sampler else None
-    coder = coding.CODERS[get_convention(spec.library).coder]
+    coder = coding_presets.CODERS[get_convention(spec.library).coder]
     return spec, aset, res, sample, coder
 
 
@@ -77,8 +77,8 @@ def test_untrained_sits_at_the_prior_and_trained_is_confident(key):
     err0 = np.abs(h0.deltas[pos] - r0.reg_target[pos]) if spec.box_loss != "giou" else None
     err1 = np.abs(h1.deltas[pos] - r1.reg_target[pos]) if spec.box_loss != "giou" else None
     if err0 is not None:
-        scale = np.asarray(coding.CODERS[get_convention(spec.library).coder].weights) / \
-            np.asarray(coding.CODERS[get_convention(spec.library).coder].stds)
+        scale = np.asarray(coding_presets.CODERS[get_convention(spec.library).coder].weights) / \
+            np.asarray(coding_presets.CODERS[get_convention(spec.library).coder].stds)
         assert np.mean(err0 / scale) > 0.4 and np.mean(err1 / scale) < 0.1
 
 

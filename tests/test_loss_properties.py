@@ -10,14 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from anchorviz import coding
-from anchorviz.assign import assign_max_iou, max_iou_rule
-from anchorviz.conventions import get_convention
+from anchorviz.core.coding import presets as coding_presets
+from anchorviz.core.assign.max_iou import assign_max_iou, max_iou_rule
+from anchorviz.core.conventions import get_convention
 from anchorviz.core.loss import LOSS_SPECS, LossHead, compute_loss, num_score_columns
 from anchorviz.core.loss import elementwise as E
 from anchorviz.core.loss.scores import CLS_KINDS, CompactScores, per_anchor_cls_loss
-from anchorviz.iou import dense_iou_stats
-from anchorviz.sampling import sample_minibatch
+from anchorviz.core.iou.quality import dense_match_quality
+from anchorviz.core.sampling.samplers import sample_minibatch
 
 F32 = np.float32
 logits = hnp.arrays(F32, st.tuples(st.integers(1, 12), st.integers(1, 6)),
@@ -125,11 +125,11 @@ def _inputs(key: str, seed: int):
     conv = get_convention(spec.library)
     rule = max_iou_rule(spec.library, pos_iou=0.7 if spec.head == "rpn" else 0.5,
                         neg_iou=0.3 if spec.head == "rpn" else 0.4)
-    res = assign_max_iou(dense_iou_stats(anchors, gts, style=conv.iou), rule)
+    res = assign_max_iou(dense_match_quality(anchors, gts, style=conv.iou), rule)
     sample = sample_minibatch(res.labels, batch_size=16, positive_fraction=0.5, rule=spec.sampler_rule,
                               seed=seed) if spec.sampler else None
     return dict(anchors=anchors, assignment=res, gt_boxes=gts, gt_classes=classes, head=_head(spec, len(anchors), k, seed),
-                spec=spec, coder=coding.CODERS[conv.coder], num_classes=k, sample=sample)
+                spec=spec, coder=coding_presets.CODERS[conv.coder], num_classes=k, sample=sample)
 
 
 ANCHOR_HEADS = [k for k, s in LOSS_SPECS.items() if s.head in ("retinanet", "rpn", "ssd")]
@@ -144,13 +144,13 @@ def test_loss_is_invariant_to_the_anchor_order(key, seed):
     perm = np.random.default_rng(seed).permutation(len(kw["anchors"]))
     inv = np.argsort(perm)
     a = kw["assignment"]
-    from anchorviz.assign import Assignment
+    from anchorviz.core.assign.labels import Assignment
     kw2 = dict(kw, anchors=kw["anchors"][perm], head=LossHead(scores=kw["head"].scores[perm],
                deltas=kw["head"].deltas[perm], probabilities=kw["head"].probabilities),
                assignment=Assignment(labels=a.labels[perm], matched_gt=a.matched_gt[perm], max_iou=a.max_iou[perm],
                                      gt_max_iou=a.gt_max_iou, num_gts=a.num_gts))
     if kw["sample"] is not None:
-        from anchorviz.sampling import SampleResult
+        from anchorviz.core.sampling.samplers import SampleResult
         kw2["sample"] = SampleResult(pos_idx=inv[kw["sample"].pos_idx], neg_idx=inv[kw["sample"].neg_idx])
     r2 = compute_loss(**kw2)
     assert r2.cls.value == pytest.approx(r.cls.value, rel=1e-5, abs=1e-6)

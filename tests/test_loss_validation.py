@@ -8,15 +8,15 @@ import math
 import numpy as np
 import pytest
 
-from anchorviz import coding
-from anchorviz.assign import assign_max_iou, max_iou_rule
-from anchorviz.conventions import get_convention
+from anchorviz.core.coding import presets as coding_presets
+from anchorviz.core.assign.max_iou import assign_max_iou, max_iou_rule
+from anchorviz.core.conventions import get_convention
 from anchorviz.core.loss import (LOSS_SPECS, LossHead, compute_loss, draw_head_noise, get_loss_spec,
                                  simulate_loss_head)
 from anchorviz.core.loss.d2l_rules import D2lEmptyLabelsError, multibox_target
 from anchorviz.core.loss.mmdet_losses import weight_reduce_loss
-from anchorviz.errors import AnchorVizInputError
-from anchorviz.iou import dense_iou_stats
+from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.core.iou.quality import dense_match_quality
 
 F32 = np.float32
 TV = LOSS_SPECS["torchvision/retinanet"]
@@ -58,11 +58,11 @@ def test_unknown_head_lists_what_exists():
 def _scene():
     anchors = np.array([[0, 0, 16, 16], [8, 8, 40, 40], [30, 20, 62, 52], [0, 0, 64, 64]], float)
     gts = np.array([[4, 4, 28, 30], [30, 20, 62, 52]], float)
-    res = assign_max_iou(dense_iou_stats(anchors, gts, style=get_convention("torchvision").iou),
+    res = assign_max_iou(dense_match_quality(anchors, gts, style=get_convention("torchvision").iou),
                          max_iou_rule("torchvision", pos_iou=0.5, neg_iou=0.4))
     head = LossHead(scores=np.zeros((4, 4), F32), deltas=np.zeros((4, 4), F32))
     return dict(anchors=anchors, assignment=res, gt_boxes=gts, gt_classes=np.array([0, 2]), head=head, spec=TV,
-                coder=coding.TORCHVISION_RPN, num_classes=3)
+                coder=coding_presets.TORCHVISION_RPN, num_classes=3)
 
 
 def test_the_scene_computes():
@@ -121,7 +121,7 @@ def test_inputs_are_not_changed():
 def test_simulated_head_rejects_bad_inputs(kwargs, match):
     kw = _scene()
     args = dict(anchors=kw["anchors"], assignment=kw["assignment"], gt_boxes=kw["gt_boxes"],
-                gt_classes=kw["gt_classes"], num_classes=3, spec=TV, coder=coding.TORCHVISION_RPN, progress=0.5)
+                gt_classes=kw["gt_classes"], num_classes=3, spec=TV, coder=coding_presets.TORCHVISION_RPN, progress=0.5)
     args.update(kwargs)
     with pytest.raises(AnchorVizInputError, match=match):
         simulate_loss_head(**args)

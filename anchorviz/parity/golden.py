@@ -83,8 +83,9 @@ def function_keys(function: str) -> list[str]:
 
 def file_context(data: dict) -> dict:
     """Inputs some cases refer to implicitly: the ENC anchor/GT pairs a ``roundtrip_decoded_of_ENC`` output
-    decodes again (d2l, keras-retinanet), taken from the file's encode case."""
-    ctx: dict = {}
+    decodes again (d2l, keras-retinanet), taken from the file's encode case; and ``cases``, every case of the
+    file (some loss goldens write an input as "same as the other focal cases")."""
+    ctx: dict = {"cases": data.get("cases", [])}
     common = data.get("common_inputs") or {}
     for c in data.get("cases", []):
         inp = resolve(c.get("inputs") or {}, common)

@@ -25,8 +25,9 @@ def compute_case(library: str, case: dict, common: dict, ctx: dict) -> dict:
     """Run one case through anchorviz and return its outputs by the golden's names.
 
     The handler gets the case's params and inputs resolved against ``common`` (never the expected outputs) and
-    ``ctx`` = the file context plus ``keys`` (the golden's output names), ``common``, ``library`` and
-    ``function``.
+    ``ctx`` = the file context (which holds every case of the file as ``cases``) plus ``keys`` (the golden's
+    output names), ``common``, ``library``, ``function`` and the raw ``case`` (detectron2's RetinaNet EMA case
+    keeps each call's prediction arrays beside that call's results; the handler reads those inputs only).
     """
     lib = library_key(library)
     function = case.get("function", "")
@@ -38,7 +39,7 @@ def compute_case(library: str, case: dict, common: dict, ctx: dict) -> dict:
     if isinstance(inp, str):
         raise CaseError(f"inputs refer to {inp!r}, which common_inputs does not define")
     keys = list((case.get("outputs") or {}).keys())
-    out = handler(p, inp, dict(ctx, keys=keys, common=common, library=lib, function=function))
+    out = handler(p, inp, dict(ctx, keys=keys, common=common, library=lib, function=function, case=case))
     if not isinstance(out, dict):
         raise CaseError(f"the handler returned {type(out).__name__}, expected a dict of outputs")
     return out

@@ -13,17 +13,17 @@ import math
 
 import numpy as np
 
-from anchorviz.anchors import AnchorSet
-from anchorviz.assign import Assignment, Label
-from anchorviz.boxes import as_boxes
-from anchorviz.coding import CoderSpec
+from anchorviz.core.anchors.grid import AnchorSet
+from anchorviz.core.assign.labels import Assignment, Label
+from anchorviz.core.boxes import as_boxes
+from anchorviz.core.coding.spec import CoderSpec
 from anchorviz.core.loss.head import LossHead, background_column, column_of_class, num_score_columns
 from anchorviz.core.loss.result import Breakdown, Group, LossResult, PerGT, Term
 from anchorviz.core.loss.rules import _IGN, _NEG, _NOT_SAMPLED, _POS, EmaNormaliser, image_loss, normalise
 from anchorviz.core.loss.scores import CompactScores
 from anchorviz.core.loss.specs import LossSpec
-from anchorviz.errors import AnchorVizInputError
-from anchorviz.sampling import SampleResult
+from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.core.sampling.samplers import SampleResult
 
 __all__ = ["compute_loss", "roles_from"]
 

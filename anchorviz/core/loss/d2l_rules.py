@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from anchorviz import coding
-from anchorviz.assign import Label, MaxIoURule, assign_max_iou
-from anchorviz.conventions import get_convention
+from anchorviz.core.coding import codec as coding_codec
+from anchorviz.core.coding import presets as coding_presets
+from anchorviz.core.assign.labels import Label
+from anchorviz.core.assign.max_iou import MaxIoURule, assign_max_iou
+from anchorviz.core.conventions import get_convention
 from anchorviz.core.loss.rules import ImageLoss, Role, Terms, image_loss, normalise
 from anchorviz.core.loss.specs import LOSS_SPECS
-from anchorviz.errors import AnchorVizInputError
-from anchorviz.iou import dense_iou_stats
+from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.core.iou.quality import dense_match_quality
 
 __all__ = ["D2lEmptyLabelsError", "multibox_target", "calc_loss"]
 
@@ -39,9 +41,9 @@ class D2lEmptyLabelsError(AnchorVizInputError):
 
 def _anchor_map(anchors: np.ndarray, gts: np.ndarray, iou_threshold: float) -> np.ndarray:
     """``assign_anchor_to_bbox``: GT row of each anchor or -1."""
-    stats = dense_iou_stats(anchors, gts, style=get_convention("d2l").iou)
-    res = assign_max_iou(stats, MaxIoURule(pos_iou=iou_threshold, neg_iou=iou_threshold, low_quality="greedy",
-                                           nan_label=Label.NEGATIVE))
+    rule = MaxIoURule(pos_iou=iou_threshold, neg_iou=iou_threshold, low_quality="greedy", nan_label=Label.NEGATIVE)
+    res = assign_max_iou(dense_match_quality(anchors, gts, style=get_convention("d2l").iou, request=rule.request()),
+                         rule)
     return np.where(res.labels == Label.POSITIVE, res.matched_gt, -1)
 
 
@@ -70,7 +72,7 @@ def multibox_target(anchors: np.ndarray, labels: np.ndarray, *, iou_threshold: f
         assigned = np.zeros((len(anchors), 4))
         assigned[pos] = rows[amap[pos], 1:]
         mask = np.repeat(pos.astype(F32), 4)
-        offsets = coding.encode(anchors, assigned, coding.D2L).astype(F32).reshape(-1) * mask
+        offsets = coding_codec.encode(anchors, assigned, coding_presets.D2L).astype(F32).reshape(-1) * mask
         out["class_labels"].append(cls)
         out["bbox_mask"].append(mask)
         out["bbox_offset"].append(offsets)
@@ -94,7 +96,7 @@ def calc_loss(anchors: np.ndarray, labels: np.ndarray, cls_preds: np.ndarray, bb
         cls, amap = t["class_labels"][b], t["anchor_map"][b]
         role = np.where(cls > 0, Role.POSITIVE, Role.NEGATIVE).astype(np.int8)
         losses.append(image_loss(spec, anchors=anchors, gt_boxes=rows[:, 1:], role=role, target_col=cls,
-                                 matched_gt=amap, scores=cls_preds[b], deltas=boxes_pred[b], coder=coding.D2L,
+                                 matched_gt=amap, scores=cls_preds[b], deltas=boxes_pred[b], coder=coding_presets.D2L,
                                  box_counted=amap >= 0))
     terms = normalise(spec, losses)
     per_image = [F32(c + bx) for c, bx in zip(terms.cls_per_image, terms.box_per_image)]

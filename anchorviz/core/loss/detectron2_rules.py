@@ -13,13 +13,17 @@ import dataclasses
 
 import numpy as np
 
-from anchorviz import coding
-from anchorviz.assign import Label, MaxIoURule, assign_max_iou
-from anchorviz.conventions import get_convention
+from anchorviz.core.coding import spec as coding_spec
+from anchorviz.core.coding import presets as coding_presets
+from anchorviz.core.coding import codec as coding_codec
+from anchorviz.core.assign.labels import Label
+from anchorviz.core.assign.max_iou import MaxIoURule, assign_max_iou
+from anchorviz.core.conventions import get_convention
 from anchorviz.core.loss.rules import EmaNormaliser, ImageLoss, Role, Terms, image_loss, normalise
 from anchorviz.core.loss.specs import LOSS_SPECS, LossSpec
-from anchorviz.iou import dense_iou_stats
-from anchorviz.sampling import TorchCPUGenerator, detectron2_subsample_labels
+from anchorviz.core.iou.quality import dense_match_quality
+from anchorviz.core.sampling.torch_rng import TorchCPUGenerator
+from anchorviz.core.sampling.samplers import detectron2_subsample_labels
 
 __all__ = ["match", "rpn_loss", "retinanet_labels", "retinanet_loss", "roi_label_and_sample", "fastrcnn_loss"]
 
@@ -36,15 +40,18 @@ def match(anchors: np.ndarray, gt_boxes: np.ndarray, *, thresholds: tuple[float,
     if len(gt_boxes) == 0:
         return np.zeros(n, np.int64), np.full(n, labels[0], np.int64)
     lo, hi = (thresholds[0], thresholds[-1])
-    stats = dense_iou_stats(anchors, gt_boxes, style=get_convention("detectron2").iou)
-    res = assign_max_iou(stats, MaxIoURule(pos_iou=hi, neg_iou=lo, low_quality="argmax" if low_quality else "none"))
+    rule = MaxIoURule(pos_iou=hi, neg_iou=lo, low_quality="argmax" if low_quality else "none")
+    # the Matcher returns every anchor's argmax GT (matches), not only the positives'
+    request = dataclasses.replace(rule.request(), argmax_from=0.0)
+    stats = dense_match_quality(anchors, gt_boxes, style=get_convention("detectron2").iou, request=request)
+    res = assign_max_iou(stats, rule)
     lab = np.select([res.labels == Label.POSITIVE, res.labels == Label.NEGATIVE], [labels[-1], labels[0]],
                     labels[1] if len(labels) == 3 else labels[0]).astype(np.int64)
     return stats.argmax_gt.astype(np.int64), lab
 
 
-def _coder(weights) -> coding.CoderSpec:
-    return dataclasses.replace(coding.DETECTRON2, weights=tuple(float(w) for w in weights))
+def _coder(weights) -> coding_spec.CoderSpec:
+    return dataclasses.replace(coding_presets.DETECTRON2, weights=tuple(float(w) for w in weights))
 
 
 def rpn_loss(anchors: np.ndarray, gts: list[np.ndarray], pred_objectness: np.ndarray, pred_deltas: np.ndarray, *,
@@ -77,7 +84,7 @@ def rpn_loss(anchors: np.ndarray, gts: list[np.ndarray], pred_objectness: np.nda
         losses.append(im)
         labels_out.append(sampled)
         fg = np.flatnonzero(sampled == 1)
-        pos_targets.append(coding.encode(anchors[fg], gt[matched[fg]], coder))
+        pos_targets.append(coding_codec.encode(anchors[fg], gt[matched[fg]], coder))
     terms = normalise(spec, losses, batch_size_per_image=batch_size_per_image)
     details = {"gt_labels": labels_out, "num_pos": sum(im.num_pos for im in losses),
                "num_neg": sum(im.num_neg for im in losses), "normalizer": batch_size_per_image * len(gts),
@@ -159,7 +166,7 @@ def fastrcnn_loss(samples: list[dict], scores: np.ndarray, proposal_deltas: np.n
     spec = spec or LOSS_SPECS["detectron2/roi"]
     if use_sigmoid_ce:
         spec = dataclasses.replace(spec, cls_loss="bce")
-    coder = dataclasses.replace(coding.DETECTRON2_ROI, weights=tuple(float(w) for w in weights))
+    coder = dataclasses.replace(coding_presets.DETECTRON2_ROI, weights=tuple(float(w) for w in weights))
     s = np.asarray(scores, F32)
     deltas = np.asarray(proposal_deltas, F32)
     agnostic = deltas.shape[1] == 4  # class-agnostic regression: one box per RoI

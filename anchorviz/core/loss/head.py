@@ -30,12 +30,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from anchorviz.assign import Assignment, Label
-from anchorviz.coding import CoderSpec, encode
+from anchorviz.core.assign.labels import Assignment, Label
+from anchorviz.core.coding.spec import CoderSpec
+from anchorviz.core.coding.codec import encode
 from anchorviz.core.loss import elementwise as E
 from anchorviz.core.loss.scores import CompactScores
 from anchorviz.core.loss.specs import LossSpec
-from anchorviz.errors import AnchorVizInputError
+from anchorviz.core.errors import AnchorVizInputError
 
 __all__ = ["LossHead", "HeadNoise", "draw_head_noise", "simulate_loss_head", "num_score_columns", "column_of_class",
            "background_column", "TRAINED_POS_LOGIT", "TRAINED_NEG_LOGIT"]

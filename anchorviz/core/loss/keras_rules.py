@@ -16,13 +16,17 @@ When every anchor is ignored both losses are exactly 0.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
-from anchorviz import coding
-from anchorviz.assign import Label, MaxIoURule, assign_max_iou, outside_mask
-from anchorviz.conventions import get_convention
+from anchorviz.core.coding import codec as coding_codec
+from anchorviz.core.coding import presets as coding_presets
+from anchorviz.core.assign.labels import Label
+from anchorviz.core.assign.max_iou import MaxIoURule, assign_max_iou, outside_mask
+from anchorviz.core.conventions import get_convention
 from anchorviz.core.loss import elementwise as E
-from anchorviz.iou import dense_iou_stats
+from anchorviz.core.iou.quality import dense_match_quality
 
 __all__ = ["compute_gt_annotations", "anchor_targets_bbox", "focal_loss", "smooth_l1_loss"]
 
@@ -32,8 +36,11 @@ F32 = np.float32
 def compute_gt_annotations(anchors: np.ndarray, gts: np.ndarray, *, negative_overlap: float = 0.4,
                            positive_overlap: float = 0.5) -> dict:
     """Per anchor: positive (IoU >= pos), ignore_by_iou (neg < IoU < pos) and the argmax GT (0 without GTs)."""
-    stats = dense_iou_stats(anchors, gts, style=get_convention("keras_retinanet").iou)
-    res = assign_max_iou(stats, MaxIoURule(pos_iou=positive_overlap, neg_iou=negative_overlap, neg_inclusive=True))
+    rule = MaxIoURule(pos_iou=positive_overlap, neg_iou=negative_overlap, neg_inclusive=True)
+    # keras keeps the argmax GT of every anchor (its annotations row), not only of the positives
+    request = dataclasses.replace(rule.request(), argmax_from=0.0)
+    stats = dense_match_quality(anchors, gts, style=get_convention("keras_retinanet").iou, request=request)
+    res = assign_max_iou(stats, rule)
     argmax = stats.argmax_gt if len(gts) else np.zeros(len(anchors), np.int64)
     return {"positive": res.labels == Label.POSITIVE, "ignore_by_iou": res.labels == Label.IGNORED,
             "argmax_gt": argmax.astype(np.int64)}
@@ -61,7 +68,7 @@ def anchor_targets_bbox(anchors: np.ndarray, annotations: list[tuple[np.ndarray,
                 arr[i, ann["ignore_by_iou"], -1] = -1
                 arr[i, pos, -1] = 1
             labels_batch[i, np.flatnonzero(pos), np.asarray(labels, np.int64)[ann["argmax_gt"][pos]]] = 1
-            regression_batch[i, :, :4] = coding.encode(anchors, boxes[ann["argmax_gt"]], coding.KERAS_RETINANET)
+            regression_batch[i, :, :4] = coding_codec.encode(anchors, boxes[ann["argmax_gt"]], coding_presets.KERAS_RETINANET)
             per_image.append(ann)
         labels_batch[i, outside, -1] = -1
         regression_batch[i, outside, -1] = -1

@@ -23,7 +23,7 @@ from typing import Literal
 import numpy as np
 
 from anchorviz.core.loss import elementwise as E
-from anchorviz.errors import AnchorVizInputError
+from anchorviz.core.errors import AnchorVizInputError
 
 __all__ = ["weight_reduce_loss", "focal_loss", "cross_entropy_loss", "binary_cross_entropy_loss",
            "smooth_l1_loss", "l1_loss", "giou_loss", "one_hot_drop_last"]

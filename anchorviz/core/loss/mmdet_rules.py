@@ -19,15 +19,19 @@ import dataclasses
 
 import numpy as np
 
-from anchorviz import coding
-from anchorviz.anchors import AnchorConfig, LevelSpec, generate_anchors
-from anchorviz.assign import Label, MaxIoURule, assign_max_iou
-from anchorviz.conventions import get_convention
+from anchorviz.core.coding import spec as coding_spec
+from anchorviz.core.coding import presets as coding_presets
+from anchorviz.core.anchors.config import AnchorConfig, LevelSpec
+from anchorviz.core.anchors.grid import generate_anchors
+from anchorviz.core.assign.labels import Label
+from anchorviz.core.assign.max_iou import MaxIoURule, assign_max_iou
+from anchorviz.core.conventions import get_convention
 from anchorviz.core.loss.rules import ImageLoss, Role, Terms, image_loss, normalise
 from anchorviz.core.loss.specs import LOSS_SPECS, LossSpec
-from anchorviz.errors import AnchorVizInputError
-from anchorviz.iou import dense_iou_stats
-from anchorviz.sampling import TorchCPUGenerator, mmdet_random_sample
+from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.core.iou.quality import dense_match_quality
+from anchorviz.core.sampling.torch_rng import TorchCPUGenerator
+from anchorviz.core.sampling.samplers import mmdet_random_sample
 
 __all__ = ["spec_from_config", "coder_from_config", "anchors_from_config", "head_targets", "anchor_head_loss",
            "flatten_head_output"]
@@ -72,9 +76,9 @@ def spec_from_config(config: dict, *, rpn: bool = False) -> LossSpec:
     return dataclasses.replace(base, **ch)
 
 
-def coder_from_config(config: dict) -> coding.CoderSpec:
+def coder_from_config(config: dict) -> coding_spec.CoderSpec:
     bc = config.get("bbox_coder", {})
-    return dataclasses.replace(coding.MMDET, means=tuple(bc.get("target_means", (0.0,) * 4)),
+    return dataclasses.replace(coding_presets.MMDET, means=tuple(bc.get("target_means", (0.0,) * 4)),
                                stds=tuple(bc.get("target_stds", (1.0,) * 4)))
 
 
@@ -114,7 +118,8 @@ def head_targets(anchors: np.ndarray, gt_boxes: np.ndarray, gt_labels: np.ndarra
                                   f"expected -1, got {assigner['ignore_iof_thr']}")
     rule = MaxIoURule(pos_iou=float(assigner["pos_iou_thr"]), neg_iou=neg_hi, neg_iou_min=neg_lo, low_quality=lq,
                       min_pos_iou=float(assigner.get("min_pos_iou", 0.0)))
-    res = assign_max_iou(dense_iou_stats(anchors, gt_boxes, style=get_convention("mmdet").iou), rule)
+    res = assign_max_iou(dense_match_quality(anchors, gt_boxes, style=get_convention("mmdet").iou,
+                                             request=rule.request()), rule)
     gt_inds = np.where(res.labels == Label.POSITIVE, res.matched_gt + 1,
                        np.where(res.labels == Label.NEGATIVE, 0, -1)).astype(np.int64)
     if len(gt_boxes) == 0:

@@ -20,7 +20,8 @@ from enum import IntEnum
 
 import numpy as np
 
-from anchorviz.coding import CoderSpec, decode, encode
+from anchorviz.core.coding.spec import CoderSpec
+from anchorviz.core.coding.codec import decode, encode
 from anchorviz.core.loss import elementwise as E
 from anchorviz.core.loss.scores import CompactScores, cls_losses, cls_outputs, foreground_prob, target_prob
 from anchorviz.core.loss.specs import LossSpec

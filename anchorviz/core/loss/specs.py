@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from anchorviz.core.loss.scores import ClsKind
-from anchorviz.errors import AnchorVizInputError
+from anchorviz.core.errors import AnchorVizInputError
 
 __all__ = ["LossSpec", "LOSS_SPECS", "get_loss_spec", "loss_specs_for", "loss_spec_for_preset", "PRESET_HEADS",
            "BoxKind", "NormKind"]

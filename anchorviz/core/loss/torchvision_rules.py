@@ -2,7 +2,7 @@
 
 Assignment uses anchorviz's max-IoU assigner with torchvision's IoU and ``Matcher`` rules, sampling uses the
 replayed ``torch.randperm`` stream (one generator for the whole batch, images in order, as torchvision's sampler
-loops over them), coding uses ``coding.TORCHVISION_RPN`` / ``TORCHVISION_ROI``; the per-anchor losses and the
+loops over them), coding uses ``coding_presets.TORCHVISION_RPN`` / ``TORCHVISION_ROI``; the per-anchor losses and the
 normalisers are ``rules.image_loss`` / ``rules.normalise``, the same code the app runs.
 
 torchvision's ``Matcher`` returns, per anchor, the matched GT index or -1 (below the low threshold) or -2
@@ -15,13 +15,17 @@ import dataclasses
 
 import numpy as np
 
-from anchorviz import coding
-from anchorviz.assign import Label, MaxIoURule, assign_max_iou
-from anchorviz.conventions import get_convention
+from anchorviz.core.coding import presets as coding_presets
+from anchorviz.core.coding import spec as coding_spec
+from anchorviz.core.coding import codec as coding_codec
+from anchorviz.core.assign.labels import Label
+from anchorviz.core.assign.max_iou import MaxIoURule, assign_max_iou
+from anchorviz.core.conventions import get_convention
 from anchorviz.core.loss.rules import ImageLoss, Role, Terms, image_loss, normalise
 from anchorviz.core.loss.specs import LOSS_SPECS, LossSpec
-from anchorviz.iou import dense_iou_stats
-from anchorviz.sampling import TorchCPUGenerator, torchvision_sample
+from anchorviz.core.iou.quality import dense_match_quality
+from anchorviz.core.sampling.torch_rng import TorchCPUGenerator
+from anchorviz.core.sampling.samplers import torchvision_sample
 
 __all__ = ["matched_idxs", "retinanet_loss", "rpn_loss", "roi_training_samples", "fastrcnn_loss"]
 
@@ -35,9 +39,9 @@ def matched_idxs(anchors: np.ndarray, gt_boxes: np.ndarray, *, high: float, low:
     n = len(anchors)
     if len(gt_boxes) == 0:
         return np.full(n, -1, np.int64)
-    stats = dense_iou_stats(anchors, gt_boxes, style=get_convention("torchvision").iou)
     rule = MaxIoURule(pos_iou=high, neg_iou=low, low_quality="argmax" if low_quality else "none",
                       nan_label=Label.POSITIVE)
+    stats = dense_match_quality(anchors, gt_boxes, style=get_convention("torchvision").iou, request=rule.request())
     res = assign_max_iou(stats, rule)
     out = np.where(res.labels == Label.POSITIVE, res.matched_gt, -1)
     out[res.labels == Label.IGNORED] = -2
@@ -47,7 +51,7 @@ def matched_idxs(anchors: np.ndarray, gt_boxes: np.ndarray, *, high: float, low:
 def retinanet_loss(anchors: np.ndarray, targets: list[tuple[np.ndarray, np.ndarray]], cls_logits: np.ndarray,
                    bbox_regression: np.ndarray, *, spec: LossSpec | None = None,
                    matcher: tuple[float, float, bool] = (0.5, 0.4, True),
-                   coder: coding.CoderSpec = coding.TORCHVISION_RPN) -> tuple[list[dict], list[ImageLoss], Terms]:
+                   coder: coding_spec.CoderSpec = coding_presets.TORCHVISION_RPN) -> tuple[list[dict], list[ImageLoss], Terms]:
     """``RetinaNet.compute_loss``.
 
     Args:
@@ -68,7 +72,7 @@ def retinanet_loss(anchors: np.ndarray, targets: list[tuple[np.ndarray, np.ndarr
         im = image_loss(spec, anchors=anchors, gt_boxes=boxes, role=role, target_col=col, matched_gt=m,
                         scores=cls_logits[b], deltas=bbox_regression[b], coder=coder)
         fg = m >= 0
-        targets_fg = coding.encode(anchors[fg], boxes[m[fg]], coder) if fg.any() else np.zeros((0, 4))
+        targets_fg = coding_codec.encode(anchors[fg], boxes[m[fg]], coder) if fg.any() else np.zeros((0, 4))
         details.append({"matched_idxs": m, "num_foreground": int(fg.sum()), "num_valid_for_cls": int((m != -2).sum()),
                         "box_targets_fg": targets_fg, "cls_focal_sum": float(im.cls_sum),
                         "box_loss_sum": float(im.box_sum)})
@@ -88,7 +92,7 @@ def _rpn_assign(anchors, boxes, fg, bg):
 def rpn_loss(anchors: np.ndarray, targets: list[np.ndarray], objectness: np.ndarray, pred_bbox_deltas: np.ndarray, *,
              fg_iou: float = 0.7, bg_iou: float = 0.3, batch_size_per_image: int = 256, positive_fraction: float = 0.5,
              seed: int = 0, spec: LossSpec | None = None,
-             coder: coding.CoderSpec = coding.TORCHVISION_RPN) -> tuple[dict, list[ImageLoss], Terms]:
+             coder: coding_spec.CoderSpec = coding_presets.TORCHVISION_RPN) -> tuple[dict, list[ImageLoss], Terms]:
     """``RegionProposalNetwork.compute_loss`` after ``torch.manual_seed(seed)``.
 
     objectness (ndarray[B*N] or [B*N, 1]) and pred_bbox_deltas (ndarray[B*N, 4]) are torchvision's flattened,
@@ -108,7 +112,7 @@ def rpn_loss(anchors: np.ndarray, targets: list[np.ndarray], objectness: np.ndar
         role = np.where(pos, Role.POSITIVE, np.where(neg, Role.NEGATIVE, np.where(labels >= 0, Role.NOT_SAMPLED,
                                                                                    Role.IGNORED))).astype(np.int8)
         with np.errstate(divide="ignore"):
-            reg_all.append(coding.encode(anchors, gt_of_all, coder))
+            reg_all.append(coding_codec.encode(anchors, gt_of_all, coder))
         losses.append(image_loss(spec, anchors=anchors, gt_boxes=boxes if len(boxes) else np.zeros((1, 4)),
                                  role=role, target_col=np.where(pos, 0, -1), matched_gt=np.maximum(m, 0),
                                  scores=obj[b], deltas=deltas[b], coder=coder))
@@ -153,7 +157,7 @@ def roi_training_samples(proposals: list[np.ndarray], targets: list[tuple[np.nda
 
 
 def fastrcnn_loss(samples: list[dict], class_logits: np.ndarray, box_regression: np.ndarray, *,
-                  spec: LossSpec | None = None, coder: coding.CoderSpec = coding.TORCHVISION_ROI
+                  spec: LossSpec | None = None, coder: coding_spec.CoderSpec = coding_presets.TORCHVISION_ROI
                   ) -> tuple[np.ndarray, list[ImageLoss], Terms]:
     """``fastrcnn_loss`` over the rows of ``roi_training_samples`` (all images concatenated, as torchvision does).
 
@@ -170,7 +174,7 @@ def fastrcnn_loss(samples: list[dict], class_logits: np.ndarray, box_regression:
         lab = s["labels"]
         role = np.where(lab > 0, Role.POSITIVE, Role.NEGATIVE).astype(np.int8)
         slot = boxes[rows][np.arange(r), np.maximum(lab, 0)]
-        targets.append(coding.encode(s["proposals"], s["matched_gt_boxes"], coder))
+        targets.append(coding_codec.encode(s["proposals"], s["matched_gt_boxes"], coder))
         losses.append(image_loss(spec, anchors=s["proposals"], gt_boxes=s["matched_gt_boxes"], role=role,
                                  target_col=lab, matched_gt=np.arange(r), scores=logits[rows], deltas=slot,
                                  coder=coder))

@@ -31,6 +31,11 @@ HANDLER_MODULES: tuple[str, ...] = (
     "keras_retinanet",
     "d2l",
     "yolov5",
+    "loss_torchvision",
+    "loss_mmdet",
+    "loss_detectron2",
+    "loss_d2l",
+    "loss_keras_retinanet",
 )
 
 

@@ -9,7 +9,7 @@ sibling case that stores the array (``ctx["cases"]``).
 from __future__ import annotations
 
 from anchorviz.core.loss import keras_rules as K
-from anchorviz._parity_pending._loss_common import boxes, common_ref, f32, images, input_from_sibling
+from anchorviz.parity.handlers.loss_common import boxes, common_ref, f32, images, input_from_sibling
 
 __all__ = ["HANDLERS"]
 

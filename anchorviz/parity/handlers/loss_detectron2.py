@@ -15,7 +15,7 @@ import numpy as np
 from anchorviz.core.loss import detectron2_rules as D2
 from anchorviz.core.loss.rules import EmaNormaliser
 from anchorviz.core.loss.specs import LOSS_SPECS
-from anchorviz._parity_pending._loss_common import boxes, common_ref, f32, images
+from anchorviz.parity.handlers.loss_common import boxes, common_ref, f32, images
 
 __all__ = ["HANDLERS"]
 

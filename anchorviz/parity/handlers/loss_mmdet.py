@@ -11,8 +11,8 @@ import numpy as np
 
 from anchorviz.core.loss import mmdet_losses as M
 from anchorviz.core.loss.mmdet_rules import anchor_head_loss
-from anchorviz.errors import AnchorVizInputError
-from anchorviz._parity_pending._loss_common import common_ref, f32, images, input_from_sibling, reduce_keys
+from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.parity.handlers.loss_common import common_ref, f32, images, input_from_sibling, reduce_keys
 
 __all__ = ["HANDLERS"]
 

@@ -17,8 +17,9 @@ import numpy as np
 from anchorviz.core.loss import elementwise as E
 from anchorviz.core.loss import torchvision_rules as TV
 from anchorviz.core.loss.fcos import fcos_loss
-from anchorviz.coding import CoderSpec, TORCHVISION_ROI, TORCHVISION_RPN
-from anchorviz._parity_pending._loss_common import boxes, common_ref, f32
+from anchorviz.core.coding.spec import CoderSpec
+from anchorviz.core.coding.presets import TORCHVISION_ROI, TORCHVISION_RPN
+from anchorviz.parity.handlers.loss_common import boxes, common_ref, f32
 
 __all__ = ["HANDLERS"]
 

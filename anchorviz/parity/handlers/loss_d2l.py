@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from anchorviz.core.loss.d2l_rules import D2lEmptyLabelsError, calc_loss, multibox_target
-from anchorviz._parity_pending._loss_common import boxes, common_ref, f32
+from anchorviz.parity.handlers.loss_common import boxes, common_ref, f32
 
 __all__ = ["HANDLERS"]
 
