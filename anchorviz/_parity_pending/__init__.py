@@ -1,0 +1,1 @@
+"""Parity handlers for the assigner goldens (assign_*.json), waiting to move to anchorviz/parity/handlers/."""

@@ -1,0 +1,1 @@
+"""Point-based and dynamic label assigners (FCOS, TAL, SimOTA, RTMDet's DSL) beside the anchor rules."""

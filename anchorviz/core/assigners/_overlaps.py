@@ -1,0 +1,155 @@
+"""The box overlaps and classification costs the point assigners use, in float32 and in each library's order of
+operations.
+
+The assigners' decisions (top-k, minimum cost, argmax) are made on float32 values; two libraries' formulas for the
+"same" IoU differ in eps and in what a degenerate box gives, so each has its own function here:
+
+* ``mmdet_iou``: mmdet ``bbox_overlaps`` (union clamped at 1e-6, so 0-area boxes give 0);
+* ``yolox_iou_cxcywh``: YOLOX ``bboxes_iou(xyxy=False)``: no eps (0/0 gives NaN), ``-0.0`` where boxes miss;
+* ``ultralytics_ciou``: ultralytics ``bbox_iou(xywh=False, CIoU=True)`` with eps 1e-7, then clamped at 0;
+* ``bce_onehot_cost``: sum over classes of ``F.binary_cross_entropy(p, one_hot)``, log clamped at -100;
+* ``soft_bce_cost``: RTMDet's quality-focal-style cost on logits with a soft (IoU) target.
+
+Only + - * / and comparisons are bit-exact against torch; exp/log/atan/pow may differ by an ulp, which moves
+costs by about 1e-7 relative (the parity tolerance is 1e-6).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = ["f32", "mmdet_iou", "yolox_iou_cxcywh", "ultralytics_ciou", "bce_onehot_cost", "soft_bce_cost",
+           "sigmoid32", "log_sigmoid32"]
+
+F = np.float32
+
+
+def f32(a) -> np.ndarray:
+    return np.asarray(a, dtype=np.float32)
+
+
+def mmdet_iou(pred: np.ndarray, gt: np.ndarray) -> np.ndarray:
+    """mmdet ``bbox_overlaps(pred, gt)`` [K, M] float32, union clamped at 1e-6."""
+    p, g = f32(pred), f32(gt)
+    area1 = (p[:, 2] - p[:, 0]) * (p[:, 3] - p[:, 1])
+    area2 = (g[:, 2] - g[:, 0]) * (g[:, 3] - g[:, 1])
+    w = np.maximum(np.minimum(p[:, None, 2], g[None, :, 2]) - np.maximum(p[:, None, 0], g[None, :, 0]), F(0))
+    h = np.maximum(np.minimum(p[:, None, 3], g[None, :, 3]) - np.maximum(p[:, None, 1], g[None, :, 1]), F(0))
+    overlap = w * h
+    union = np.maximum(area1[:, None] + area2[None, :] - overlap, F(1e-6))
+    return overlap / union
+
+
+def yolox_iou_cxcywh(gt: np.ndarray, pred: np.ndarray) -> np.ndarray:
+    """YOLOX ``bboxes_iou(gt, pred, xyxy=False)`` [M, K] float32 on cxcywh boxes; 0/0 gives NaN, as YOLOX does."""
+    a, b = f32(gt), f32(pred)
+    half_a, half_b = a[:, 2:] / F(2), b[:, 2:] / F(2)
+    tl = np.maximum(a[:, None, :2] - half_a[:, None, :], (b[:, :2] - half_b)[None])
+    br = np.minimum(a[:, None, :2] + half_a[:, None, :], (b[:, :2] + half_b)[None])
+    area_a = a[:, 2] * a[:, 3]
+    area_b = b[:, 2] * b[:, 3]
+    en = (tl < br).astype(np.float32).prod(axis=2, dtype=np.float32)
+    d = br - tl
+    area_i = d[..., 0] * d[..., 1] * en  # keeps torch's -0.0 where the boxes miss
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return area_i / (area_a[:, None] + area_b[None, :] - area_i)
+
+
+def ultralytics_ciou(gt: np.ndarray, pred: np.ndarray, eps: float = 1e-7) -> np.ndarray:
+    """ultralytics ``bbox_iou(gt, pred, xywh=False, CIoU=True).clamp_(0)`` for aligned pairs [P] float32."""
+    e = F(eps)
+    b1x1, b1y1, b1x2, b1y2 = f32(gt).T
+    b2x1, b2y1, b2x2, b2y2 = f32(pred).T
+    w1, h1 = b1x2 - b1x1, b1y2 - b1y1 + e
+    w2, h2 = b2x2 - b2x1, b2y2 - b2y1 + e
+    inter = (np.maximum(np.minimum(b1x2, b2x2) - np.maximum(b1x1, b2x1), F(0))
+             * np.maximum(np.minimum(b1y2, b2y2) - np.maximum(b1y1, b2y1), F(0)))
+    union = w1 * h1 + w2 * h2 - inter + e
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        iou = inter / union
+        cw = np.maximum(b1x2, b2x2) - np.minimum(b1x1, b2x1)
+        ch = np.maximum(b1y2, b2y2) - np.minimum(b1y1, b2y1)
+        c2 = cw * cw + ch * ch + e
+        dx = b2x1 + b2x2 - b1x1 - b1x2
+        dy = b2y1 + b2y2 - b1y1 - b1y2
+        rho2 = (dx * dx + dy * dy) / F(4)
+        da = np.arctan(w2 / h2) - np.arctan(w1 / h1)
+        v = F(4 / math.pi**2) * (da * da)
+        alpha = v / (v - iou + F(1 + eps))
+        ciou = iou - (rho2 / c2 + v * alpha)
+    return np.maximum(ciou, F(0))  # clamp_(0) keeps NaN, as np.maximum does
+
+
+def sigmoid32(x: np.ndarray) -> np.ndarray:
+    """torch.sigmoid in float32: 1 / (1 + exp(-x))."""
+    x = f32(x)
+    with np.errstate(over="ignore"):
+        return F(1) / (F(1) + np.exp(-x))
+
+
+def log_sigmoid32(x: np.ndarray) -> np.ndarray:
+    """torch's log_sigmoid in float32: min(x, 0) - log1p(exp(-|x|))."""
+    x = f32(x)
+    return np.minimum(x, F(0)) - np.log1p(np.exp(-np.abs(x)))
+
+
+def _bce_terms(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per class: the BCE term when the target is 0 (-max(log(1-p), -100)) and when it is 1 (-max(log p, -100))."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        neg = -np.maximum(np.log1p(-p), F(-100))
+        pos = -np.maximum(np.log(p), F(-100))
+    return neg.astype(np.float32), pos.astype(np.float32)
+
+
+def bce_onehot_cost(scores: np.ndarray, gt_labels: np.ndarray) -> np.ndarray:
+    """Σ_c BCE(scores[i, c], onehot(gt_labels[j])_c) [K, M] float32 (SimOTA's classification cost).
+
+    With a one-hot target torch's per-element terms are exactly -log(1-p) (target 0) and -log p (target 1), so a
+    (candidate, GT) pair differs from the all-negative row in one class. For up to 16 classes the sum runs in
+    class order in float32, as torch sums a short last dimension; for more classes it is the all-negative row sum
+    with that one term swapped (mathematically equal, rounding differs by ~1e-7 relative), which keeps the cost
+    O(K x M) instead of O(K x M x C).
+    """
+    p = f32(scores)
+    k, c = p.shape
+    labels = np.asarray(gt_labels, np.int64)
+    neg, pos = _bce_terms(p)
+    if c <= 16:
+        out = np.empty((k, len(labels)), np.float32)
+        for cls in np.unique(labels):
+            acc = np.zeros(k, np.float32)
+            for q in range(c):
+                acc = acc + (pos[:, q] if q == cls else neg[:, q])
+            out[:, labels == cls] = acc[:, None]
+        return out
+    base = neg.sum(axis=1, dtype=np.float64)
+    swap = (pos[:, labels].astype(np.float64) - neg[:, labels])
+    return (base[:, None] + swap).astype(np.float32)
+
+
+def soft_bce_cost(logits: np.ndarray, gt_labels: np.ndarray, ious: np.ndarray) -> np.ndarray:
+    """RTMDet's classification cost [K, M] float32: Σ_c BCEwithLogits(x, t) · |t − σ(x)|², t = onehot · IoU.
+
+    Classes other than the GT's have target 0 whatever the GT, so their terms are shared by every GT; only the
+    GT's class term depends on the IoU. Summed in class order for up to 16 classes (torch's order for a short
+    dimension), otherwise as the shared row sum with the GT's term swapped (as in ``bce_onehot_cost``).
+    """
+    x = f32(logits)
+    k, c = x.shape
+    labels = np.asarray(gt_labels, np.int64)
+    iou = f32(ious)
+    s = sigmoid32(x)
+    ls = log_sigmoid32(x)
+    neg = (x - ls) * (s * s)  # target 0: (1 - 0) * x - log_sigmoid(x), times |0 - σ|²
+    xl = x[:, labels]  # [K, M] logit of each GT's class
+    d = iou - s[:, labels]
+    own = ((F(1) - iou) * xl - ls[:, labels]) * (d * d)
+    if c <= 16:
+        out = np.zeros((k, len(labels)), np.float32)
+        for q in range(c):
+            out = out + np.where(labels[None, :] == q, own, neg[:, q:q + 1])
+        return out
+    base = neg.sum(axis=1, dtype=np.float64)
+    return (base[:, None] - neg[:, labels] + own.astype(np.float64)).astype(np.float32)

@@ -1,0 +1,260 @@
+"""torch.topk's selection, including what CPU torch does when values tie at the k-th place.
+
+Every dynamic assigner picks its positives with ``torch.topk``. PyTorch documents no order for equal values, so
+when the k-th and (k+1)-th values are equal, *which* of the tied points is picked is implementation-defined. It
+matters: in ultralytics' TAL a GT with fewer than k non-zero metrics fills its top-k with zero-metric points, and
+a zero-metric point inside the GT becomes a positive with target 0.
+
+So every selection here first checks for a tie at the boundary (and reports it). Without a tie the set is fixed
+by the values alone and NumPy's partition gives it. With a tie, the CPU kernel (aten/src/ATen/native/cpu/
+SortingKernel.cpp, ``topk_impl_loop``) is emulated step by step: it fills (value, index) pairs and calls
+libstdc++'s ``std::partial_sort`` (a heap of the first k, k * 64 <= n) or ``std::nth_element`` (introselect,
+otherwise) with the comparator "NaN first, then larger" (largest) / "smaller, NaN last" (smallest). The set of
+picked indices is then exactly CPU torch's; the golden files confirm it (a TAL case where 5 zero-metric points
+fill a GT's top 10). CUDA torch would pick differently; the ``ties`` flags say where that can matter.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = ["torch_topk_set", "smallest_k_per_column", "largest_values"]
+
+
+def _comp(largest: bool):
+    if largest:
+        return lambda a, b: (math.isnan(a[0]) and not math.isnan(b[0])) or a[0] > b[0]
+    return lambda a, b: (not math.isnan(a[0]) and math.isnan(b[0])) or a[0] < b[0]
+
+
+# --- libstdc++ heap and introselect, transcribed from the algorithm's definition (bits/stl_heap.h, stl_algo.h) ---
+
+
+def _push_heap(h, hole, top, value, comp):
+    parent = (hole - 1) // 2
+    while hole > top and comp(h[parent], value):
+        h[hole] = h[parent]
+        hole = parent
+        parent = (hole - 1) // 2
+    h[hole] = value
+
+
+def _adjust_heap(h, first, hole, length, value, comp):
+    """__adjust_heap on h[first:first+length] with positions relative to ``first``."""
+    top = hole
+    child = hole
+    while child < (length - 1) // 2:
+        child = 2 * (child + 1)
+        if comp(h[first + child], h[first + child - 1]):
+            child -= 1
+        h[first + hole] = h[first + child]
+        hole = child
+    if (length & 1) == 0 and child == (length - 2) // 2:
+        child = 2 * (child + 1)
+        h[first + hole] = h[first + child - 1]
+        hole = child - 1
+    # __push_heap on the shifted range
+    parent = (hole - 1) // 2
+    while hole > top and comp(h[first + parent], value):
+        h[first + hole] = h[first + parent]
+        hole = parent
+        parent = (hole - 1) // 2
+    h[first + hole] = value
+
+
+def _make_heap(h, first, length, comp):
+    if length < 2:
+        return
+    parent = (length - 2) // 2
+    while True:
+        _adjust_heap(h, first, parent, length, h[first + parent], comp)
+        if parent == 0:
+            return
+        parent -= 1
+
+
+def _heap_select(h, first, middle, last, comp, skip_below=None):
+    """std::__heap_select: the ``middle - first`` best of h[first:last] end up in h[first:middle].
+
+    ``skip_below``: indices (absolute, ascending) of the elements in [middle, last) that can possibly beat the
+    initial heap top; every other element is skipped without changing the result (the top only gets better).
+    """
+    length = middle - first
+    _make_heap(h, first, length, comp)
+    scan = range(middle, last) if skip_below is None else skip_below
+    for i in scan:
+        if comp(h[i], h[first]):
+            value = h[i]
+            h[i] = h[first]
+            _adjust_heap(h, first, 0, length, value, comp)
+
+
+def _move_median_to_first(h, result, a, b, c, comp):
+    if comp(h[a], h[b]):
+        if comp(h[b], h[c]):
+            h[result], h[b] = h[b], h[result]
+        elif comp(h[a], h[c]):
+            h[result], h[c] = h[c], h[result]
+        else:
+            h[result], h[a] = h[a], h[result]
+    elif comp(h[a], h[c]):
+        h[result], h[a] = h[a], h[result]
+    elif comp(h[b], h[c]):
+        h[result], h[c] = h[c], h[result]
+    else:
+        h[result], h[b] = h[b], h[result]
+
+
+def _unguarded_partition(h, first, last, pivot, comp):
+    while True:
+        while comp(h[first], h[pivot]):
+            first += 1
+        last -= 1
+        while comp(h[pivot], h[last]):
+            last -= 1
+        if not first < last:
+            return first
+        h[first], h[last] = h[last], h[first]
+        first += 1
+
+
+def _insertion_sort(h, first, last, comp):
+    if first == last:
+        return
+    for i in range(first + 1, last):
+        val = h[i]
+        if comp(val, h[first]):
+            h[first + 1:i + 1] = h[first:i]
+            h[first] = val
+        else:
+            j = i
+            while comp(val, h[j - 1]):
+                h[j] = h[j - 1]
+                j -= 1
+            h[j] = val
+
+
+def _nth_element(h, nth, comp):
+    first, last = 0, len(h)
+    depth = 2 * (int(math.floor(math.log2(last))) if last > 0 else 0)
+    while last - first > 3:
+        if depth == 0:
+            _heap_select(h, first, nth + 1, last, comp)
+            h[first], h[nth] = h[nth], h[first]
+            return
+        depth -= 1
+        mid = first + (last - first) // 2
+        _move_median_to_first(h, first, first + 1, mid, last - 1, comp)
+        cut = _unguarded_partition(h, first + 1, last, first, comp)
+        if cut <= nth:
+            first = cut
+        else:
+            last = cut
+    _insertion_sort(h, first, last, comp)
+
+
+def _emulate(values: np.ndarray, k: int, largest: bool) -> np.ndarray:
+    """The indices CPU torch.topk returns for a 1-D row (as a sorted set)."""
+    n = len(values)
+    comp = _comp(largest)
+    vals = [float(v) for v in values]
+    if k * 64 <= n:
+        h = [(vals[j], j) for j in range(n)]
+        head = values[:k]
+        # the initial top is the worst of the first k; only elements that beat it can ever enter the heap
+        if np.isnan(values).any():
+            skip = None
+        else:
+            worst = head.min() if largest else head.max()
+            better = values[k:] > worst if largest else values[k:] < worst
+            skip = (np.flatnonzero(better) + k).tolist()
+        _heap_select(h, 0, k, n, comp, skip)
+        picked = [j for _, j in h[:k]]
+    else:
+        h = [(vals[j], j) for j in range(n)]
+        _nth_element(h, k - 1, comp)
+        picked = [j for _, j in h[:k]]
+    return np.sort(np.asarray(picked, np.int64))
+
+
+def torch_topk_set(values, k: int, *, largest: bool = True) -> tuple[np.ndarray, bool]:
+    """Which indices ``torch.topk(values, k, largest=largest)`` returns on CPU, and whether a tie decided it.
+
+    Args:
+        values: 1-D array (float32 values as the library holds them).
+        k: 0 <= k; k >= len(values) returns every index.
+
+    Returns:
+        (int64 sorted indices, tie): ``tie`` is True when the k-th and (k+1)-th values are equal, so the set
+        depends on the kernel's tie order (emulated here for CPU torch).
+
+    >>> torch_topk_set([0.0, 0.0, 0.0, 0.5], 2)
+    (array([2, 3]), True)
+    """
+    v = np.asarray(values)
+    n = len(v)
+    if k <= 0:
+        return np.zeros(0, np.int64), False
+    if k >= n:
+        return np.arange(n, dtype=np.int64), False
+    if np.isnan(v).any():
+        return _emulate(v, k, largest), True
+    key = -v if largest else v
+    part = np.partition(key, (k - 1, k))
+    kth, nxt = part[k - 1], part[k]
+    if kth != nxt:
+        idx = np.flatnonzero(key <= kth)
+        return idx.astype(np.int64), False
+    return _emulate(v, k, largest), True
+
+
+def smallest_k_per_column(cost: np.ndarray, ks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Column j keeps its ks[j] smallest rows (``torch.topk(cost[:, j], ks[j], largest=False)``), vectorised.
+
+    Returns:
+        (bool (K, M) selection, bool (M,) tie at the k-th place, resolved as CPU torch does).
+    """
+    n, m = cost.shape
+    sel = np.zeros((n, m), bool)
+    ties = np.zeros(m, bool)
+    if n == 0 or m == 0:
+        return sel, ties
+    ks = np.minimum(np.asarray(ks, np.int64), n)
+    kmax = int(ks.max())
+    if kmax >= n:
+        order = np.argsort(cost, axis=0, kind="stable")
+    else:
+        part = np.argpartition(cost, kmax, axis=0)[:kmax + 1]  # the kmax + 1 smallest of every column
+        vals = np.take_along_axis(cost, part, axis=0)
+        order = np.take_along_axis(part, np.argsort(vals, axis=0, kind="stable"), axis=0)
+    ranked = np.take_along_axis(cost, order, axis=0)
+    nan_cols = np.isnan(cost).any(axis=0)
+    for j in range(m):  # one small step per GT; the heavy work above is vectorised
+        k = int(ks[j])
+        if k >= n:
+            sel[:, j] = True
+            continue
+        if nan_cols[j] or ranked[k - 1, j] == ranked[k, j]:
+            idx, tie = torch_topk_set(cost[:, j], k, largest=False)
+            sel[idx, j] = True
+            ties[j] = tie
+        else:
+            sel[order[:k, j], j] = True
+    return sel, ties
+
+
+def largest_values(values: np.ndarray, k: int) -> np.ndarray:
+    """The k largest values of every column, sorted descending (the values torch.topk returns; ties do not
+    change values). NaN counts as the largest, as in torch."""
+    n = values.shape[0]
+    k = min(k, n)
+    if k <= 0:
+        return values[:0]
+    key = np.where(np.isnan(values), -np.inf, -values)
+    if k < n:
+        part = np.argpartition(key, k - 1, axis=0)[:k]
+        key = np.take_along_axis(key, part, axis=0)
+        values = np.take_along_axis(values, part, axis=0)
+    return np.take_along_axis(values, np.argsort(key, axis=0, kind="stable"), axis=0)
