@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-__all__ = ["f32", "mmdet_iou", "yolox_iou_cxcywh", "ultralytics_ciou", "bce_onehot_cost", "soft_bce_cost",
+__all__ = ["f32", "strictly_inside", "inside_squares", "mmdet_iou", "yolox_iou_cxcywh", "ultralytics_ciou", "bce_onehot_cost", "soft_bce_cost",
            "sigmoid32", "log_sigmoid32"]
 
 F = np.float32
@@ -28,6 +28,28 @@ F = np.float32
 
 def f32(a) -> np.ndarray:
     return np.asarray(a, dtype=np.float32)
+
+
+def strictly_inside(points: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """bool [N, M]: min(x - x1, y - y1, x2 - x, y2 - y) > 0 in float32, as the libraries test it.
+
+    For floats a - b > 0 exactly when a > b (gradual underflow), so four comparisons give the same answer as the
+    four subtractions, without building the [N, M, 4] differences.
+    """
+    x, y = points[:, 0:1], points[:, 1:2]
+    return (x > lo[None, :, 0]) & (y > lo[None, :, 1]) & (x < hi[None, :, 0]) & (y < hi[None, :, 1])
+
+
+def inside_squares(points: np.ndarray, strides: np.ndarray, centres: np.ndarray, radius: float) -> np.ndarray:
+    """bool [N, M]: the point is strictly inside the square centre -+ radius * stride of each GT, with the square's
+    sides rounded to float32 first (``cx - radius * stride`` etc.), as every library computes them. One pass per
+    distinct stride, so no [N, M] float array is built."""
+    out = np.zeros((len(points), len(centres)), bool)
+    for st in np.unique(strides):
+        rows = np.flatnonzero(strides == st)
+        r = F(radius) * F(st)
+        out[rows] = strictly_inside(points[rows], centres - r, centres + r)
+    return out
 
 
 def mmdet_iou(pred: np.ndarray, gt: np.ndarray) -> np.ndarray:
@@ -115,8 +137,8 @@ def bce_onehot_cost(scores: np.ndarray, gt_labels: np.ndarray) -> np.ndarray:
     p = f32(scores)
     k, c = p.shape
     labels = np.asarray(gt_labels, np.int64)
-    neg, pos = _bce_terms(p)
     if c <= 16:
+        neg, pos = _bce_terms(p)
         out = np.empty((k, len(labels)), np.float32)
         for cls in np.unique(labels):
             acc = np.zeros(k, np.float32)
@@ -124,8 +146,12 @@ def bce_onehot_cost(scores: np.ndarray, gt_labels: np.ndarray) -> np.ndarray:
                 acc = acc + (pos[:, q] if q == cls else neg[:, q])
             out[:, labels == cls] = acc[:, None]
         return out
+    uniq, inv = np.unique(labels, return_inverse=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        neg = -np.maximum(np.log1p(-p), F(-100))
+        pos_u = -np.maximum(np.log(p[:, uniq]), F(-100))
     base = neg.sum(axis=1, dtype=np.float64)
-    swap = (pos[:, labels].astype(np.float64) - neg[:, labels])
+    swap = (pos_u - neg[:, uniq]).astype(np.float64)[:, inv]
     return (base[:, None] + swap).astype(np.float32)
 
 
@@ -140,16 +166,36 @@ def soft_bce_cost(logits: np.ndarray, gt_labels: np.ndarray, ious: np.ndarray) -
     k, c = x.shape
     labels = np.asarray(gt_labels, np.int64)
     iou = f32(ious)
-    s = sigmoid32(x)
-    ls = log_sigmoid32(x)
-    neg = (x - ls) * (s * s)  # target 0: (1 - 0) * x - log_sigmoid(x), times |0 - σ|²
-    xl = x[:, labels]  # [K, M] logit of each GT's class
-    d = iou - s[:, labels]
-    own = ((F(1) - iou) * xl - ls[:, labels]) * (d * d)
     if c <= 16:
+        s = sigmoid32(x)
+        ls = log_sigmoid32(x)
+        neg = (x - ls) * (s * s)  # target 0: (1 - 0) * x - log_sigmoid(x), times |0 - σ|²
+        d = iou - s[:, labels]
+        own = ((F(1) - iou) * x[:, labels] - ls[:, labels]) * (d * d)
         out = np.zeros((k, len(labels)), np.float32)
         for q in range(c):
             out = out + np.where(labels[None, :] == q, own, neg[:, q:q + 1])
         return out
-    base = neg.sum(axis=1, dtype=np.float64)
-    return (base[:, None] - neg[:, labels] + own.astype(np.float64)).astype(np.float32)
+    # many classes: the shared terms from one exp(-|x|) (softplus(x) = x - log_sigmoid(x)); within an ulp or two of
+    # torch's separate sigmoid / log_sigmoid. In place where possible: these are [K, C] and [K, M] arrays.
+    e = np.exp(-np.abs(x))
+    one_e = F(1) + e
+    s = np.where(x >= 0, F(1), e)
+    s /= one_e
+    neg = np.log1p(e)
+    neg += np.maximum(x, F(0))
+    neg *= s
+    neg *= s
+    base = neg.sum(axis=1, dtype=np.float64).astype(np.float32)
+    xl, sl, el = x[:, labels], s[:, labels], e[:, labels]  # [K, M] of each GT's class
+    ls = np.log1p(el)
+    np.subtract(np.minimum(xl, F(0)), ls, out=ls)  # log_sigmoid
+    d = iou - sl
+    d *= d
+    own = F(1) - iou
+    own *= xl
+    own -= ls
+    own *= d
+    own += base[:, None]
+    own -= neg[:, labels]
+    return own

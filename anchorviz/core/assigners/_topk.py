@@ -75,16 +75,11 @@ def _make_heap(h, first, length, comp):
         parent -= 1
 
 
-def _heap_select(h, first, middle, last, comp, skip_below=None):
-    """std::__heap_select: the ``middle - first`` best of h[first:last] end up in h[first:middle].
-
-    ``skip_below``: indices (absolute, ascending) of the elements in [middle, last) that can possibly beat the
-    initial heap top; every other element is skipped without changing the result (the top only gets better).
-    """
+def _heap_select(h, first, middle, last, comp):
+    """std::__heap_select: the ``middle - first`` best of h[first:last] end up in h[first:middle]."""
     length = middle - first
     _make_heap(h, first, length, comp)
-    scan = range(middle, last) if skip_below is None else skip_below
-    for i in scan:
+    for i in range(middle, last):
         if comp(h[i], h[first]):
             value = h[i]
             h[i] = h[first]
@@ -159,21 +154,26 @@ def _emulate(values: np.ndarray, k: int, largest: bool) -> np.ndarray:
     """The indices CPU torch.topk returns for a 1-D row (as a sorted set)."""
     n = len(values)
     comp = _comp(largest)
-    vals = [float(v) for v in values]
     if k * 64 <= n:
-        h = [(vals[j], j) for j in range(n)]
-        head = values[:k]
-        # the initial top is the worst of the first k; only elements that beat it can ever enter the heap
+        # std::partial_sort = __heap_select + sort_heap; the set is fixed by __heap_select, which only ever reads
+        # the heap (the first k) and the element it compares, so the rest of the row need not be materialised.
+        # Only elements that beat the initial top (the worst of the first k) can ever enter: the top only improves.
+        heap = [(float(values[j]), j) for j in range(k)]
         if np.isnan(values).any():
-            skip = None
+            scan = range(k, n)
         else:
+            head = values[:k]
             worst = head.min() if largest else head.max()
             better = values[k:] > worst if largest else values[k:] < worst
-            skip = (np.flatnonzero(better) + k).tolist()
-        _heap_select(h, 0, k, n, comp, skip)
-        picked = [j for _, j in h[:k]]
+            scan = (np.flatnonzero(better) + k).tolist()
+        _make_heap(heap, 0, k, comp)
+        for i in scan:
+            item = (float(values[i]), i)
+            if comp(item, heap[0]):
+                _adjust_heap(heap, 0, 0, k, item, comp)
+        picked = [j for _, j in heap]
     else:
-        h = [(vals[j], j) for j in range(n)]
+        h = [(float(v), j) for j, v in enumerate(values.tolist())]
         _nth_element(h, k - 1, comp)
         picked = [j for _, j in h[:k]]
     return np.sort(np.asarray(picked, np.int64))
@@ -210,51 +210,52 @@ def torch_topk_set(values, k: int, *, largest: bool = True) -> tuple[np.ndarray,
     return _emulate(v, k, largest), True
 
 
+def _sorted_heads(key: np.ndarray, depth: int) -> np.ndarray:
+    """float (M, depth) the ``depth`` smallest values of every column of ``key`` (K, M), ascending."""
+    kt = np.ascontiguousarray(key.T)  # [M, K]: partitions along a contiguous axis are faster
+    n = kt.shape[1]
+    return np.sort(kt if depth >= n else np.partition(kt, depth - 1, axis=1)[:, :depth], axis=1)
+
+
 def smallest_k_per_column(cost: np.ndarray, ks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Column j keeps its ks[j] smallest rows (``torch.topk(cost[:, j], ks[j], largest=False)``), vectorised.
 
+    A column whose k-th and (k+1)-th smallest values differ keeps exactly the rows <= its k-th value; one whose
+    two are equal (or that holds NaN) is resolved by the emulated CPU kernel.
+
     Returns:
-        (bool (K, M) selection, bool (M,) tie at the k-th place, resolved as CPU torch does).
+        (bool (K, M) selection, bool (M,) tie at the k-th place).
     """
     n, m = cost.shape
-    sel = np.zeros((n, m), bool)
     ties = np.zeros(m, bool)
     if n == 0 or m == 0:
-        return sel, ties
-    ks = np.minimum(np.asarray(ks, np.int64), n)
-    kmax = int(ks.max())
-    if kmax >= n:
-        order = np.argsort(cost, axis=0, kind="stable")
-    else:
-        part = np.argpartition(cost, kmax, axis=0)[:kmax + 1]  # the kmax + 1 smallest of every column
-        vals = np.take_along_axis(cost, part, axis=0)
-        order = np.take_along_axis(part, np.argsort(vals, axis=0, kind="stable"), axis=0)
-    ranked = np.take_along_axis(cost, order, axis=0)
-    nan_cols = np.isnan(cost).any(axis=0)
-    for j in range(m):  # one small step per GT; the heavy work above is vectorised
-        k = int(ks[j])
-        if k >= n:
-            sel[:, j] = True
-            continue
-        if nan_cols[j] or ranked[k - 1, j] == ranked[k, j]:
-            idx, tie = torch_topk_set(cost[:, j], k, largest=False)
-            sel[idx, j] = True
-            ties[j] = tie
-        else:
-            sel[order[:k, j], j] = True
+        return np.zeros((n, m), bool), ties
+    ks = np.clip(np.asarray(ks, np.int64), 1, n)
+    ranked = _sorted_heads(cost, int(min(ks.max() + 1, n)))
+    rows = np.arange(m)
+    kth = ranked[rows, ks - 1]
+    nxt = np.where(ks < n, ranked[rows, np.minimum(ks, ranked.shape[1] - 1)], np.nan)
+    hard = (kth == nxt) | np.isnan(cost).any(axis=0)
+    sel = cost <= np.where(hard, -np.inf, kth)[None, :]
+    sel[:, ks >= n] = True
+    for j in np.flatnonzero(hard & (ks < n)):
+        idx, tie = torch_topk_set(cost[:, j], int(ks[j]), largest=False)
+        sel[:, j] = False
+        sel[idx, j] = True
+        ties[j] = tie
     return sel, ties
 
 
 def largest_values(values: np.ndarray, k: int) -> np.ndarray:
     """The k largest values of every column, sorted descending (the values torch.topk returns; ties do not
     change values). NaN counts as the largest, as in torch."""
-    n = values.shape[0]
+    n, m = values.shape
     k = min(k, n)
     if k <= 0:
         return values[:0]
-    key = np.where(np.isnan(values), -np.inf, -values)
-    if k < n:
-        part = np.argpartition(key, k - 1, axis=0)[:k]
-        key = np.take_along_axis(key, part, axis=0)
-        values = np.take_along_axis(values, part, axis=0)
-    return np.take_along_axis(values, np.argsort(key, axis=0, kind="stable"), axis=0)
+    nans = np.isnan(values).sum(axis=0)
+    key = np.where(nans.any(), np.where(np.isnan(values), -np.inf, -values), -values)
+    out = -_sorted_heads(key, k)
+    for j in np.flatnonzero(nans):  # NaN sorts first in torch (it was -inf in the key, then +inf here)
+        out[j, :min(int(nans[j]), k)] = np.nan
+    return out.T.astype(values.dtype)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from anchorviz.boxes import as_boxes
-from anchorviz.core.assigners._overlaps import f32, mmdet_iou, soft_bce_cost
+from anchorviz.core.assigners._overlaps import f32, mmdet_iou, soft_bce_cost, strictly_inside
 from anchorviz.core.assigners.dynamic_k import DynamicKMatch, dynamic_k_match
 from anchorviz.core.assigners.fcos import _labels
 from anchorviz.core.assigners.result import PointAssignment, from_matches
@@ -100,15 +100,16 @@ def dynamic_soft_label(points, strides, pred_boxes, logits, gt_boxes, gt_labels,
                                   f"{len(st)}, {len(pb)} and {x.shape[0] if x.ndim else 0}")
     if m and labels.max() >= x.shape[1]:
         raise AnchorVizInputError(f"gt labels go up to {labels.max()} but the logits have {x.shape[1]} classes")
-    lt = pts[:, None, :] - g[None, :, :2]
-    rb = g[None, :, 2:] - pts[:, None, :]
-    in_gts = np.minimum(lt.min(axis=2), rb.min(axis=2)) > 0 if m else np.zeros((n, 0), bool)
+    in_gts = strictly_inside(pts, g[:, :2], g[:, 2:])
     cand = np.flatnonzero(in_gts.any(axis=1))
     centre = (g[:, :2] + g[:, 2:]) / F(2)
-    d = pts[cand][:, None, :] - centre[None]
-    distance = np.sqrt(d[..., 0] * d[..., 0] + d[..., 1] * d[..., 1]) / st[cand][:, None]
+    dx = pts[cand, 0:1] - centre[None, :, 0]
+    dy = pts[cand, 1:2] - centre[None, :, 1]
+    distance = np.sqrt(dx * dx + dy * dy) / st[cand][:, None]
+    # torch.pow(10, d - r) in float32; computed in float64 and rounded once (within an ulp of powf), because
+    # NumPy's float32 power is slow on the huge values this reaches (up to ~1e26, inf beyond 3.4e38)
     with np.errstate(over="ignore"):
-        prior = np.power(F(10), distance - F(config.soft_center_radius))
+        prior = np.exp((distance - F(config.soft_center_radius)).astype(np.float64) * math.log(10.0)).astype(F)
     ious = mmdet_iou(pb[cand], g)
     with np.errstate(divide="ignore"):
         iou_cost = -np.log(ious + F(config.eps)) * F(config.iou_weight)
@@ -131,12 +132,10 @@ def assign_dsl(points, strides, pred_boxes, logits, gt_boxes, gt_labels, *, conf
     mt = res.match
     rows, cols = np.nonzero(mt.before)
     n, m = res.in_gts.shape
-    quality = np.zeros((n, m))
-    quality[res.candidate_index] = res.ious
     soft = np.where(res.matched_gt >= 0, res.soft_target, 0.0)
     cand = np.zeros(n, bool)
     cand[res.candidate_index] = True
     return from_matches(rule=f"RTMDet DynamicSoftLabelAssigner (top-{config.topk})", matched_gt=res.matched_gt,
-                        gt_labels=gt_labels, num_gts=m, quality=quality, soft_target=soft, candidates=cand,
+                        gt_labels=gt_labels, num_gts=m, quality=res.ious, soft_target=soft, candidates=cand,
                         cost=res.cost, cost_kind="cost", dynamic_k=mt.dynamic_ks,
                         picked=np.column_stack([res.candidate_index[rows], cols]), ties=mt.ties)

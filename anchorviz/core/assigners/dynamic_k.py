@@ -80,20 +80,21 @@ def dynamic_k_match(cost: np.ndarray, ious: np.ndarray, topk: int) -> DynamicKMa
     sums = _float32_sum_rows(topk_ious) if t > 0 else np.zeros(m, np.float32)
     dynamic_ks = np.maximum(_to_int32(sums), 1)
     before, ties = smallest_k_per_column(cost, dynamic_ks)
-    final = before.copy()
-    counts = before.sum(axis=1)
+    rows, cols = np.nonzero(before)  # a few picks per GT: work on them, not on the [K, M] matrix
+    counts = np.bincount(rows, minlength=k_cand)
     conflict_rows = np.flatnonzero(counts > 1)
+    matched = np.full(k_cand, -1, np.int64)
+    matched[rows] = cols
     if len(conflict_rows):
-        sub = cost[conflict_rows]
         # torch.min(dim=1) returns the first minimum and propagates NaN (its index); np.argmin does the same
-        winner = np.argmin(sub, axis=1)
-        final[conflict_rows] = False
-        final[conflict_rows, winner] = True
-    fg = final.any(axis=1)
-    matched = np.where(fg, np.argmax(final, axis=1), -1)
-    with np.errstate(invalid="ignore"):
-        matched_iou = (final.astype(np.float32) * ious).sum(axis=1, dtype=np.float32)  # 0 * NaN stays NaN, as in torch
-    matched_iou = np.where(fg, matched_iou, np.float32(0))
+        matched[conflict_rows] = np.argmin(cost[conflict_rows], axis=1)
+    fg = np.flatnonzero(matched >= 0)
+    final = np.zeros_like(before)
+    final[fg, matched[fg]] = True
+    matched_iou = np.zeros(k_cand, np.float32)
+    matched_iou[fg] = ious[fg, matched[fg]]
+    nan_rows = fg[np.isnan(ious[fg]).any(axis=1)] if len(fg) else fg
+    matched_iou[nan_rows] = np.nan  # torch sums matching * ious over the row: 0 * NaN is NaN
     return DynamicKMatch(topk_ious=topk_ious, dynamic_ks=dynamic_ks.astype(np.int64), before=before, final=final,
                          conflict_rows=conflict_rows.astype(np.int64), matched_gt=matched.astype(np.int64),
                          matched_iou=matched_iou.astype(np.float32), ties=ties)

@@ -86,7 +86,8 @@ def from_matches(*, rule: str, matched_gt: np.ndarray, gt_labels: np.ndarray, nu
     """Build a PointAssignment from the per-point matched GT (-1 = background) and the optional intermediates.
 
     Args:
-        quality: float (N, M') per-point quality for the heatmap, or (N,) already reduced; None gives zeros.
+        quality: float (K, M) quality of each candidate for each GT (the rows of ``cost``), or (N,) per point
+            already reduced; None gives zeros.
         candidates: bool (N,); None means "every point" (no candidate stage).
         cost: (K, M) over the candidate rows, K = candidates.sum().
     """
@@ -95,18 +96,19 @@ def from_matches(*, rule: str, matched_gt: np.ndarray, gt_labels: np.ndarray, nu
     labels = np.where(matched >= 0, Label.POSITIVE, Label.NEGATIVE).astype(np.int8)
     gl = np.asarray(gt_labels, np.int64).reshape(-1)
     cls = np.where(matched >= 0, gl[np.clip(matched, 0, None)] if len(gl) else -1, -1).astype(np.int64)
-    if quality is None:
-        max_q = np.zeros(n)
-        gt_q = np.zeros(num_gts)
-    else:
+    cand = np.ones(n, bool) if candidates is None else np.asarray(candidates, bool)
+    max_q = np.zeros(n)
+    gt_q = np.zeros(num_gts)
+    if quality is not None:
         q = np.asarray(quality, np.float64)
         if q.ndim == 2:
-            max_q = q.max(axis=1) if q.shape[1] else np.zeros(n)
-            gt_q = q.max(axis=0) if n else np.zeros(num_gts)
+            if q.shape[0] and q.shape[1]:
+                max_q[cand] = q.max(axis=1)
+                gt_q = q.max(axis=0)
         else:
             max_q = q
-            gt_q = np.array([q[matched == j].max(initial=0.0) for j in range(num_gts)])
-    cand = np.ones(n, bool) if candidates is None else np.asarray(candidates, bool)
+            pos = matched >= 0
+            np.maximum.at(gt_q, matched[pos], q[pos])
     pk = np.zeros((0, 2), np.int64) if picked is None else np.asarray(picked, np.int64).reshape(-1, 2)
     return PointAssignment(
         labels=labels, matched_gt=matched, max_iou=np.nan_to_num(max_q), gt_max_iou=np.nan_to_num(gt_q),

@@ -34,7 +34,8 @@ from typing import Literal
 import numpy as np
 
 from anchorviz.boxes import as_boxes, xyxy_to_cxcywh
-from anchorviz.core.assigners._overlaps import bce_onehot_cost, f32, mmdet_iou, sigmoid32, yolox_iou_cxcywh
+from anchorviz.core.assigners._overlaps import (bce_onehot_cost, f32, inside_squares, mmdet_iou, sigmoid32,
+                                                strictly_inside, yolox_iou_cxcywh)
 from anchorviz.core.assigners.dynamic_k import DynamicKMatch, dynamic_k_match
 from anchorviz.core.assigners.fcos import _labels
 from anchorviz.core.assigners.result import PointAssignment, from_matches
@@ -144,22 +145,13 @@ def yolox_scores(cls_logits, obj_logits) -> np.ndarray:
 
 def _geometry(points, strides, g, radius: float, iou: str):
     """in_boxes and in_centers [N, M], with each library's float32 arithmetic."""
-    x, y = points[:, 0:1], points[:, 1:2]
-    s = strides[:, None]
-    if iou == "yolox":  # YOLOX works on cxcywh GTs
+    if iou == "yolox":  # YOLOX works on cxcywh GTs: x1 = cx - 0.5 * w
         gc = f32(xyxy_to_cxcywh(g.astype(np.float64)))
         half = gc[:, 2:] * F(0.5)
-        lo, hi = gc[:, :2] - half, gc[:, :2] + half
-        cx, cy = gc[None, :, 0], gc[None, :, 1]
+        lo, hi, centres = gc[:, :2] - half, gc[:, :2] + half, gc[:, :2]
     else:
-        lo, hi = g[:, :2], g[:, 2:]
-        cx = ((g[:, 0] + g[:, 2]) / F(2))[None]
-        cy = ((g[:, 1] + g[:, 3]) / F(2))[None]
-    in_boxes = np.minimum(np.minimum(x - lo[None, :, 0], y - lo[None, :, 1]),
-                          np.minimum(hi[None, :, 0] - x, hi[None, :, 1] - y)) > 0
-    r = F(radius) * s
-    in_centers = np.minimum(np.minimum(x - (cx - r), y - (cy - r)), np.minimum((cx + r) - x, (cy + r) - y)) > 0
-    return in_boxes, in_centers
+        lo, hi, centres = g[:, :2], g[:, 2:], (g[:, :2] + g[:, 2:]) / F(2)
+    return strictly_inside(points, lo, hi), inside_squares(points, strides, centres, radius)
 
 
 def simota(points, strides, pred_boxes, scores, gt_boxes, gt_labels, config: SimOTAConfig = SIMOTA_VARIANTS["mmdet"]
@@ -232,10 +224,9 @@ def assign_simota(points, strides, pred_boxes, scores, gt_boxes, gt_labels, *, v
     mt = res.match
     picked = np.column_stack([res.candidate_index[np.nonzero(mt.before)[0]], np.nonzero(mt.before)[1]])
     m = res.in_centers.shape[1]
-    quality = np.zeros((len(res.matched_gt), m))
-    quality[res.candidate_index] = np.nan_to_num(res.ious)
+    cand = np.zeros(len(res.matched_gt), bool)
+    cand[res.candidate_index] = True
     soft = np.where(res.matched_gt >= 0, res.soft_target, 0.0)
     return from_matches(rule=f"SimOTA, {config.name}", matched_gt=res.matched_gt, gt_labels=gt_labels, num_gts=m,
-                        quality=quality, soft_target=soft, candidates=np.isin(np.arange(len(res.matched_gt)),
-                                                                               res.candidate_index),
-                        cost=res.cost, cost_kind="cost", dynamic_k=mt.dynamic_ks, picked=picked, ties=mt.ties)
+                        quality=np.nan_to_num(res.ious), soft_target=soft, candidates=cand, cost=res.cost,
+                        cost_kind="cost", dynamic_k=mt.dynamic_ks, picked=picked, ties=mt.ties)

@@ -171,6 +171,15 @@ def _select_rows(values_by_row: list[np.ndarray], points_by_row: list[np.ndarray
     return picks, ties
 
 
+def _row_pairs(rows: list[np.ndarray]) -> np.ndarray:
+    """int64 (T, 2) (row, point) pairs from one array of points per row."""
+    if not rows:
+        return np.zeros((0, 2), np.int64)
+    lengths = np.array([len(r) for r in rows])
+    pts = np.concatenate(rows).astype(np.int64) if lengths.sum() else np.zeros(0, np.int64)
+    return np.column_stack([np.repeat(np.arange(len(rows)), lengths), pts])
+
+
 def _group(keys: np.ndarray, m: int) -> list[slice]:
     bounds = np.searchsorted(keys, np.arange(m + 1))
     return [slice(int(bounds[j]), int(bounds[j + 1])) for j in range(m)]
@@ -226,11 +235,9 @@ def task_aligned(points, pd_scores, pd_bboxes, gt_boxes, gt_labels, mask_gt=None
             topk_rows.append(picks[j])
         else:
             topk_rows.append(np.zeros(1, np.int64) if min(cfg.topk, n) == 1 else np.zeros(0, np.int64))
-    topk_pairs = np.array([(j, p) for j in range(m) for p in topk_rows[j]], np.int64).reshape(-1, 2)
-    in_topk = np.zeros(len(pg), bool)
-    for j, sl in enumerate(groups):
-        if valid[j]:
-            in_topk[sl] = np.isin(pp[sl], topk_rows[j])
+    topk_pairs = _row_pairs(topk_rows)
+    codes = pg.astype(np.int64) * n + pp  # ascending: pairs are GT-major, points ascending
+    in_topk = np.isin(codes, topk_pairs[:, 0] * n + topk_pairs[:, 1]) & valid[pg]
     before = np.column_stack([pg[in_topk], pp[in_topk]])
     # 4. conflicts: argmax of the CIoU column over all rows (0 outside), first index on ties
     count = np.bincount(before[:, 1], minlength=n)
@@ -246,7 +253,6 @@ def task_aligned(points, pd_scores, pd_bboxes, gt_boxes, gt_labels, mask_gt=None
         keep = count[before[:, 1]] == 1
         final_rows = np.concatenate([before[keep], np.column_stack([winner, multi])])
         final_rows = final_rows[np.lexsort((final_rows[:, 1], final_rows[:, 0]))]
-    codes = pg.astype(np.int64) * n + pp  # ascending: pairs are GT-major, points ascending
     f_codes = final_rows[:, 0] * n + final_rows[:, 1]
     at = np.clip(np.searchsorted(codes, f_codes), 0, max(len(codes) - 1, 0))
     hit = (codes[at] == f_codes) if len(codes) else np.zeros(len(f_codes), bool)
@@ -258,7 +264,8 @@ def task_aligned(points, pd_scores, pd_bboxes, gt_boxes, gt_labels, mask_gt=None
         final_rows, f_align, f_ciou = final_rows[order], f_align[order], f_ciou[order]
         fgroups = _group(final_rows[:, 0], m)
         picks2, _ = _select_rows([f_align[sl] for sl in fgroups], [final_rows[sl, 1] for sl in fgroups], n, cfg.k2)
-        keep2 = np.concatenate([np.isin(final_rows[sl, 1], picks2[j]) for j, sl in enumerate(fgroups)])
+        p2 = _row_pairs(picks2)
+        keep2 = np.isin(final_rows[:, 0] * n + final_rows[:, 1], p2[:, 0] * n + p2[:, 1])
         final_rows, f_align, f_ciou = final_rows[keep2], f_align[keep2], f_ciou[keep2]
     fg = np.zeros(n, bool)
     fg[final_rows[:, 1]] = True
@@ -329,8 +336,8 @@ def assign_tal(points, pd_scores, pd_bboxes, gt_boxes, gt_labels, *, config: TAL
     rows = np.cumsum(cand) - 1
     metric = np.zeros((int(cand.sum()), m))
     metric[rows[res.pair_point], res.pair_gt] = res.align
-    quality = np.zeros((n, m))
-    quality[res.pair_point, res.pair_gt] = res.ciou
+    quality = np.zeros_like(metric)
+    quality[rows[res.pair_point], res.pair_gt] = res.ciou
     matched = np.where(res.fg, res.target_gt_idx, -1)
     return from_matches(rule=f"ultralytics TAL {config.version} (top-{config.topk}, α {config.alpha:g}, "
                              f"β {config.beta:g})", matched_gt=matched, gt_labels=gt_labels, num_gts=m,
