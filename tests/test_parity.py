@@ -13,7 +13,8 @@ import pytest
 from anchorviz import parity
 
 REF = Path(__file__).parent / "data" / "reference"
-FILES = sorted(REF.glob("*.json"))
+# the assigner goldens (assign_*.json) run through the pending handlers in test_parity_assign.py until the merge
+FILES = sorted(f for f in REF.glob("*.json") if not f.name.startswith("assign_"))
 
 
 def _cases():

@@ -7,6 +7,7 @@ with 0 for background, ``labels`` -1 for background, ``max_overlaps`` the IoU at
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable
 
 import numpy as np
@@ -14,7 +15,6 @@ import numpy as np
 from anchorviz.core.assigners.dsl import DSLConfig, dynamic_soft_label
 from anchorviz.core.assigners.fcos_mmdet import fcos_targets_mmdet
 from anchorviz.core.assigners.simota import SIMOTA_VARIANTS, simota
-from dataclasses import replace
 
 
 def _pairs(mask: np.ndarray) -> list:
@@ -58,7 +58,8 @@ def _simota(p: dict, inp: dict, ctx: dict) -> dict:
     scores = inp["scores (=sqrt(sigmoid(cls)*sigmoid(obj)), what the assigner receives)"]
     cfg = replace(SIMOTA_VARIANTS["mmdet"], center_radius=float(p["center_radius"]),
                   candidate_topk=int(p["candidate_topk"]), iou_weight=float(p["iou_weight"]),
-                  cls_weight=float(p["cls_weight"]), penalty=float(p.get("INF", 1e5)), log_eps=float(p.get("EPS", 1e-7)))
+                  cls_weight=float(p["cls_weight"]), penalty=float(p.get("INF", 1e5)),
+                  log_eps=float(p.get("EPS", 1e-7)))
     res = simota(points, priors[:, 2], inp["decoded_bboxes_xyxy"], scores, gt, labels, cfg)
     early = len(gt) == 0 or len(res.candidate_index) == 0
     out = _assign_result(res.matched_gt, res.soft_target, labels, cfg.penalty, early)

@@ -59,8 +59,8 @@ def _tal(p: dict, inp: dict, ctx: dict) -> dict:
         out["norm_align_metric_fg"].append(r.norm_align[fg])
         out["assigned_count_per_gt"].append(np.bincount(r.final[:, 0], minlength=r.num_rows))
         triples["mask_in_gts"] += [[b, int(g), int(q)] for g, q in zip(r.pair_gt, r.pair_point)]
-        triples["align"] += [[b, int(g), int(q), float(v)] for g, q, v in zip(r.pair_gt, r.pair_point, r.align) if v != 0]
-        triples["ciou"] += [[b, int(g), int(q), float(v)] for g, q, v in zip(r.pair_gt, r.pair_point, r.ciou) if v != 0]
+        for key, vals in (("align", r.align), ("ciou", r.ciou)):
+            triples[key] += [[b, int(g), int(q), float(v)] for g, q, v in zip(r.pair_gt, r.pair_point, vals) if v != 0]
         triples["topk"] += [[b, int(g), int(q)] for g, q in r.topk_pairs]
         triples["before"] += [[b, int(g), int(q)] for g, q in r.before]
         triples["final"] += [[b, int(g), int(q)] for g, q in r.final]

@@ -20,7 +20,8 @@ import math
 
 import numpy as np
 
-__all__ = ["f32", "strictly_inside", "inside_squares", "mmdet_iou", "yolox_iou_cxcywh", "ultralytics_ciou", "bce_onehot_cost", "soft_bce_cost",
+__all__ = ["f32", "strictly_inside", "inside_squares", "mmdet_iou", "yolox_iou_cxcywh", "ultralytics_ciou",
+           "bce_onehot_cost", "soft_bce_cost",
            "sigmoid32", "log_sigmoid32"]
 
 F = np.float32

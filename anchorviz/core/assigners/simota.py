@@ -3,7 +3,8 @@
 All three build a cost over (candidate points x GTs) from the prediction and then run dynamic-k matching
 (``dynamic_k.py``):
 
-    cost = cls_weight * Σ_c BCE(sqrt(σ(cls)·σ(obj))_c, onehot_c) + iou_weight * (-log(IoU + eps)) + penalty * outside
+    cost = cls_weight * Σ_c BCE(sqrt(σ(cls)·σ(obj))_c, onehot_c)
+           + iou_weight * (-log(IoU + eps)) + penalty * outside
 
 and they differ exactly in the fields of ``SimOTAConfig`` (``SIMOTA_VARIANTS`` holds the three presets and
 ``simota_differences`` lays them side by side for the page):
@@ -81,8 +82,8 @@ class SimOTAConfig:
                 raise AnchorVizInputError(f"SimOTA {name}: expected a finite number >= 0, got {v!r}")
         if not isinstance(self.candidate_topk, int) or self.candidate_topk < 1:
             raise AnchorVizInputError(f"SimOTA candidate_topk: expected an integer >= 1, got {self.candidate_topk!r}")
-        if self.candidates not in ("box_or_centre", "centre") or self.penalty_outside not in ("box_and_centre", "centre") \
-                or self.iou not in ("mmdet", "yolox"):
+        if (self.candidates not in ("box_or_centre", "centre")
+                or self.penalty_outside not in ("box_and_centre", "centre") or self.iou not in ("mmdet", "yolox")):
             raise AnchorVizInputError("SimOTA: candidates / penalty_outside / iou have a value no library uses")
 
 
@@ -195,7 +196,8 @@ def simota(points, strides, pred_boxes, scores, gt_boxes, gt_labels, config: Sim
     with np.errstate(divide="ignore", invalid="ignore"):
         iou_cost = -np.log(ious + F(config.log_eps))
     cls_cost = bce_onehot_cost(sc[cand], labels) if m else np.zeros((len(cand), 0), F)
-    cost = (cls_cost * F(config.cls_weight) + iou_cost * F(config.iou_weight)) + (~geometry).astype(F) * F(config.penalty)
+    penalty = (~geometry).astype(F) * F(config.penalty)
+    cost = (cls_cost * F(config.cls_weight) + iou_cost * F(config.iou_weight)) + penalty
     match = dynamic_k_match(cost, ious, config.candidate_topk)
     matched = np.full(n, -1, np.int64)
     soft = np.zeros(n, F)
