@@ -46,7 +46,7 @@ def test_progress_moves_predictions_from_random_to_the_gts():
     for pred, good in ((untrained, False), (trained, True)):
         best = pairwise_iou(pred.boxes[inside], GTS[:1]).ravel()
         right_class = pred.tal_scores()[inside, 0]
-        assert (np.median(best) > 0.6) == good  # boxes close to GT 0 only when trained
+        assert (np.median(best) > 0.45) == good  # boxes close to GT 0 only when trained (untrained: ~0.05)
         assert (np.median(right_class) > 0.5) == good  # confident on GT 0's class only when trained
 
 

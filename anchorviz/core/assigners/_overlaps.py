@@ -38,7 +38,11 @@ def strictly_inside(points: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.nd
     four subtractions, without building the [N, M, 4] differences.
     """
     x, y = points[:, 0:1], points[:, 1:2]
-    return (x > lo[None, :, 0]) & (y > lo[None, :, 1]) & (x < hi[None, :, 0]) & (y < hi[None, :, 1])
+    out = x > lo[None, :, 0]
+    out &= y > lo[None, :, 1]
+    out &= x < hi[None, :, 0]
+    out &= y < hi[None, :, 1]
+    return out
 
 
 def inside_squares(points: np.ndarray, strides: np.ndarray, centres: np.ndarray, radius: float) -> np.ndarray:
@@ -58,26 +62,42 @@ def mmdet_iou(pred: np.ndarray, gt: np.ndarray) -> np.ndarray:
     p, g = f32(pred), f32(gt)
     area1 = (p[:, 2] - p[:, 0]) * (p[:, 3] - p[:, 1])
     area2 = (g[:, 2] - g[:, 0]) * (g[:, 3] - g[:, 1])
-    w = np.maximum(np.minimum(p[:, None, 2], g[None, :, 2]) - np.maximum(p[:, None, 0], g[None, :, 0]), F(0))
-    h = np.maximum(np.minimum(p[:, None, 3], g[None, :, 3]) - np.maximum(p[:, None, 1], g[None, :, 1]), F(0))
-    overlap = w * h
-    union = np.maximum(area1[:, None] + area2[None, :] - overlap, F(1e-6))
-    return overlap / union
+    # the same float32 operations as mmdet, in place: these are [K, M] arrays
+    w = np.minimum(p[:, None, 2], g[None, :, 2])
+    w -= np.maximum(p[:, None, 0], g[None, :, 0])
+    np.maximum(w, F(0), out=w)
+    h = np.minimum(p[:, None, 3], g[None, :, 3])
+    h -= np.maximum(p[:, None, 1], g[None, :, 1])
+    np.maximum(h, F(0), out=h)
+    w *= h  # overlap
+    union = np.add(area1[:, None], area2[None, :])
+    union -= w
+    np.maximum(union, F(1e-6), out=union)
+    w /= union
+    return w
 
 
-def yolox_iou_cxcywh(gt: np.ndarray, pred: np.ndarray) -> np.ndarray:
-    """YOLOX ``bboxes_iou(gt, pred, xyxy=False)`` [M, K] float32 on cxcywh boxes; 0/0 gives NaN, as YOLOX does."""
-    a, b = f32(gt), f32(pred)
+def yolox_iou_cxcywh(pred: np.ndarray, gt: np.ndarray) -> np.ndarray:
+    """YOLOX ``bboxes_iou(gt, pred, xyxy=False)`` transposed to [K, M] float32, on cxcywh boxes; 0/0 gives NaN and
+    boxes that miss give ``-0.0``, as YOLOX's do."""
+    b, a = f32(pred), f32(gt)
     half_a, half_b = a[:, 2:] / F(2), b[:, 2:] / F(2)
-    tl = np.maximum(a[:, None, :2] - half_a[:, None, :], (b[:, :2] - half_b)[None])
-    br = np.minimum(a[:, None, :2] + half_a[:, None, :], (b[:, :2] + half_b)[None])
-    area_a = a[:, 2] * a[:, 3]
-    area_b = b[:, 2] * b[:, 3]
-    en = (tl < br).astype(np.float32).prod(axis=2, dtype=np.float32)
-    d = br - tl
-    area_i = d[..., 0] * d[..., 1] * en  # keeps torch's -0.0 where the boxes miss
+    a_lo, a_hi = a[:, :2] - half_a, a[:, :2] + half_a  # [M, 2]
+    b_lo, b_hi = b[:, :2] - half_b, b[:, :2] + half_b  # [K, 2]
+    tlx = np.maximum(a_lo[None, :, 0], b_lo[:, 0:1])
+    tly = np.maximum(a_lo[None, :, 1], b_lo[:, 1:2])
+    brx = np.minimum(a_hi[None, :, 0], b_hi[:, 0:1])
+    bry = np.minimum(a_hi[None, :, 1], b_hi[:, 1:2])
+    en = ((tlx < brx) & (tly < bry)).astype(np.float32)
+    brx -= tlx
+    bry -= tly
+    brx *= bry
+    brx *= en  # area_i = prod(br - tl) * en: keeps torch's -0.0 where the boxes miss
+    union = np.add(a[:, 2] * a[:, 3], (b[:, 2] * b[:, 3])[:, None])
+    union -= brx
     with np.errstate(invalid="ignore", divide="ignore"):
-        return area_i / (area_a[:, None] + area_b[None, :] - area_i)
+        brx /= union
+    return brx
 
 
 def ultralytics_ciou(gt: np.ndarray, pred: np.ndarray, eps: float = 1e-7) -> np.ndarray:
@@ -149,11 +169,15 @@ def bce_onehot_cost(scores: np.ndarray, gt_labels: np.ndarray) -> np.ndarray:
         return out
     uniq, inv = np.unique(labels, return_inverse=True)
     with np.errstate(divide="ignore", invalid="ignore"):
-        neg = -np.maximum(np.log1p(-p), F(-100))
+        neg = np.negative(p)
+        np.log1p(neg, out=neg)
+        np.maximum(neg, F(-100), out=neg)
+        np.negative(neg, out=neg)  # -max(log(1 - p), -100), in place on [K, C]
         pos_u = -np.maximum(np.log(p[:, uniq]), F(-100))
     base = neg.sum(axis=1, dtype=np.float64)
     swap = (pos_u - neg[:, uniq]).astype(np.float64)[:, inv]
-    return (base[:, None] + swap).astype(np.float32)
+    swap += base[:, None]
+    return swap.astype(np.float32)
 
 
 def soft_bce_cost(logits: np.ndarray, gt_labels: np.ndarray, ious: np.ndarray) -> np.ndarray:

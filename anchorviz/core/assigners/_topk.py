@@ -254,7 +254,7 @@ def largest_values(values: np.ndarray, k: int) -> np.ndarray:
     if k <= 0:
         return values[:0]
     nans = np.isnan(values).sum(axis=0)
-    key = np.where(nans.any(), np.where(np.isnan(values), -np.inf, -values), -values)
+    key = np.where(np.isnan(values), -np.inf, -values) if nans.any() else -values
     out = -_sorted_heads(key, k)
     for j in np.flatnonzero(nans):  # NaN sorts first in torch (it was -inf in the key, then +inf here)
         out[j, :min(int(nans[j]), k)] = np.nan

@@ -189,15 +189,17 @@ def simota(points, strides, pred_boxes, scores, gt_boxes, gt_labels, config: Sim
     cand = np.flatnonzero(valid)
     geometry = in_centers[cand] if config.penalty_outside == "centre" else in_boxes[cand] & in_centers[cand]
     if config.iou == "yolox":
-        ious = yolox_iou_cxcywh(f32(xyxy_to_cxcywh(g.astype(np.float64))),
-                                f32(xyxy_to_cxcywh(pb[cand].astype(np.float64)))).T
+        ious = yolox_iou_cxcywh(f32(xyxy_to_cxcywh(pb[cand].astype(np.float64))),
+                                f32(xyxy_to_cxcywh(g.astype(np.float64))))
     else:
         ious = mmdet_iou(pb[cand], g)
     with np.errstate(divide="ignore", invalid="ignore"):
         iou_cost = -np.log(ious + F(config.log_eps))
     cls_cost = bce_onehot_cost(sc[cand], labels) if m else np.zeros((len(cand), 0), F)
-    penalty = (~geometry).astype(F) * F(config.penalty)
-    cost = (cls_cost * F(config.cls_weight) + iou_cost * F(config.iou_weight)) + penalty
+    cost = cls_cost * F(config.cls_weight)
+    iou_cost *= F(config.iou_weight)
+    cost += iou_cost
+    cost += (~geometry).astype(F) * F(config.penalty)  # ((cls * w) + (iou * w)) + penalty, torch's order
     match = dynamic_k_match(cost, ious, config.candidate_topk)
     matched = np.full(n, -1, np.int64)
     soft = np.zeros(n, F)
