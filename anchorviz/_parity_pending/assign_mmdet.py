@@ -12,13 +12,12 @@ from typing import Callable
 
 import numpy as np
 
+from anchorviz._parity_pending._common import pairs, with_lists
+
 from anchorviz.core.assigners.dsl import DSLConfig, dynamic_soft_label
 from anchorviz.core.assigners.fcos_mmdet import fcos_targets_mmdet
 from anchorviz.core.assigners.simota import SIMOTA_VARIANTS, simota
 
-
-def _pairs(mask: np.ndarray) -> list:
-    return np.argwhere(mask).tolist()
 
 
 def _priors(common: dict) -> np.ndarray:
@@ -43,12 +42,13 @@ def _dynamic_outputs(match) -> dict:
     return {
         "topk_ious_[k,gt]": match.topk_ious,
         "dynamic_ks": match.dynamic_ks,
-        "matching_before_conflict_[candidate,gt]": _pairs(match.before),
+        "matching_before_conflict_[candidate,gt]": pairs(match.before),
         "conflict_rows (candidates picked by >1 GT)": match.conflict_rows,
-        "matching_final_[candidate,gt]": _pairs(match.final),
+        "matching_final_[candidate,gt]": pairs(match.final),
     }
 
 
+@with_lists
 def _simota(p: dict, inp: dict, ctx: dict) -> dict:
     priors = _priors(ctx["common"])
     # the YOLOX head in mmdet shifts its corner priors by half a stride before assigning
@@ -65,9 +65,9 @@ def _simota(p: dict, inp: dict, ctx: dict) -> dict:
     out = _assign_result(res.matched_gt, res.soft_target, labels, cfg.penalty, early)
     out.update({
         "candidate_indices (in any GT box OR any centre region)": res.candidate_index,
-        "is_in_gts_[point,gt]": _pairs(res.in_boxes),
-        "is_in_cts_[point,gt]": _pairs(res.in_centers),
-        "is_in_boxes_and_center_[candidate_row,gt]": _pairs(res.geometry),
+        "is_in_gts_[point,gt]": pairs(res.in_boxes),
+        "is_in_cts_[point,gt]": pairs(res.in_centers),
+        "is_in_boxes_and_center_[candidate_row,gt]": pairs(res.geometry),
         "pairwise_ious_[candidate,gt]": res.ious,
         "cls_cost_[candidate,gt]": res.cls_cost,
         "cost_matrix_[candidate,gt]": res.cost,
@@ -76,6 +76,7 @@ def _simota(p: dict, inp: dict, ctx: dict) -> dict:
     return out
 
 
+@with_lists
 def _dsl(p: dict, inp: dict, ctx: dict) -> dict:
     priors = _priors(ctx["common"])
     gt = np.asarray(inp["gt_bboxes"], np.float64).reshape(-1, 4)
@@ -99,6 +100,7 @@ def _dsl(p: dict, inp: dict, ctx: dict) -> dict:
     return out
 
 
+@with_lists
 def _fcos(p: dict, inp: dict, ctx: dict) -> dict:
     points = np.asarray(ctx["common"]["fcos_points_offset0.5 [x,y]"], np.float64).reshape(-1, 2)
     counts = [int(c) for c in p["num_points_per_lvl"]]
@@ -114,8 +116,8 @@ def _fcos(p: dict, inp: dict, ctx: dict) -> dict:
         "fg_indices": np.flatnonzero(fg),
         "bbox_targets_fg (l,t,r,b pixels, before norm_on_bbox / stride)": res.bbox_targets[fg],
         "assigned_gt_index_fg": res.matched_gt[fg],
-        "inside_gt_or_centre_region_[point,gt]": _pairs(res.inside_mask),
-        "inside_regress_range_and_inside_[point,gt]": _pairs(res.range_and_inside),
+        "inside_gt_or_centre_region_[point,gt]": pairs(res.inside_mask),
+        "inside_regress_range_and_inside_[point,gt]": pairs(res.range_and_inside),
         "assigned_count_per_gt": np.bincount(res.matched_gt[fg], minlength=len(gt)),
     }
 

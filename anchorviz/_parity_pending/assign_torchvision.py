@@ -13,6 +13,8 @@ from typing import Callable
 
 import numpy as np
 
+from anchorviz._parity_pending._common import pairs, with_lists
+
 from anchorviz.core.assigners._overlaps import log_sigmoid32, sigmoid32
 from anchorviz.core.assigners.fcos import fcos_match_torchvision
 
@@ -22,9 +24,6 @@ F = np.float32
 def _a(v) -> np.ndarray:
     return np.asarray(v, dtype=np.float64).astype(F)
 
-
-def _pairs(mask: np.ndarray) -> list:
-    return np.argwhere(mask).tolist()
 
 
 def _encode(anchors: np.ndarray, gt: np.ndarray) -> np.ndarray:
@@ -67,6 +66,7 @@ def _sum32(a: np.ndarray) -> F:
     return F(np.asarray(a, np.float64).sum())
 
 
+@with_lists
 def _fcos(p: dict, inp: dict, ctx: dict) -> dict:
     common = ctx["common"]
     anchors = _a(common["anchors_xyxy"]).reshape(-1, 4)
@@ -106,9 +106,9 @@ def _fcos(p: dict, inp: dict, ctx: dict) -> dict:
         "gt_ctrness_targets_fg": ctrness,
         "decoded_pred_boxes_fg": pred[fg],
         "losses": losses,
-        "stage_pairs": {"center_sampling_[point,gt]": _pairs(res.center_mask),
-                        "and_inside_gt_[point,gt]": _pairs(res.inside_mask),
-                        "and_scale_range_[point,gt]": _pairs(res.match_mask)},
+        "stage_pairs": {"center_sampling_[point,gt]": pairs(res.center_mask),
+                        "and_inside_gt_[point,gt]": pairs(res.inside_mask),
+                        "and_scale_range_[point,gt]": pairs(res.match_mask)},
         "min_area_key_per_gt_(1e8-area_float32,_0_if_no_point)": res.min_area_key_per_gt,
         "gt_areas": res.gt_areas,
         "lower_bound_per_level": res.lower_bound_per_level,

@@ -11,6 +11,8 @@ from typing import Callable
 
 import numpy as np
 
+from anchorviz._parity_pending._common import with_lists
+
 from anchorviz.core.assigners.tal import TALConfig, task_aligned_batch
 
 
@@ -21,6 +23,7 @@ def _find(d: dict, prefix: str):
     return None
 
 
+@with_lists
 def _tal(p: dict, inp: dict, ctx: dict) -> dict:
     points = _find(inp, "anc_points_px")
     if points is None:

@@ -12,12 +12,11 @@ from typing import Callable
 
 import numpy as np
 
+from anchorviz._parity_pending._common import pairs, with_lists
+
 from anchorviz.boxes import cxcywh_to_xyxy
 from anchorviz.core.assigners.simota import SIMOTA_VARIANTS, simota, yolox_scores
 
-
-def _pairs(mask: np.ndarray) -> list:
-    return np.argwhere(mask).tolist()
 
 
 def _get(p: dict, prefix: str, default):
@@ -27,6 +26,7 @@ def _get(p: dict, prefix: str, default):
     return default
 
 
+@with_lists
 def _yolox(p: dict, inp: dict, ctx: dict) -> dict:
     common = ctx["common"]
     variant = "yolox_head" if str(p.get("version", "head")).lower() == "head" else "yolox_prefix"
@@ -63,17 +63,17 @@ def _yolox(p: dict, inp: dict, ctx: dict) -> dict:
         "cls_target = one_hot*iou (get_losses)": onehot * ious[:, None],
         "reg_target_cxcywh = gt[matched]": gt_cxcywh[matched],
         "candidate_indices": res.candidate_index,
-        "is_in_centers_[gt,point]": _pairs(res.in_centers.T),
+        "is_in_centers_[gt,point]": pairs(res.in_centers.T),
         "pair_wise_ious_[gt,candidate]": res.ious.T,
         "pair_wise_cls_loss_[gt,candidate]": res.cls_cost.T,
         "cost_[gt,candidate]": res.cost.T,
         "dynamic_ks": mt.dynamic_ks,
-        "matching_before_conflict_[gt,candidate]": _pairs(mt.before.T),
-        "matching_final_[gt,candidate]": _pairs(mt.final.T),
+        "matching_before_conflict_[gt,candidate]": pairs(mt.before.T),
+        "matching_final_[gt,candidate]": pairs(mt.final.T),
         "assigned_count_per_gt": np.bincount(matched, minlength=len(labels)),
     }
     if variant == "yolox_prefix":
-        out["is_in_boxes_[gt,point]"] = _pairs(res.in_boxes.T)
+        out["is_in_boxes_[gt,point]"] = pairs(res.in_boxes.T)
     return out
 
 
