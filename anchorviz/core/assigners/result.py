@@ -35,8 +35,8 @@ class PointAssignment(Assignment):
             that have one (TAL: normalised metric; SimOTA / RTMDet: IoU), None otherwise.
         candidates: bool (N,) points the rule considered at all.
         candidate_index: int64 (K,) = flatnonzero(candidates), the rows of ``cost``.
-        cost: float64 (K, M) the cost (lower wins) or alignment metric (higher wins) of each candidate for each
-            GT; None for rules without one.
+        cost: float (K, M) the cost (lower wins) or alignment metric (higher wins) of each candidate for each
+            GT, in the rule's own precision (float32 for the torch-based libraries); None for rules without one.
         cost_kind: "cost", "metric" or "none".
         dynamic_k: int64 (M,) positives each GT asks for (SimOTA / RTMDet); the fixed top-k for TAL; None else.
         picked: int64 (P, 2) (point, GT) pairs each GT picked before conflicts were resolved.
@@ -100,13 +100,13 @@ def from_matches(*, rule: str, matched_gt: np.ndarray, gt_labels: np.ndarray, nu
     max_q = np.zeros(n)
     gt_q = np.zeros(num_gts)
     if quality is not None:
-        q = np.asarray(quality, np.float64)
+        q = np.asarray(quality)
         if q.ndim == 2:
             if q.shape[0] and q.shape[1]:
-                max_q[cand] = q.max(axis=1)
-                gt_q = q.max(axis=0)
+                max_q[cand] = np.fmax.reduce(q, axis=1)  # fmax: a NaN IoU (YOLOX, 0/0) does not hide the others
+                gt_q = np.fmax.reduce(q, axis=0).astype(np.float64)
         else:
-            max_q = q
+            max_q = q.astype(np.float64)
             pos = matched >= 0
             np.maximum.at(gt_q, matched[pos], q[pos])
     pk = np.zeros((0, 2), np.int64) if picked is None else np.asarray(picked, np.int64).reshape(-1, 2)
@@ -115,6 +115,6 @@ def from_matches(*, rule: str, matched_gt: np.ndarray, gt_labels: np.ndarray, nu
         num_gts=num_gts, rule=rule, class_target=cls,
         soft_target=None if soft_target is None else np.asarray(soft_target, np.float64),
         candidates=cand, candidate_index=np.flatnonzero(cand).astype(np.int64),
-        cost=None if cost is None else np.asarray(cost, np.float64), cost_kind=cost_kind,
+        cost=None if cost is None else np.asarray(cost), cost_kind=cost_kind,
         dynamic_k=None if dynamic_k is None else np.asarray(dynamic_k, np.int64),
         picked=pk, lost=lost_pairs(pk, matched), ties=None if ties is None else np.asarray(ties, bool))

@@ -232,5 +232,5 @@ def assign_simota(points, strides, pred_boxes, scores, gt_boxes, gt_labels, *, v
     cand[res.candidate_index] = True
     soft = np.where(res.matched_gt >= 0, res.soft_target, 0.0)
     return from_matches(rule=f"SimOTA, {config.name}", matched_gt=res.matched_gt, gt_labels=gt_labels, num_gts=m,
-                        quality=np.nan_to_num(res.ious), soft_target=soft, candidates=cand, cost=res.cost,
+                        quality=res.ious, soft_target=soft, candidates=cand, cost=res.cost,
                         cost_kind="cost", dynamic_k=mt.dynamic_ks, picked=picked, ties=mt.ties)

@@ -334,7 +334,7 @@ def assign_tal(points, pd_scores, pd_bboxes, gt_boxes, gt_labels, *, config: TAL
     cand = np.zeros(n, bool)
     cand[res.pair_point] = True
     rows = np.cumsum(cand) - 1
-    metric = np.zeros((int(cand.sum()), m))
+    metric = np.zeros((int(cand.sum()), m), np.float32)
     metric[rows[res.pair_point], res.pair_gt] = res.align
     quality = np.zeros_like(metric)
     quality[rows[res.pair_point], res.pair_gt] = res.ciou
