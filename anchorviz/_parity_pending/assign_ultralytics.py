@@ -61,7 +61,7 @@ def _tal(p: dict, inp: dict, ctx: dict) -> dict:
         out["pos_overlaps_per_gt"].append(r.pos_overlaps)
         out["norm_align_metric_fg"].append(r.norm_align[fg])
         out["assigned_count_per_gt"].append(np.bincount(r.final[:, 0], minlength=r.num_rows))
-        triples["mask_in_gts"] += [[b, int(g), int(q)] for g, q in zip(r.pair_gt, r.pair_point)]
+        triples["mask_in_gts"] += [[b, int(g), int(q)] for g, q in np.argwhere(r.mask_in_gts)]
         for key, vals in (("align", r.align), ("ciou", r.ciou)):
             triples[key] += [[b, int(g), int(q), float(v)] for g, q, v in zip(r.pair_gt, r.pair_point, vals) if v != 0]
         triples["topk"] += [[b, int(g), int(q)] for g, q in r.topk_pairs]

@@ -100,7 +100,8 @@ class TALResult:
     """TaskAlignedAssigner on one image: N points, M (padded) GT rows, P candidate pairs.
 
     Attributes:
-        pair_gt, pair_point: int64 (P,) the (GT row, point) pairs inside the (widened) GT, GT-major.
+        mask_in_gts: bool (M, N) point inside the (widened) GT row, padded rows included (ultralytics' mask).
+        pair_gt, pair_point: int64 (P,) the (GT row, point) pairs inside a real (widened) GT, GT-major.
         scores, ciou, align: float32 (P,) s, clamped CIoU and metric of each pair.
         topk_pairs: int64 (T, 2) (GT row, point) top-k picks before the candidate mask (mask_topk).
         before, final: int64 (.., 2) (GT row, point) positives before and after conflicts (and topk2).
@@ -115,6 +116,7 @@ class TALResult:
     config: TALConfig
     num_points: int
     num_rows: int
+    mask_in_gts: np.ndarray
     pair_gt: np.ndarray
     pair_point: np.ndarray
     scores: np.ndarray
@@ -211,17 +213,16 @@ def task_aligned(points, pd_scores, pd_bboxes, gt_boxes, gt_labels, mask_gt=None
     cfg = config
     if m == 0:  # ultralytics' n_max_boxes == 0 early return
         z = np.zeros((0, 2), np.int64)
-        return TALResult(config=cfg, num_points=n, num_rows=0, pair_gt=z[:, 0], pair_point=z[:, 0], scores=F([]),
-                         ciou=F([]), align=F([]), topk_pairs=z, before=z, final=z,
+        return TALResult(config=cfg, num_points=n, num_rows=0, mask_in_gts=np.zeros((0, n), bool), pair_gt=z[:, 0],
+                         pair_point=z[:, 0], scores=F([]), ciou=F([]), align=F([]), topk_pairs=z, before=z, final=z,
                          target_gt_idx=np.zeros(n, np.int64), fg=np.zeros(n, bool),
                          target_labels=np.full(n, s.shape[1], np.int64), norm_align=np.zeros(n, F),
                          pos_align=F([]), pos_overlaps=F([]), tie_check=np.zeros((0, 5), np.int64), early_return=True)
     box = _roundtrip_widen(g, valid, cfg.widen_to)
     eps = F(cfg.eps)
     x, y = pts[None, :, 0], pts[None, :, 1]
-    inside = ((x - box[:, 0:1] > eps) & (y - box[:, 1:2] > eps) & (box[:, 2:3] - x > eps) & (box[:, 3:4] - y > eps))
-    inside &= valid[:, None]
-    pg, pp = np.nonzero(inside)  # GT-major, as torch.nonzero
+    inside = (x - box[:, 0:1] > eps) & (y - box[:, 1:2] > eps) & (box[:, 2:3] - x > eps) & (box[:, 3:4] - y > eps)
+    pg, pp = np.nonzero(inside & valid[:, None])  # the metric's pairs (mask_in_gts * mask_gt), GT-major
     sc = s[pp, np.clip(labels[pg], 0, s.shape[1] - 1)]
     ciou = ultralytics_ciou(g[pg], pb[pp])
     align = np.power(sc, F(cfg.alpha)) * np.power(ciou, F(cfg.beta))
@@ -281,7 +282,8 @@ def task_aligned(points, pd_scores, pd_bboxes, gt_boxes, gt_labels, mask_gt=None
     np.maximum.at(norm, final_rows[:, 1], vals.astype(F))
     target_labels = np.clip(labels[target_gt_idx], 0, None)
     tie = _tie_check(cfg, n, m, valid, groups, align, inside, topk_rows, pp)
-    return TALResult(config=cfg, num_points=n, num_rows=m, pair_gt=pg.astype(np.int64), pair_point=pp.astype(np.int64),
+    return TALResult(config=cfg, num_points=n, num_rows=m, mask_in_gts=inside, pair_gt=pg.astype(np.int64),
+                     pair_point=pp.astype(np.int64),
                      scores=sc, ciou=ciou, align=align.astype(F), topk_pairs=topk_pairs,
                      before=before.astype(np.int64), final=final_rows.astype(np.int64), target_gt_idx=target_gt_idx,
                      fg=fg, target_labels=target_labels, norm_align=norm, pos_align=pos_align, pos_overlaps=pos_ov,
