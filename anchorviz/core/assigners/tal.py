@@ -28,7 +28,7 @@ from typing import Literal
 import numpy as np
 
 from anchorviz.core.assigners._overlaps import f32, ultralytics_ciou
-from anchorviz.core.assigners._topk import torch_topk_set
+from anchorviz.core.assigners._topk import _emulate, torch_topk_set
 from anchorviz.core.assigners.result import PointAssignment, from_matches
 from anchorviz.errors import AnchorVizInputError
 
@@ -157,16 +157,21 @@ def _select_rows(values_by_row: list[np.ndarray], points_by_row: list[np.ndarray
             continue
         nz = v > 0
         cnt = int(nz.sum())
-        if cnt > k and not np.isnan(v).any():
-            order = np.argsort(-v, kind="stable")
-            if v[order[k - 1]] != v[order[k]]:
-                picks.append(np.sort(pts[order[:k]]))
+        has_nan = bool(np.isnan(v).any())
+        if cnt > k and not has_nan:
+            part = np.argpartition(-v, (k - 1, k))
+            if v[part[k - 1]] != v[part[k]]:  # the k-th and (k+1)-th largest differ: the set is fixed
+                picks.append(np.sort(pts[part[:k]]))
                 continue
-        elif cnt == k and not np.isnan(v).any():
+        elif cnt == k and not has_nan:
             picks.append(np.sort(pts[nz]))
             continue
         row = np.zeros(n, F)
         row[pts] = v
+        if cnt < k and not has_nan:  # zeros fill the list: a tie at the k-th place for sure
+            picks.append(_emulate(row, k, True))
+            ties[r] = True
+            continue
         idx, tie = torch_topk_set(row, k)
         picks.append(idx)
         ties[r] = tie
@@ -302,7 +307,8 @@ def _tie_check(cfg, n, m, valid, groups, align, inside, topk_rows, pp) -> np.nda
         zero_picks = len(picked) - int(np.isin(picked, nonzero_pts).sum())
         boundary, ambiguous = False, False
         if cfg.topk < n:
-            top = np.sort(v)[::-1][:cfg.topk + 1]
+            top = v if len(v) <= cfg.topk + 1 else -np.partition(-v, cfg.topk)[:cfg.topk + 1]
+            top = np.sort(top)[::-1]
             pad = min(cfg.topk + 1 - len(top), n - len(v))  # the row's other points hold 0
             full = np.concatenate([top, np.zeros(max(pad, 0), F)])
             boundary = bool(full[cfg.topk - 1] == full[cfg.topk])
