@@ -11,7 +11,7 @@ from anchorviz.core.assigners.adapters import anchor_frame, atss_frame, max_iou_
 from anchorviz.core.assigners.dsl import DSLConfig
 from anchorviz.core.assigners.registry import POINT_RULES, run_point_rule
 from anchorviz.core.assigners.result import PointAssignment, lost_pairs
-from anchorviz.core.assigners.simota import SIMOTA_VARIANTS, SimOTAConfig, simota, simota_differences
+from anchorviz.core.assigners.simota import SIMOTA_VARIANTS, SimOTAConfig, run_simota, simota_differences
 from anchorviz.core.assigners.tal import TALConfig, task_aligned
 from anchorviz.core.points import library_points
 from anchorviz.errors import AnchorVizInputError
@@ -68,7 +68,7 @@ def test_simota_differences_are_data():
     # on one scene the variants differ only where their knobs differ: mmdet and YOLOX pre-fix agree here
     grid = library_points("yolox", HW, STRIDES)
     _, pred, _ = run_point_rule("simota_yolox_head", HW, STRIDES, GTS, LABELS, num_classes=3, progress=0.7, seed=9)
-    out = {k: simota(grid.points, grid.strides, pred.boxes, pred.simota_scores(), GTS, LABELS, v).matched_gt
+    out = {k: run_simota(grid.points, grid.strides, pred.boxes, pred.simota_scores(), GTS, LABELS, v).matched_gt
            for k, v in SIMOTA_VARIANTS.items()}
     assert np.array_equal(out["mmdet"], out["yolox_prefix"])
     assert not np.array_equal(out["mmdet"], out["yolox_head"])
@@ -135,9 +135,9 @@ def test_assigners_check_labels_against_the_score_columns():
     grid = library_points("yolox", HW, STRIDES)
     scores, boxes = np.full((len(grid), 3), 0.1), np.tile([0.0, 0.0, 8.0, 8.0], (len(grid), 1))
     with pytest.raises(AnchorVizInputError, match="3 classes"):
-        simota(grid.points, grid.strides, boxes, scores, GTS, [0, 1, 2, 1, 7])
+        run_simota(grid.points, grid.strides, boxes, scores, GTS, [0, 1, 2, 1, 7])
     with pytest.raises(AnchorVizInputError, match="one stride, box and score row per point"):
-        simota(grid.points, grid.strides, boxes[:-1], scores, GTS, LABELS)
+        run_simota(grid.points, grid.strides, boxes[:-1], scores, GTS, LABELS)
 
 
 def test_uploaded_predictions_must_fit_the_grid():

@@ -16,7 +16,7 @@ from anchorviz.core.assigners.dsl import dynamic_soft_label
 from anchorviz.core.assigners.fcos import fcos_match_torchvision
 from anchorviz.core.assigners.fcos_mmdet import fcos_targets_mmdet
 from anchorviz.core.assigners.head import simulate_point_head
-from anchorviz.core.assigners.simota import SIMOTA_VARIANTS, simota
+from anchorviz.core.assigners.simota import SIMOTA_VARIANTS, run_simota
 from anchorviz.core.assigners.tal import TALConfig, _roundtrip_widen, task_aligned
 from anchorviz.core.points import library_points
 
@@ -68,14 +68,14 @@ def test_simota_and_dsl(scene):
     grid = library_points("yolox", HW, STRIDES)
     pred = simulate_point_head(grid, g, lab, num_classes=C, progress=progress, seed=seed)
     for variant in ("mmdet", "yolox_head", "yolox_prefix"):
-        res = simota(grid.points, grid.strides, pred.boxes, pred.simota_scores(), g, lab, SIMOTA_VARIANTS[variant])
+        res = run_simota(grid.points, grid.strides, pred.boxes, pred.simota_scores(), g, lab, SIMOTA_VARIANTS[variant])
         mt = res.match
         assert (mt.final.sum(axis=1) <= 1).all()  # a point ends with at most one GT
         assert (mt.dynamic_ks >= 1).all()  # every GT asks for at least one point ...
         if len(res.candidate_index):  # ... and, having candidates, picks min(k, K) of them before conflicts
             assert (mt.before.sum(axis=0) == np.minimum(mt.dynamic_ks, len(res.candidate_index))).all()
         assume(_unique_min(res.cost[mt.conflict_rows]))
-        other = simota(grid.points, grid.strides, pred.boxes, pred.simota_scores(), g[perm], lab[perm],
+        other = run_simota(grid.points, grid.strides, pred.boxes, pred.simota_scores(), g[perm], lab[perm],
                        SIMOTA_VARIANTS[variant])
         assert np.array_equal(other.matched_gt, _permuted(res.matched_gt, perm))
         assert np.array_equal(other.soft_target, res.soft_target)

@@ -16,7 +16,7 @@ from anchorviz._parity_pending._common import pairs, with_lists
 
 from anchorviz.core.assigners.dsl import DSLConfig, dynamic_soft_label
 from anchorviz.core.assigners.fcos_mmdet import fcos_targets_mmdet
-from anchorviz.core.assigners.simota import SIMOTA_VARIANTS, simota
+from anchorviz.core.assigners.simota import SIMOTA_VARIANTS, run_simota
 
 
 
@@ -60,7 +60,7 @@ def _simota(p: dict, inp: dict, ctx: dict) -> dict:
                   candidate_topk=int(p["candidate_topk"]), iou_weight=float(p["iou_weight"]),
                   cls_weight=float(p["cls_weight"]), penalty=float(p.get("INF", 1e5)),
                   log_eps=float(p.get("EPS", 1e-7)))
-    res = simota(points, priors[:, 2], inp["decoded_bboxes_xyxy"], scores, gt, labels, cfg)
+    res = run_simota(points, priors[:, 2], inp["decoded_bboxes_xyxy"], scores, gt, labels, cfg)
     early = len(gt) == 0 or len(res.candidate_index) == 0
     out = _assign_result(res.matched_gt, res.soft_target, labels, cfg.penalty, early)
     out.update({

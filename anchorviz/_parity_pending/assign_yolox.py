@@ -15,7 +15,7 @@ import numpy as np
 from anchorviz._parity_pending._common import pairs, with_lists
 
 from anchorviz.boxes import cxcywh_to_xyxy
-from anchorviz.core.assigners.simota import SIMOTA_VARIANTS, simota, yolox_scores
+from anchorviz.core.assigners.simota import SIMOTA_VARIANTS, run_simota, yolox_scores
 
 
 
@@ -45,7 +45,7 @@ def _yolox(p: dict, inp: dict, ctx: dict) -> dict:
     labels = classes.astype(np.int64)
     scores = yolox_scores(inp["cls_logits"], inp["obj_logits"])
     pred = cxcywh_to_xyxy(np.asarray(inp["bboxes_preds_cxcywh"], np.float64).reshape(-1, 4))
-    res = simota(points, strides, pred, scores, cxcywh_to_xyxy(gt_cxcywh), labels, cfg)
+    res = run_simota(points, strides, pred, scores, cxcywh_to_xyxy(gt_cxcywh), labels, cfg)
     fg = res.matched_gt >= 0
     matched = res.matched_gt[fg]
     ious = res.soft_target[fg]

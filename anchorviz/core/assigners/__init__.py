@@ -26,7 +26,7 @@ from anchorviz.core.assigners.fcos_mmdet import FcosTargets, assign_fcos_mmdet, 
 from anchorviz.core.assigners.head import PointPredictions, simulate_point_head
 from anchorviz.core.assigners.registry import POINT_RULES, PointRule, rule_grid, run_point_rule
 from anchorviz.core.assigners.result import PointAssignment
-from anchorviz.core.assigners.simota import (SIMOTA_VARIANTS, SimOTAConfig, SimOTAResult, assign_simota, simota,
+from anchorviz.core.assigners.simota import (SIMOTA_VARIANTS, SimOTAConfig, SimOTAResult, assign_simota, run_simota,
                                              simota_differences, yolox_scores)
 from anchorviz.core.assigners.tal import TAL_PRESETS, TALConfig, TALResult, assign_tal, task_aligned, task_aligned_batch
 
@@ -39,6 +39,7 @@ __all__ = [
     "PointPredictions", "simulate_point_head",
     "POINT_RULES", "PointRule", "rule_grid", "run_point_rule",
     "PointAssignment",
-    "SIMOTA_VARIANTS", "SimOTAConfig", "SimOTAResult", "assign_simota", "simota", "simota_differences", "yolox_scores",
+    "SIMOTA_VARIANTS", "SimOTAConfig", "SimOTAResult", "assign_simota", "run_simota", "simota_differences",
+    "yolox_scores",
     "TAL_PRESETS", "TALConfig", "TALResult", "assign_tal", "task_aligned", "task_aligned_batch",
 ]

@@ -42,7 +42,7 @@ from anchorviz.core.assigners.fcos import _labels
 from anchorviz.core.assigners.result import PointAssignment, from_matches
 from anchorviz.errors import AnchorVizInputError
 
-__all__ = ["SimOTAConfig", "SIMOTA_VARIANTS", "SimOTAResult", "simota", "assign_simota", "yolox_scores",
+__all__ = ["SimOTAConfig", "SIMOTA_VARIANTS", "SimOTAResult", "run_simota", "assign_simota", "yolox_scores",
            "simota_differences"]
 
 F = np.float32
@@ -155,7 +155,7 @@ def _geometry(points, strides, g, radius: float, iou: str):
     return strictly_inside(points, lo, hi), inside_squares(points, strides, centres, radius)
 
 
-def simota(points, strides, pred_boxes, scores, gt_boxes, gt_labels, config: SimOTAConfig = SIMOTA_VARIANTS["mmdet"]
+def run_simota(points, strides, pred_boxes, scores, gt_boxes, gt_labels, config: SimOTAConfig = SIMOTA_VARIANTS["mmdet"]
            ) -> SimOTAResult:
     """Run one SimOTA variant on one image.
 
@@ -224,7 +224,7 @@ def assign_simota(points, strides, pred_boxes, scores, gt_boxes, gt_labels, *, v
         config = SIMOTA_VARIANTS[variant]
     if overrides:
         config = replace(config, **overrides)
-    res = simota(points, strides, pred_boxes, scores, gt_boxes, gt_labels, config)
+    res = run_simota(points, strides, pred_boxes, scores, gt_boxes, gt_labels, config)
     mt = res.match
     picked = np.column_stack([res.candidate_index[np.nonzero(mt.before)[0]], np.nonzero(mt.before)[1]])
     m = res.in_centers.shape[1]
