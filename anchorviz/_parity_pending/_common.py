@@ -10,6 +10,15 @@ def pairs(mask: np.ndarray) -> list:
     return np.argwhere(mask).tolist()
 
 
+def by_prefix(d: dict, name: str, default=None):
+    """The value of key ``name`` or of a key ``name (...)``: goldens annotate some names, e.g.
+    "center_radius (hard-coded)" or "anc_points_px (micro scene; ...)"."""
+    for k, v in d.items():
+        if k == name or k.startswith(name + " "):
+            return v
+    return default
+
+
 def listify(value):
     """Arrays (also inside dicts and lists) as plain lists, so an empty result compares as [] whatever its
     trailing shape (the goldens write an empty (0, 4) array as [])."""

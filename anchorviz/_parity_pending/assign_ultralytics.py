@@ -11,23 +11,16 @@ from typing import Callable
 
 import numpy as np
 
-from anchorviz._parity_pending._common import with_lists
+from anchorviz._parity_pending._common import by_prefix, with_lists
 
 from anchorviz.core.assigners.tal import TALConfig, task_aligned_batch
 
 
-def _find(d: dict, prefix: str):
-    for k, v in d.items():
-        if k == prefix or k.startswith(prefix + " "):
-            return v
-    return None
-
-
 @with_lists
 def _tal(p: dict, inp: dict, ctx: dict) -> dict:
-    points = _find(inp, "anc_points_px")
+    points = by_prefix(inp, "anc_points_px")
     if points is None:
-        points = _find(ctx["common"], "anc_points_px")
+        points = by_prefix(ctx["common"], "anc_points_px")
     points = np.asarray(points, np.float64).reshape(-1, 2)
     version = str(p.get("ultralytics_version", "8.4.190"))
     version = "8.3.0" if version.startswith("8.3") else "8.4.190"

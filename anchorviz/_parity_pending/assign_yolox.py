@@ -12,18 +12,11 @@ from typing import Callable
 
 import numpy as np
 
-from anchorviz._parity_pending._common import pairs, with_lists
+from anchorviz._parity_pending._common import by_prefix, pairs, with_lists
 
 from anchorviz.boxes import cxcywh_to_xyxy
 from anchorviz.core.assigners.simota import SIMOTA_VARIANTS, run_simota, yolox_scores
 
-
-
-def _get(p: dict, prefix: str, default):
-    for k, v in p.items():
-        if k == prefix or k.startswith(prefix + " "):
-            return v
-    return default
 
 
 @with_lists
@@ -31,11 +24,11 @@ def _yolox(p: dict, inp: dict, ctx: dict) -> dict:
     common = ctx["common"]
     variant = "yolox_head" if str(p.get("version", "head")).lower() == "head" else "yolox_prefix"
     base = SIMOTA_VARIANTS[variant]
-    cfg = replace(base, center_radius=float(_get(p, "center_radius", base.center_radius)),
-                  candidate_topk=int(_get(p, "candidate_topk", base.candidate_topk)),
-                  iou_weight=float(_get(p, "iou_cost_weight", base.iou_weight)),
-                  penalty=float(_get(p, "geometry_penalty", base.penalty)),
-                  log_eps=float(_get(p, "log_eps", base.log_eps)))
+    cfg = replace(base, center_radius=float(by_prefix(p, "center_radius", base.center_radius)),
+                  candidate_topk=int(by_prefix(p, "candidate_topk", base.candidate_topk)),
+                  iou_weight=float(by_prefix(p, "iou_cost_weight", base.iou_weight)),
+                  penalty=float(by_prefix(p, "geometry_penalty", base.penalty)),
+                  log_eps=float(by_prefix(p, "log_eps", base.log_eps)))
     strides = np.asarray(common["expanded_strides"], np.float32).reshape(-1)
     xs = np.asarray(common["x_shifts"], np.float32).reshape(-1)
     ys = np.asarray(common["y_shifts"], np.float32).reshape(-1)

@@ -14,7 +14,7 @@ import numpy as np
 from anchorviz.anchors import AnchorSet
 from anchorviz.assign import Assignment, Label, MaxIoURule, assign_anchors, assign_atss
 from anchorviz.boxes import as_boxes
-from anchorviz.core.assigners.fcos import _labels
+from anchorviz.core.assigners._inputs import gt_label_array
 from anchorviz.core.assigners.result import PointAssignment
 from anchorviz.errors import AnchorVizInputError
 
@@ -31,7 +31,7 @@ def anchor_frame(aset: AnchorSet, assignment: Assignment, *, rule: str, gt_label
     if len(assignment.labels) != len(aset):
         raise AnchorVizInputError(f"the assignment has {len(assignment.labels)} labels for {len(aset)} anchors")
     m = assignment.num_gts
-    gl = np.zeros(m, np.int64) if gt_labels is None else _labels(gt_labels, m)
+    gl = np.zeros(m, np.int64) if gt_labels is None else gt_label_array(gt_labels, m)
     matched = np.where(assignment.labels == Label.POSITIVE, assignment.matched_gt, -1).astype(np.int64)
     cls = np.where(matched >= 0, gl[np.clip(matched, 0, None)] if m else -1, -1).astype(np.int64)
     cand = np.asarray(assignment.max_iou) > 0

@@ -21,10 +21,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from anchorviz.boxes import as_boxes
-from anchorviz.core.assigners._overlaps import f32, mmdet_iou, soft_bce_cost, strictly_inside
+from anchorviz.core.assigners._inputs import prediction_inputs
+from anchorviz.core.assigners._overlaps import mmdet_iou, soft_bce_cost, strictly_inside
 from anchorviz.core.assigners.dynamic_k import DynamicKMatch, dynamic_k_match
-from anchorviz.core.assigners.fcos import _labels
 from anchorviz.core.assigners.result import PointAssignment, from_matches
 from anchorviz.errors import AnchorVizInputError
 
@@ -87,19 +86,9 @@ def dynamic_soft_label(points, strides, pred_boxes, logits, gt_boxes, gt_labels,
         logits (ndarray[N, C]): class **logits** (not probabilities).
         gt_boxes (ndarray[M, 4]): xyxy pixels; gt_labels: int (M,).
     """
-    g = as_boxes(gt_boxes, name="gt boxes").astype(F)
-    m = len(g)
-    labels = _labels(gt_labels, m)
-    pts = f32(points).reshape(-1, 2)
-    n = len(pts)
-    st = f32(strides).reshape(-1)
-    pb = f32(pred_boxes).reshape(-1, 4)
-    x = f32(logits)
-    if len(st) != n or len(pb) != n or x.ndim != 2 or len(x) != n:
-        raise AnchorVizInputError(f"DSL: expected one stride, box and logit row per point ({n}), got "
-                                  f"{len(st)}, {len(pb)} and {x.shape[0] if x.ndim else 0}")
-    if m and labels.max() >= x.shape[1]:
-        raise AnchorVizInputError(f"gt labels go up to {labels.max()} but the logits have {x.shape[1]} classes")
+    g, labels, pts, st, pb, x = prediction_inputs(points, strides, pred_boxes, logits, gt_boxes, gt_labels,
+                                                  rule="DSL", scores_are="logit")
+    m, n = len(g), len(pts)
     in_gts = strictly_inside(pts, g[:, :2], g[:, 2:])
     cand = np.flatnonzero(in_gts.any(axis=1))
     centre = (g[:, :2] + g[:, 2:]) / F(2)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from anchorviz.boxes import as_boxes
+from anchorviz.core.assigners._inputs import gt_label_array
 from anchorviz.core.assigners.result import PointAssignment, from_matches
 from anchorviz.core.points import PointGrid
 from anchorviz.errors import AnchorVizInputError
@@ -150,7 +151,7 @@ def assign_fcos_torchvision(grid: PointGrid, gt_boxes, gt_labels=None, *,
     res = fcos_match_torchvision(grid.points, grid.sizes, grid.num_points_per_level, gt_boxes,
                                  center_sampling_radius=center_sampling_radius)
     m = res.match_mask.shape[1]
-    labels = np.zeros(m, np.int64) if gt_labels is None else _labels(gt_labels, m)
+    labels = np.zeros(m, np.int64) if gt_labels is None else gt_label_array(gt_labels, m)
     cand = res.center_mask.any(axis=1)
     keyed = res.match_mask.astype(F) * res.keys[None, :]
     picked = np.argwhere(res.match_mask)
@@ -158,10 +159,3 @@ def assign_fcos_torchvision(grid: PointGrid, gt_boxes, gt_labels=None, *,
                         gt_labels=labels, num_gts=m, candidates=cand, cost=keyed[cand], cost_kind="metric",
                         picked=picked)
 
-
-def _labels(gt_labels, m: int) -> np.ndarray:
-    lab = np.asarray(gt_labels).reshape(-1)
-    if len(lab) != m or (len(lab) and (not np.isfinite(lab.astype(float)).all() or (lab < 0).any()
-                                       or (lab != np.round(lab)).any())):
-        raise AnchorVizInputError(f"gt labels: expected {m} non-negative integers (one per GT), got {lab.tolist()[:8]}")
-    return lab.astype(np.int64)

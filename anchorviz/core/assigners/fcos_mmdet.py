@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from anchorviz.boxes import as_boxes
-from anchorviz.core.assigners.fcos import _labels
+from anchorviz.core.assigners._inputs import gt_label_array
 from anchorviz.core.assigners.result import PointAssignment, from_matches
 from anchorviz.core.points import PointGrid
 from anchorviz.errors import AnchorVizInputError
@@ -90,7 +90,7 @@ def fcos_targets_mmdet(points: np.ndarray, point_level: np.ndarray, strides, gt_
         raise AnchorVizInputError(f"center_sample_radius: expected a positive number, got {center_sample_radius!r}")
     g = as_boxes(gt_boxes, name="gt boxes").astype(F)
     m = len(g)
-    labels_gt = _labels(gt_labels, m)
+    labels_gt = gt_label_array(gt_labels, m)
     pts = np.asarray(points, np.float64).reshape(-1, 2).astype(F)
     lvl = np.asarray(point_level, np.int64).reshape(-1)
     n = len(pts)
@@ -137,7 +137,7 @@ def assign_fcos_mmdet(grid: PointGrid, gt_boxes, gt_labels=None, *, center_sampl
         grid: from ``library_points("mmdet_fcos", ...)``.
     """
     g = as_boxes(gt_boxes, name="gt boxes")
-    labels = np.zeros(len(g), np.int64) if gt_labels is None else _labels(gt_labels, len(g))
+    labels = np.zeros(len(g), np.int64) if gt_labels is None else gt_label_array(gt_labels, len(g))
     num_classes = int(labels.max(initial=0)) + 1
     res = fcos_targets_mmdet(grid.points, grid.level, [lv.stride for lv in grid.levels], g, labels,
                              num_classes=num_classes, regress_ranges=regress_ranges, center_sampling=center_sampling,

@@ -34,11 +34,11 @@ from typing import Literal
 
 import numpy as np
 
-from anchorviz.boxes import as_boxes, xyxy_to_cxcywh
+from anchorviz.boxes import xyxy_to_cxcywh
+from anchorviz.core.assigners._inputs import prediction_inputs
 from anchorviz.core.assigners._overlaps import (bce_onehot_cost, f32, inside_squares, mmdet_iou, sigmoid32,
                                                 strictly_inside, yolox_iou_cxcywh)
 from anchorviz.core.assigners.dynamic_k import DynamicKMatch, dynamic_k_match
-from anchorviz.core.assigners.fcos import _labels
 from anchorviz.core.assigners.result import PointAssignment, from_matches
 from anchorviz.errors import AnchorVizInputError
 
@@ -167,19 +167,9 @@ def run_simota(points, strides, pred_boxes, scores, gt_boxes, gt_labels, config:
         gt_boxes (ndarray[M, 4]): xyxy pixels; gt_labels: int (M,).
         config: a variant (``SIMOTA_VARIANTS``) or your own.
     """
-    g = as_boxes(gt_boxes, name="gt boxes").astype(F)
-    m = len(g)
-    labels = _labels(gt_labels, m)
-    pts = f32(points).reshape(-1, 2)
-    n = len(pts)
-    st = f32(strides).reshape(-1)
-    pb = f32(pred_boxes).reshape(-1, 4)
-    sc = f32(scores)
-    if len(st) != n or len(pb) != n or sc.ndim != 2 or len(sc) != n:
-        raise AnchorVizInputError(f"SimOTA: expected one stride, box and score row per point ({n}), got "
-                                  f"{len(st)}, {len(pb)} and {sc.shape[0] if sc.ndim else 0}")
-    if m and labels.max() >= sc.shape[1]:
-        raise AnchorVizInputError(f"gt labels go up to {labels.max()} but the scores have {sc.shape[1]} classes")
+    g, labels, pts, st, pb, sc = prediction_inputs(points, strides, pred_boxes, scores, gt_boxes, gt_labels,
+                                                   rule="SimOTA", scores_are="score")
+    m, n = len(g), len(pts)
     in_boxes, in_centers = _geometry(pts, st, g, config.center_radius, config.iou) if m else \
         (np.zeros((n, 0), bool), np.zeros((n, 0), bool))
     if config.candidates == "centre":
