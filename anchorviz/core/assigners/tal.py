@@ -86,8 +86,8 @@ class TALConfig:
         return self.topk2 if (self.topk2 is not None and self.version != "8.3.0") else self.topk
 
 
-# The settings users meet: the YOLOv8 / YOLO11 detection loss, and the class defaults (used e.g. by RT-DETR-style
-# and older configs that build the assigner with its defaults).
+# The settings users meet: the YOLOv8 / YOLO11 detection loss (v8DetectionLoss builds top-10, alpha 0.5, beta 6),
+# the class defaults (what TaskAlignedAssigner() gives without arguments), and 8.3.0 on the loss's setting.
 TAL_PRESETS: dict[str, TALConfig] = {
     "YOLOv8 / YOLO11 loss (top-10, α 0.5, β 6)": TALConfig(topk=10, alpha=0.5, beta=6.0),
     "class defaults (top-13, α 1, β 6)": TALConfig(topk=13, alpha=1.0, beta=6.0),
