@@ -3,7 +3,8 @@
 640x640 input, strides 8 / 16 / 32 (8,400 points), 50 GT boxes with COCO-like sizes for a 640 input, 80 classes,
 predictions from the simulated head (``--progress``, default 0.5, seed 0). Each rule runs on its own library's grid
 with its own form of the predictions (computed once, outside the timing: the page caches them per seed and
-progress); the simulated head is timed as a row of its own.
+progress); the simulated head, with deriving the forms the rules take (σ(cls) for TAL, sqrt(σ(cls)·σ(obj)) for
+SimOTA, logits for DSL; kept with the predictions), is timed as a row of its own.
 
 Baseline, measured in the same run: the max-IoU assignment of the same 50 GTs to RetinaNet anchors (torchvision
 convention, P3-P5 on the same 640x640 input, ~76k anchors, 0.5 / 0.4 with low-quality matches): what the
@@ -71,8 +72,12 @@ def main() -> int:
         pred = simulate_point_head(grid, gts, labels, num_classes=NUM_CLASSES, progress=args.progress, seed=0)
         variants[key] = (lambda r=rule, gr=grid, p=pred: r.run(gr, gts, labels, p, {}))
     head_grid = rule_grid("tal_8.4", IMAGE_HW, STRIDES)
-    variants["simulated head (one grid)"] = lambda: simulate_point_head(
-        head_grid, gts, labels, num_classes=NUM_CLASSES, progress=args.progress, seed=0)
+    def head():  # predictions and the forms the rules take (kept with the predictions, as the page keeps them)
+        pred = simulate_point_head(head_grid, gts, labels, num_classes=NUM_CLASSES, progress=args.progress, seed=0)
+        pred.tal_scores(), pred.simota_scores(), pred.dsl_logits()
+        return pred
+
+    variants["simulated head + score forms"] = head
     cfg = preset_config("RetinaNet", "torchvision", levels=(3, 4, 5))
     rule = max_iou_rule("torchvision", pos_iou=0.5, neg_iou=0.4)
     aset = cached_anchors(cfg, IMAGE_HW)

@@ -57,9 +57,25 @@ def inside_squares(points: np.ndarray, strides: np.ndarray, centres: np.ndarray,
     return out
 
 
+_ROWS = 1024  # rows per block in the [K, M] / [K, C] kernels: their temporaries then stay in cache
+
+
+def _by_rows(kernel, n: int, m: int, *arrays):
+    """out [n, m] float32 filled block by block: kernel(*(a[rows] for a in arrays)) for each block of rows."""
+    out = np.empty((n, m), np.float32)
+    for i in range(0, n, _ROWS):
+        rows = slice(i, min(i + _ROWS, n))
+        out[rows] = kernel(*(a[rows] for a in arrays))
+    return out
+
+
 def mmdet_iou(pred: np.ndarray, gt: np.ndarray) -> np.ndarray:
     """mmdet ``bbox_overlaps(pred, gt)`` [K, M] float32, union clamped at 1e-6."""
     p, g = f32(pred), f32(gt)
+    return _by_rows(lambda rows: _mmdet_iou_block(rows, g), len(p), len(g), p)
+
+
+def _mmdet_iou_block(p: np.ndarray, g: np.ndarray) -> np.ndarray:
     area1 = (p[:, 2] - p[:, 0]) * (p[:, 3] - p[:, 1])
     area2 = (g[:, 2] - g[:, 0]) * (g[:, 3] - g[:, 1])
     # the same float32 operations as mmdet, in place: these are [K, M] arrays
@@ -81,6 +97,10 @@ def yolox_iou_cxcywh(pred: np.ndarray, gt: np.ndarray) -> np.ndarray:
     """YOLOX ``bboxes_iou(gt, pred, xyxy=False)`` transposed to [K, M] float32, on cxcywh boxes; 0/0 gives NaN and
     boxes that miss give ``-0.0``, as YOLOX's do."""
     b, a = f32(pred), f32(gt)
+    return _by_rows(lambda rows: _yolox_iou_block(rows, a), len(b), len(a), b)
+
+
+def _yolox_iou_block(b: np.ndarray, a: np.ndarray) -> np.ndarray:
     half_a, half_b = a[:, 2:] / F(2), b[:, 2:] / F(2)
     a_lo, a_hi = a[:, :2] - half_a, a[:, :2] + half_a  # [M, 2]
     b_lo, b_hi = b[:, :2] - half_b, b[:, :2] + half_b  # [K, 2]
@@ -168,6 +188,10 @@ def bce_onehot_cost(scores: np.ndarray, gt_labels: np.ndarray) -> np.ndarray:
             out[:, labels == cls] = acc[:, None]
         return out
     uniq, inv = np.unique(labels, return_inverse=True)
+    return _by_rows(lambda rows: _bce_onehot_block(rows, uniq, inv), k, len(labels), p)
+
+
+def _bce_onehot_block(p: np.ndarray, uniq: np.ndarray, inv: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         neg = np.negative(p)
         np.log1p(neg, out=neg)
@@ -202,7 +226,11 @@ def soft_bce_cost(logits: np.ndarray, gt_labels: np.ndarray, ious: np.ndarray) -
             out = out + np.where(labels[None, :] == q, own, neg[:, q:q + 1])
         return out
     # many classes: the shared terms from one exp(-|x|) (softplus(x) = x - log_sigmoid(x)); within an ulp or two of
-    # torch's separate sigmoid / log_sigmoid. In place where possible: these are [K, C] and [K, M] arrays.
+    # torch's separate sigmoid / log_sigmoid. In place, block by block of rows.
+    return _by_rows(lambda xr, ir: _soft_block(xr, labels, ir), k, len(labels), x, iou)
+
+
+def _soft_block(x: np.ndarray, labels: np.ndarray, iou: np.ndarray) -> np.ndarray:
     e = np.exp(-np.abs(x))
     one_e = F(1) + e
     s = np.where(x >= 0, F(1), e)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -47,12 +48,24 @@ class PointPredictions:
             σ(obj) = 1).
         boxes: float64 (N, 4) decoded predicted boxes, xyxy pixels of the network input.
         progress: the training progress it was simulated at (None for uploaded predictions).
+
+    The arrays are made read-only: the forms derived from them are computed once and kept.
     """
 
     cls_logits: np.ndarray
     obj_logits: np.ndarray
     boxes: np.ndarray
     progress: float | None = None
+
+    def __post_init__(self) -> None:
+        for name, dtype in (("cls_logits", np.float32), ("obj_logits", np.float32), ("boxes", np.float64)):
+            arr = np.asarray(getattr(self, name), dtype)
+            arr.setflags(write=False)
+            object.__setattr__(self, name, arr)
+        if self.cls_logits.ndim != 2 or self.obj_logits.shape != (len(self.cls_logits),) \
+                or self.boxes.shape != (len(self.cls_logits), 4):
+            raise AnchorVizInputError(f"predictions: expected cls_logits (N, C), obj_logits (N,) and boxes (N, 4), got "
+                                      f"{self.cls_logits.shape}, {self.obj_logits.shape} and {self.boxes.shape}")
 
     def __len__(self) -> int:
         return len(self.boxes)
@@ -61,14 +74,28 @@ class PointPredictions:
     def num_classes(self) -> int:
         return int(self.cls_logits.shape[1])
 
+    # The derived forms are computed once per predictions and kept with them (read-only), as the page keeps the
+    # predictions of one seed and progress: every rule that takes the same form then reuses it.
+
     def tal_scores(self) -> np.ndarray:
         """What ultralytics' TaskAlignedAssigner receives: σ(cls) float32 (N, C)."""
-        return sigmoid32(self.cls_logits)
+        return self._sigmoid_cls
 
     def simota_scores(self) -> np.ndarray:
         """What SimOTA receives (mmdet's and YOLOX's heads): sqrt(σ(cls) · σ(obj)) float32 (N, C)."""
-        obj = sigmoid32(self.obj_logits.reshape(-1, 1))
-        return np.sqrt(sigmoid32(self.cls_logits) * obj)
+        return self._simota
+
+    @cached_property
+    def _sigmoid_cls(self) -> np.ndarray:
+        out = sigmoid32(self.cls_logits)
+        out.setflags(write=False)
+        return out
+
+    @cached_property
+    def _simota(self) -> np.ndarray:
+        out = np.sqrt(self._sigmoid_cls * sigmoid32(self.obj_logits.reshape(-1, 1)))
+        out.setflags(write=False)
+        return out
 
     def dsl_logits(self) -> np.ndarray:
         """What RTMDet's DynamicSoftLabelAssigner receives: the logits themselves, float32 (N, C)."""

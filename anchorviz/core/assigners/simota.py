@@ -216,7 +216,8 @@ def assign_simota(points, strides, pred_boxes, scores, gt_boxes, gt_labels, *, v
         config = replace(config, **overrides)
     res = run_simota(points, strides, pred_boxes, scores, gt_boxes, gt_labels, config)
     mt = res.match
-    picked = np.column_stack([res.candidate_index[np.nonzero(mt.before)[0]], np.nonzero(mt.before)[1]])
+    rows, cols = np.nonzero(mt.before)
+    picked = np.column_stack([res.candidate_index[rows], cols])
     m = res.in_centers.shape[1]
     cand = np.zeros(len(res.matched_gt), bool)
     cand[res.candidate_index] = True
