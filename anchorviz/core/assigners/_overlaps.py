@@ -57,7 +57,7 @@ def inside_squares(points: np.ndarray, strides: np.ndarray, centres: np.ndarray,
     return out
 
 
-_ROWS = 1024  # rows per block in the [K, M] / [K, C] kernels: their temporaries then stay in cache
+_ROWS = 256  # rows per block in the [K, M] / [K, C] kernels: their temporaries then stay in cache
 
 
 def _by_rows(kernel, n: int, m: int, *arrays):
