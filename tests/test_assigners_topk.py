@@ -80,3 +80,24 @@ def test_column_tie_is_flagged_and_resolved_like_a_single_row():
     assert ties.tolist() == [True, True]
     for j, k in ((0, 1), (1, 1)):
         assert np.flatnonzero(sel[:, j]).tolist() == torch_topk_set(cost[:, j], k, largest=False)[0].tolist()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_columns_with_nan_and_ties_equal_the_row_emulation(seed):
+    """YOLOX's IoU gives NaN for 0/0: the column helpers must then pick exactly what torch picks row by row."""
+    rng = np.random.default_rng(seed)
+    k_rows, m = int(rng.integers(2, 80)), int(rng.integers(1, 5))
+    cost = rng.integers(0, 6, (k_rows, m)).astype(np.float32)
+    cost[rng.random((k_rows, m)) < 0.15] = np.nan
+    ks = rng.integers(1, k_rows + 2, m)
+    sel, _ = smallest_k_per_column(cost, ks)
+    for j in range(m):
+        k = min(int(ks[j]), k_rows)
+        expected = torch_topk_set(cost[:, j], k, largest=False)[0]
+        assert np.flatnonzero(sel[:, j]).tolist() == expected.tolist()
+    k = int(rng.integers(1, k_rows + 1))
+    values = largest_values(cost, k)
+    for j in range(m):
+        col = cost[:, j]
+        nan = np.full(int(np.isnan(col).sum()), np.nan)
+        assert np.array_equal(values[:, j], np.concatenate([nan, -np.sort(-col[~np.isnan(col)])])[:k], equal_nan=True)

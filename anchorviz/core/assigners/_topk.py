@@ -228,7 +228,9 @@ def smallest_k_per_column(cost: np.ndarray, ks: np.ndarray) -> tuple[np.ndarray,
     rows = np.arange(m)
     kth = ranked[rows, ks - 1]
     nxt = np.where(ks < n, ranked[rows, np.minimum(ks, ranked.shape[1] - 1)], np.nan)
-    hard = (kth == nxt) | np.isnan(cost).any(axis=0)
+    # NaN sorts last in both NumPy and torch (largest=False), so it can only matter when it reaches the k-th or
+    # (k+1)-th place; then kth or nxt is NaN and the column goes to the emulated kernel
+    hard = (kth == nxt) | np.isnan(kth) | np.isnan(nxt)
     sel = cost <= np.where(hard, -np.inf, kth)[None, :]
     sel[:, ks >= n] = True
     for j in np.flatnonzero(hard & (ks < n)):
@@ -246,8 +248,9 @@ def largest_values(values: np.ndarray, k: int) -> np.ndarray:
     k = min(k, n)
     if k <= 0:
         return values[:0]
-    nans = np.isnan(values).sum(axis=0)
-    key = np.where(np.isnan(values), -np.inf, -values) if nans.any() else -values
+    has_nan = bool(np.isnan(values.max()))  # one reduction instead of an [K, M] mask when there is none
+    nans = np.isnan(values).sum(axis=0) if has_nan else np.zeros(m, np.int64)
+    key = np.where(np.isnan(values), -np.inf, -values) if has_nan else -values
     out = -_sorted_heads(key, k)
     for j in np.flatnonzero(nans):  # NaN sorts first in torch (it was -inf in the key, then +inf here)
         out[j, :min(int(nans[j]), k)] = np.nan
