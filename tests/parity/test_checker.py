@@ -173,7 +173,8 @@ def test_checker_lookups():
     assert find_handler("keras_retinanet", "compute_overlap (cython, compiled from x.pyx)") is not None
     assert set(HANDLER_MODULES) >= {"torchvision", "mmdet", "detectron2", "keras_retinanet", "d2l",
                                     "yolov5"}
-    assert all(lib in ("torchvision", "mmdet", "detectron2", "keras_retinanet", "d2l", "yolov5") for lib, _ in registry())
+    assert all(lib in ("torchvision", "mmdet", "detectron2", "keras_retinanet", "d2l", "yolov5", "ultralytics", "yolox")
+               for lib, _ in registry())
 
 
 def test_handlers_compute_every_output_of_their_function_not_only_the_ones_asked():

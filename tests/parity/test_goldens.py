@@ -38,15 +38,17 @@ def test_golden_case(path: Path, index: int):
 
 
 def test_reference_files_are_all_here():
-    assert {f.name for f in FILES} == {"torchvision.json", "mmdet.json", "detectron2.json", "keras_retinanet.json",
-                                       "d2l.json", "yolov5.json"}
+    libraries = ("torchvision", "mmdet", "detectron2", "keras_retinanet", "d2l", "yolov5")
+    assert {f.name for f in FILES} == ({f"{lib}.json" for lib in libraries}
+                                       | {f"loss_{lib}.json" for lib in libraries if lib != "yolov5"}
+                                       | {f"assign_{lib}.json" for lib in ("torchvision", "mmdet", "ultralytics", "yolox")})
 
 
 def test_cli_summary_line_and_exit_code():
     proc = subprocess.run([sys.executable, "-m", "anchorviz.parity", *map(str, FILES)], capture_output=True, text=True,
                           timeout=300)
     last = proc.stdout.strip().splitlines()[-1]
-    assert last == "133 passed, 0 failed, 2 skipped", proc.stdout[-2000:]
+    assert last == "186 passed, 0 failed, 2 skipped", proc.stdout[-2000:]
     assert proc.returncode == 0
     assert proc.stdout.count("SKIP") == 2 and "kmean_anchors" in proc.stdout
 

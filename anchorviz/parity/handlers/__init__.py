@@ -36,6 +36,10 @@ HANDLER_MODULES: tuple[str, ...] = (
     "loss_detectron2",
     "loss_d2l",
     "loss_keras_retinanet",
+    "assign_torchvision",
+    "assign_mmdet",
+    "assign_ultralytics",
+    "assign_yolox",
 )
 
 

@@ -19,6 +19,7 @@ from anchorviz.core.loss import torchvision_rules as TV
 from anchorviz.core.loss.fcos import fcos_loss
 from anchorviz.core.coding.spec import CoderSpec
 from anchorviz.core.coding.presets import TORCHVISION_ROI, TORCHVISION_RPN
+from anchorviz.core.assigners.fcos import fcos_match_torchvision
 from anchorviz.parity.handlers.loss_common import boxes, common_ref, f32
 
 __all__ = ["HANDLERS"]
@@ -93,13 +94,12 @@ def fastrcnn_loss(p: dict, inp: dict, ctx: dict) -> dict:
 
 
 def fcos_compute_loss(p: dict, inp: dict, ctx: dict) -> dict:
-    from anchorviz.core.assigners.fcos import fcos_match_torchvision  # issue #14, wired at merge
-
     common = ctx["common"]
     anchors = boxes(common_ref(inp["anchors"], common))
     targets = _targets(inp["targets"], common)
-    matched = [np.asarray(fcos_match_torchvision(anchors, b, num_anchors_per_level=list(p["num_anchors_per_level"]),
-                                                 center_sampling_radius=float(p["center_sampling_radius"])), np.int64)
+    points, sizes = (anchors[:, :2] + anchors[:, 2:]) / 2, anchors[:, 2] - anchors[:, 0]
+    matched = [fcos_match_torchvision(points, sizes, list(p["num_anchors_per_level"]), b,
+                                      center_sampling_radius=float(p["center_sampling_radius"])).matched_idxs
                for b, _ in targets]
     _, _, terms = fcos_loss(anchors, targets, matched, f32(inp["cls_logits"]), f32(inp["bbox_regression"]),
                             f32(inp["bbox_ctrness"]))

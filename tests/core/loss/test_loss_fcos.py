@@ -13,7 +13,7 @@ import pytest
 from anchorviz.parity import compare as parity_compare
 from anchorviz.core.loss.fcos import centerness_target, fcos_loss, linear_decode, linear_encode
 
-DATA = json.loads((Path(__file__).parent / "data" / "reference" / "assign_torchvision.json").read_text())
+DATA = json.loads((Path(__file__).parents[2] / "data" / "reference" / "assign_torchvision.json").read_text())
 CASES = [c for c in DATA["cases"] if "FCOS" in c["function"]]
 
 

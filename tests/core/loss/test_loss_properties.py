@@ -125,7 +125,7 @@ def _inputs(key: str, seed: int):
     conv = get_convention(spec.library)
     rule = max_iou_rule(spec.library, pos_iou=0.7 if spec.head == "rpn" else 0.5,
                         neg_iou=0.3 if spec.head == "rpn" else 0.4)
-    res = assign_max_iou(dense_match_quality(anchors, gts, style=conv.iou), rule)
+    res = assign_max_iou(dense_match_quality(anchors, gts, style=conv.iou, request=rule.request()), rule)
     sample = sample_minibatch(res.labels, batch_size=16, positive_fraction=0.5, rule=spec.sampler_rule,
                               seed=seed) if spec.sampler else None
     return dict(anchors=anchors, assignment=res, gt_boxes=gts, gt_classes=classes, head=_head(spec, len(anchors), k, seed),

@@ -19,7 +19,7 @@ from anchorviz.core.iou.quality import dense_match_quality
 from anchorviz.core.sampling.samplers import sample_minibatch
 
 F32 = np.float32
-REF = Path(__file__).parent / "data" / "reference"
+REF = Path(__file__).parents[2] / "data" / "reference"
 COMMON = json.loads((REF / "loss_torchvision.json").read_text())["common_inputs"]
 ANCHORS = np.asarray(COMMON["anchors"], float)
 GTS = np.asarray(COMMON["images"][0]["boxes"], float)
@@ -28,8 +28,9 @@ K = 3
 
 
 def _assign(library: str, pos: float, neg: float, **kw):
-    return assign_max_iou(dense_match_quality(ANCHORS, GTS, style=get_convention(library).iou),
-                          max_iou_rule(library, pos_iou=pos, neg_iou=neg), **kw)
+    rule = max_iou_rule(library, pos_iou=pos, neg_iou=neg)
+    return assign_max_iou(dense_match_quality(ANCHORS, GTS, style=get_convention(library).iou, request=rule.request()),
+                          rule, **kw)
 
 
 def _head(spec, seed: int = 0):
@@ -76,8 +77,9 @@ def test_mmdet_retinanet_against_loss_by_feat():
     reg = np.asarray(case["inputs"]["bbox_preds_level0"], F32)[:1]
     _, _, t = mmdet_rules.anchor_head_loss(cfg, [(GTS, CLASSES)], cls, reg)
     anchors = mmdet_rules.anchors_from_config(cfg, cls.shape[2:])
-    res = assign_max_iou(dense_match_quality(anchors, GTS, style=get_convention("mmdet").iou),
-                         max_iou_rule("mmdet", pos_iou=0.5, neg_iou=0.4, min_pos_iou=0.0))
+    rule = max_iou_rule("mmdet", pos_iou=0.5, neg_iou=0.4, min_pos_iou=0.0)
+    res = assign_max_iou(dense_match_quality(anchors, GTS, style=get_convention("mmdet").iou, request=rule.request()),
+                         rule)
     head = LossHead(scores=flatten_head_output(cls[0], K), deltas=flatten_head_output(reg[0], 4))
     r, _ = _compute(None, res, spec=LOSS_SPECS["mmdet/retinanet"], anchors=anchors, head=head)
     assert (r.cls.value, r.box.value) == pytest.approx((t.cls, t.box), rel=1e-6)
@@ -142,8 +144,9 @@ def test_result_bookkeeping():
 
 def test_a_gt_with_no_positive_is_flagged():
     gts = np.vstack([GTS, [[60, 60, 63, 63]]])  # a 3 px box: no anchor reaches 0.5 and keras has no low-quality rule
-    res = assign_max_iou(dense_match_quality(ANCHORS, gts, style=get_convention("keras_retinanet").iou),
-                         max_iou_rule("keras_retinanet", pos_iou=0.5, neg_iou=0.4))
+    rule = max_iou_rule("keras_retinanet", pos_iou=0.5, neg_iou=0.4)
+    res = assign_max_iou(dense_match_quality(ANCHORS, gts, style=get_convention("keras_retinanet").iou,
+                                             request=rule.request()), rule)
     spec = LOSS_SPECS["keras_retinanet/retinanet"]
     r = compute_loss(anchors=ANCHORS, assignment=res, gt_boxes=gts, gt_classes=np.array([0, 1, 2, 0]),
                      head=_head(spec), spec=spec, coder=coding_presets.KERAS_RETINANET, num_classes=K)
@@ -162,8 +165,9 @@ def test_ema_normaliser_matches_the_goldens_three_calls():
 
 def test_without_gts_everything_is_negative_and_finite():
     spec = LOSS_SPECS["torchvision/retinanet"]
-    res = assign_max_iou(dense_match_quality(ANCHORS, np.zeros((0, 4)), style=get_convention("torchvision").iou),
-                         max_iou_rule("torchvision", pos_iou=0.5, neg_iou=0.4))
+    rule = max_iou_rule("torchvision", pos_iou=0.5, neg_iou=0.4)
+    res = assign_max_iou(dense_match_quality(ANCHORS, np.zeros((0, 4)), style=get_convention("torchvision").iou,
+                                             request=rule.request()), rule)
     r = compute_loss(anchors=ANCHORS, assignment=res, gt_boxes=np.zeros((0, 4)), gt_classes=np.zeros(0, int),
                      head=_head(spec), spec=spec, coder=coding_presets.TORCHVISION_RPN, num_classes=K)
     assert r.counts["positive"] == 0 and r.box.value == 0 and np.isfinite(r.cls.value)

@@ -58,8 +58,9 @@ def test_unknown_head_lists_what_exists():
 def _scene():
     anchors = np.array([[0, 0, 16, 16], [8, 8, 40, 40], [30, 20, 62, 52], [0, 0, 64, 64]], float)
     gts = np.array([[4, 4, 28, 30], [30, 20, 62, 52]], float)
-    res = assign_max_iou(dense_match_quality(anchors, gts, style=get_convention("torchvision").iou),
-                         max_iou_rule("torchvision", pos_iou=0.5, neg_iou=0.4))
+    rule = max_iou_rule("torchvision", pos_iou=0.5, neg_iou=0.4)
+    res = assign_max_iou(dense_match_quality(anchors, gts, style=get_convention("torchvision").iou,
+                                             request=rule.request()), rule)
     head = LossHead(scores=np.zeros((4, 4), F32), deltas=np.zeros((4, 4), F32))
     return dict(anchors=anchors, assignment=res, gt_boxes=gts, gt_classes=np.array([0, 2]), head=head, spec=TV,
                 coder=coding_presets.TORCHVISION_RPN, num_classes=3)
