@@ -57,7 +57,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from _common import MachineShare  # noqa: E402
 from _st_protocol import ProtocolError, Run, Session  # noqa: E402
-from w2_labels_latency import free_port, start_server  # noqa: E402
+from w2_labels_latency import free_port  # noqa: E402
 
 # =========================================================================================================
 # What this script knows about the app (widget keys, page URLs, texts). Update here when the app changes.
@@ -552,11 +552,29 @@ class Server:
             self.proc.kill()
 
 
+SERVER_FLAGS: list[str] = []  # extra `streamlit run` options (--server-flag), for A/B measurements
+
+
 def launch() -> Server:
+    """``streamlit run app.py`` on a free 127.0.0.1 port, returned once /_stcore/health answers."""
     log = tempfile.TemporaryFile()
     port = free_port()
-    proc = start_server(port, log)
-    return Server(proc, f"http://127.0.0.1:{port}", log)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.address",
+         "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none", *SERVER_FLAGS],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while True:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
+                return Server(proc, url, log)
+        except OSError:
+            if time.time() > deadline or proc.poll() is not None:
+                proc.kill()
+                log.seek(0)
+                raise RuntimeError("streamlit did not start:\n" + log.read().decode(errors="replace")[-2000:])
+            time.sleep(0.2)
 
 
 def row_summary(n: int, row: Row, watch: ServerWatch, cpu: float, wall: float, share: MachineShare,
@@ -975,13 +993,18 @@ def main() -> int:
     ap.add_argument("--fault-seconds", type=float, default=90.0)
     ap.add_argument("--no-rows", action="store_true", help="only the page-CPU pass and/or faults")
     ap.add_argument("--py-spy", help="path of a py-spy binary: sample the server during the page-CPU pass")
+    ap.add_argument("--server-flag", action="append", default=[], metavar="OPTION=VALUE",
+                    help="extra `streamlit run` option for an A/B measurement, e.g. runner.postScriptGC=false")
     args = ap.parse_args()
+    for flag in args.server_flag:
+        name, _, value = flag.partition("=")
+        SERVER_FLAGS.extend([f"--{name.lstrip('-')}", value])
     os.chdir(ROOT)
     os.environ.pop("ANCHORVIZ_VALIDATE_FIGURES", None)  # the tests' slow figure checks stay off here
     full = args.users is None and not (args.no_rows or args.page_cpu or args.faults or args.py_spy)
     rows_n = () if args.no_rows else ((args.users,) if args.users else ROWS)
     t_all = time.time()
-    print(f"W6 server load: streamlit run app.py on 127.0.0.1, protocol-level users (no browser), "
+    print(f"W6 server load: streamlit run app.py {' '.join(SERVER_FLAGS)} on 127.0.0.1, protocol-level users (no browser), "
           f"{args.seconds:g} s per row, one step per user every {args.think:g} s; machine: "
           f"{os.cpu_count()} CPUs, load average {', '.join(f'{v:.2f}' for v in os.getloadavg())}")
     rows = []
