@@ -299,6 +299,7 @@ class Session:
         cs.cached_message_hashes[:] = list(self.cache)
         self._run = Run()
         self._done = asyncio.get_running_loop().create_future()
+        self._done.add_done_callback(lambda f: f.cancelled() or f.exception())  # never "not retrieved"
         self._run.sent = time.perf_counter()
         await self.ws.send(msg.SerializeToString())
         return await asyncio.wait_for(asyncio.shield(self._done), timeout)
@@ -315,6 +316,7 @@ class Session:
             raise KeyError(f"no file uploader with key {uploader_key!r} in the last run")
         req = str(uuid.uuid4())
         fut = asyncio.get_running_loop().create_future()
+        fut.add_done_callback(lambda f: f.cancelled() or f.exception())
         self._urls[req] = fut
         msg = BackMsg()
         msg.file_urls_request.request_id = req

@@ -668,6 +668,7 @@ async def page_cpu(reps: int, py_spy: str | None) -> list[dict]:
         u.n_gt = 1 + (u.i * 5) % 23
         await timed(row, u, s, None, "upload boxes",
                     lambda: s.upload(UPLOAD_GT, "user00.txt", make_yolo(u.n_gt, 0), "text/plain"))
+        last: dict[str, tuple] = {}
         for vi, page in enumerate(PAGES + PAGES[:1]):  # Anchors again at the end: the first visit paid for imports
             spy = None
             if py_spy:
@@ -702,6 +703,8 @@ async def page_cpu(reps: int, py_spy: str | None) -> list[dict]:
                     rec["nav"] = d
                 else:
                     rec["steps"].append(d)
+                    if run is not None:
+                        last[page.title] = (page, run)
             if spy is not None:
                 spy.send_signal(signal.SIGINT)
                 try:
@@ -711,6 +714,12 @@ async def page_cpu(reps: int, py_spy: str | None) -> list[dict]:
                 rec["py_spy"] = str(spy_path)
             out.append(rec)
         await s.close()
+        # The leak check must be able to fail: check this user's last run of every page against another user.
+        other = new_user(2)
+        other.known, other.resize, other.n_gt = True, ("none", 32), 1 + (2 * 5) % 23
+        flagged = {t: len(check(other, p, r, Registry())[1]) for t, (p, r) in last.items()}
+        print("leak-check self-test (this user's pages checked as if they were another user's; every page with "
+              "the picture must be flagged): " + ", ".join(f"{t} {n}" for t, n in flagged.items()))
         rec_errors = [f"{x.page} {x.action}: {m}" for x in row.steps for m in x.errors + x.leaks]
         if rec_errors:
             print("page-CPU pass problems:", *rec_errors[:10], sep="\n  ")
@@ -964,9 +973,10 @@ async def fault_reconnect(url: str) -> list[str]:
     await d.connect(resume=b.session_id)
     r = await d.rerun(page_name="labels", timeout=STEP_TIMEOUT)
     cap = [t for t in r.texts() if GT_CAPTION.search(t)]
-    took = d.session_id == b.session_id
-    notes.append(f"(c) id of a session still open elsewhere: {'TAKEN OVER' if took else 'new session'} "
-                 f"(shows {GT_CAPTION.search(cap[0]).group(0) if cap else 'no GT caption'!r})")
+    took = bool(cap) and "reconnect.png" in cap[0]
+    notes.append(f"(c) id of a session still open on another socket: {'TAKEN OVER' if took else 'a new session'} "
+                 f"(the new socket shows {GT_CAPTION.search(cap[0]).group(0) if cap else 'no GT caption'!r}; "
+                 f"new_session named id {d.session_id[:8] or '(none)'})")
     try:
         r2 = await b.rerun(timeout=15)
         notes.append(f"    the first socket's next rerun: answered ({r2.ms:.0f} ms), state "
@@ -1002,7 +1012,7 @@ def main() -> int:
     os.chdir(ROOT)
     os.environ.pop("ANCHORVIZ_VALIDATE_FIGURES", None)  # the tests' slow figure checks stay off here
     full = args.users is None and not (args.no_rows or args.page_cpu or args.faults or args.py_spy)
-    rows_n = () if args.no_rows else ((args.users,) if args.users else ROWS)
+    rows_n = (args.users,) if args.users and not args.no_rows else (ROWS if full else ())
     t_all = time.time()
     print(f"W6 server load: streamlit run app.py {' '.join(SERVER_FLAGS)} on 127.0.0.1, protocol-level users (no browser), "
           f"{args.seconds:g} s per row, one step per user every {args.think:g} s; machine: "
