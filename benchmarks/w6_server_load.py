@@ -13,7 +13,9 @@ alerts, sessions events, dropped connections, timeouts, Tracebacks in the server
 step the returned page is checked against what this user set: its photo (name, size and GT count in the GT
 caption), the network input size of the figure (``layout.images[0]`` sizex/sizey, from its own photo and
 resize), the values it set in the figure title or texts, and the figure's background picture, which no user
-with another picture may ever receive. Server memory (VmRSS peak) and CPU come from /proc; the machine's
+with another picture may ever receive. A value the user set that the page does not show, while picture and boxes
+are its own, is counted apart as "stale" (the app dropped the user's choice; known case: a choice box whose
+option labels carry data, e.g. the IoU page's GT and shape boxes after a new label file). Server memory (VmRSS peak) and CPU come from /proc; the machine's
 load and steal from /proc/stat.
 
 Also: ``--page-cpu`` (one user, a fresh server) prints the server CPU one step of each page costs, split by
@@ -91,6 +93,7 @@ class Page:
     in_text: bool = False       # expectations are in the texts, not the chart title
     drag: bool = False          # a box drag on the chart adds a GT
     clears: tuple = ()          # (key, key whose value it makes stale): stop expecting the second one
+    new_input_resets: bool = False  # a new network input (resize) puts the page's values back to its own
 
 
 PAGES = (
@@ -114,7 +117,8 @@ PAGES = (
          (("cd_dx_s", lambda i, k, w: [_r(-1 + 0.1 * ((3 * i + k) % 21))]),
           ("cd_dh_s", lambda i, k, w: [_r(-0.5 + 0.1 * ((i + 2 * k) % 11))])),
          lambda s: [f"deltas ({s['cd_dx_s'][0]:.2f}, " if "cd_dx_s" in s else "",
-                    f", {s['cd_dh_s'][0]:.2f}) → box" if "cd_dh_s" in s else ""]),
+                    f", {s['cd_dh_s'][0]:.2f}) → box" if "cd_dh_s" in s else ""],
+         new_input_resets=True),  # the anchor and GT move, so the deltas go back to the encoded targets
     Page("predictions", "Predictions", "pred_chart",
          (("pred_score", lambda i, k, w: [_r(0.05 * ((i + k) % 6 + 1))]),
           ("pred_nms", lambda i, k, w: [_r(0.3 + 0.05 * ((i + k) % 8))]),
@@ -131,6 +135,7 @@ PAGES = (
     # More pages (Loss, Assigners) are one row each: Page(url path, nav title, chart key, controls, expect).
 )
 SIDEBAR_STEP_EVERY = 2  # a resize change after every second page
+ACTIVE: list = list(PAGES)  # the pages users visit (--skip-page leaves some out, to see what each costs)
 
 # =========================================================================================================
 
@@ -337,6 +342,9 @@ def chart_spec(run: Run, key: str) -> dict | None:
     return json.loads(data["spec"])
 
 
+OWN = "[own value] "  # a value this user set is not shown; its picture, boxes and input are its own
+
+
 def check(u: User, page: Page | None, run: Run, registry: Registry, *, expect_errors: bool = False
           ) -> tuple[list[str], list[str]]:
     """(errors, leaks) of one finished run, from the content of what came back."""
@@ -380,7 +388,7 @@ def check(u: User, page: Page | None, run: Run, registry: Registry, *, expect_er
     hay = "\n".join(run.texts()) if page.in_text else title
     for w in want:
         if w not in hay:
-            leaks.append(f"{page.title}: {w!r} not in {'the texts' if page.in_text else repr(title[:160])}")
+            leaks.append(f"{OWN}{page.title}: {w!r} not in {'the texts' if page.in_text else repr(title[:160])}")
     if page.drag and u.n_gt >= 0:  # Labels: the title counts this user's GT boxes
         if f" of {u.n_gt} GT" not in title:
             leaks.append(f"{page.title}: ' of {u.n_gt} GT' not in {title[:160]!r}")
@@ -441,8 +449,8 @@ async def user_loop(row: Row, u: User, *, start_delay: float, stop: asyncio.Even
     except (OSError, ProtocolError, asyncio.TimeoutError) as e:
         row.user_errors.append(f"user {u.i}: connect failed: {e}")
         return
-    k0 = u.i % len(PAGES)
-    first = PAGES[k0]
+    k0 = u.i % len(ACTIVE)
+    first = ACTIVE[k0]
     query = "" if u.upload else f"sample={u.sample}&rs=letterbox&{LETTERBOX}={u.resize[1]}"
     u.n_gt = -1  # the default or the sample's own boxes until this user's file is in: not checked
     try:
@@ -466,7 +474,7 @@ async def user_loop(row: Row, u: User, *, start_delay: float, stop: asyncio.Even
         k = 0
         visit = 0
         while await pace():
-            page = PAGES[(k0 + visit) % len(PAGES)]
+            page = ACTIVE[(k0 + visit) % len(ACTIVE)]
             if visit:  # change page the way the nav link does
                 target = s.page_by(page.path, page.title)
                 if target is None:
@@ -515,6 +523,8 @@ async def user_loop(row: Row, u: User, *, start_delay: float, stop: asyncio.Even
                     side = (320, 384, 448, 512, 576, 640)[(u.i + visit) % 6]
                     u.resize = ("letterbox", side)
                     change = {LETTERBOX: side}
+                if page.new_input_resets:
+                    u.set = {}
                 await timed(row, u, s, page, "resize", lambda: s.rerun(changes=change, timeout=STEP_TIMEOUT))
     finally:
         if s.closed:
@@ -583,9 +593,10 @@ def row_summary(n: int, row: Row, watch: ServerWatch, cpu: float, wall: float, s
     lat = [s.ms for s in done]
     tracebacks = log_text.count("Traceback")
     errors = sum(len(s.errors) for s in row.steps) + len(row.user_errors) + tracebacks
-    leaks = sum(len(s.leaks) for s in row.steps)
+    leaks = sum(1 for s in row.steps for m in s.leaks if not m.startswith(OWN))
+    stale = sum(1 for s in row.steps for m in s.leaks if m.startswith(OWN))
     return dict(users=n, steps=len(done), rate=len(done) / wall if wall else 0, p50=pct(lat, .5), p95=pct(lat, .95),
-                max=max(lat, default=float("nan")), errors=errors, leaks=leaks, rss0=rss0, rss=watch.peak,
+                max=max(lat, default=float("nan")), errors=errors, leaks=leaks, stale=stale, rss0=rss0, rss=watch.peak,
                 cpu_step=cpu / max(1, len(done)) * 1000, cores=cpu / wall if wall else 0, steal=share.steal,
                 busy=share.busy, load=os.getloadavg()[0], client=client_cpu / wall if wall else 0,
                 kb=statistics.mean([s.bytes_in for s in done]) / 1024 if done else 0, tracebacks=tracebacks,
@@ -615,11 +626,11 @@ async def run_row(n: int, seconds: float, think: float) -> dict:
 
 def print_rows(rows: list[dict]) -> None:
     print(f"{'users':>5} {'steps':>6} {'steps/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'errors':>6} "
-          f"{'leaks':>5} {'RSS MB':>11} {'srv CPU ms/step':>15} {'srv cores':>9} {'KB/step':>7} "
+          f"{'leaks':>5} {'stale':>5} {'RSS MB':>11} {'srv CPU ms/step':>15} {'srv cores':>9} {'KB/step':>7} "
           f"{'client cores':>12} {'steal':>6} {'busy':>5} {'load1':>5}")
     for r in rows:
         print(f"{r['users']:>5} {r['steps']:>6} {r['rate']:>7.2f} {r['p50']:>7.0f} {r['p95']:>7.0f} {r['max']:>7.0f} "
-              f"{r['errors']:>6} {r['leaks']:>5} {r['rss0']:>4.0f}→{r['rss']:>5.0f} {r['cpu_step']:>15.0f} "
+              f"{r['errors']:>6} {r['leaks']:>5} {r['stale']:>5} {r['rss0']:>4.0f}→{r['rss']:>5.0f} {r['cpu_step']:>15.0f} "
               f"{r['cores']:>9.2f} {r['kb']:>7.0f} {r['client']:>12.2f} {r['steal']:>6.1%} {r['busy']:>5.0%} "
               f"{r['load']:>5.2f}")
 
@@ -669,7 +680,7 @@ async def page_cpu(reps: int, py_spy: str | None) -> list[dict]:
         await timed(row, u, s, None, "upload boxes",
                     lambda: s.upload(UPLOAD_GT, "user00.txt", make_yolo(u.n_gt, 0), "text/plain"))
         last: dict[str, tuple] = {}
-        for vi, page in enumerate(PAGES + PAGES[:1]):  # Anchors again at the end: the first visit paid for imports
+        for vi, page in enumerate(ACTIVE + ACTIVE[:1]):  # Anchors again at the end: the first visit paid for imports
             spy = None
             if py_spy:
                 ART.mkdir(exist_ok=True)
@@ -1005,7 +1016,10 @@ def main() -> int:
     ap.add_argument("--py-spy", help="path of a py-spy binary: sample the server during the page-CPU pass")
     ap.add_argument("--server-flag", action="append", default=[], metavar="OPTION=VALUE",
                     help="extra `streamlit run` option for an A/B measurement, e.g. runner.postScriptGC=false")
+    ap.add_argument("--skip-page", action="append", default=[], metavar="TITLE",
+                    help="leave a page (nav title) out of the users' rounds, e.g. Dataset")
     args = ap.parse_args()
+    ACTIVE[:] = [p for p in PAGES if p.title not in args.skip_page]
     for flag in args.server_flag:
         name, _, value = flag.partition("=")
         SERVER_FLAGS.extend([f"--{name.lstrip('-')}", value])
@@ -1014,7 +1028,8 @@ def main() -> int:
     full = args.users is None and not (args.no_rows or args.page_cpu or args.faults or args.py_spy)
     rows_n = (args.users,) if args.users and not args.no_rows else (ROWS if full else ())
     t_all = time.time()
-    print(f"W6 server load: streamlit run app.py {' '.join(SERVER_FLAGS)} on 127.0.0.1, protocol-level users (no browser), "
+    print(f"W6 server load: streamlit run app.py {' '.join(SERVER_FLAGS)} on 127.0.0.1, pages "
+          f"{', '.join(p.title for p in ACTIVE)}; protocol-level users (no browser), "
           f"{args.seconds:g} s per row, one step per user every {args.think:g} s; machine: "
           f"{os.cpu_count()} CPUs, load average {', '.join(f'{v:.2f}' for v in os.getloadavg())}")
     rows = []
@@ -1028,8 +1043,10 @@ def main() -> int:
         print_rows(rows)
         for r in rows:
             print_details(r)
-        print("  (server CPU ms/step = the server's CPU over the row / steps; srv cores = server CPU / wall time; "
-              "client cores = this load generator's own CPU share, on the same machine)")
+        print("  (leaks: another picture, GT count, input size or background than this user's own; stale: a value "
+              "this user set is not shown though its picture and boxes are its own, i.e. the app dropped the user's "
+              "choice, not another session's; server CPU ms/step = the server's CPU over the row / steps; srv cores = "
+              "server CPU / wall time; client cores = this load generator's own CPU share, on the same machine)")
     if full or args.page_cpu or args.py_spy:
         recs = asyncio.run(page_cpu(args.reps, args.py_spy))
         print_page_cpu(recs, args.reps)
