@@ -937,17 +937,22 @@ async def fault_bad_values(url: str) -> list[str]:
             notes.append(f"{name}: {type(e).__name__}: {e}")
             if s.closed:
                 s, _ = await opened(url)
-    # a value of the wrong type for a widget (a string for the slider)
-    states = WidgetStates()
-    w = states.widgets.add(id=ids()["pos"])
-    w.string_value = "not a number"
-    try:
-        r = await s.rerun(raw_widget_states=states, timeout=STEP_TIMEOUT)
-        exc = [f"{e.proto.type}: {e.proto.message[:160]}" for e in r.elements.values() if e.kind == "exception"]
-        notes.append(f"pos slider sent as a string: {r.ms:.0f} ms; " + (f"EXCEPTION element {exc}" if exc else
-                                                                        "no exception element"))
-    except Exception as e:  # noqa: BLE001
-        notes.append(f"pos slider sent as a string: {type(e).__name__}: {e}")
+    await s.close()
+    # malformed widget states, each on a fresh session (the Labels page draws the pos slider)
+    for name, wid_of, fill_ in (
+            ("pos slider sent as a string", lambda x: x.widget_id("pos"), lambda w: setattr(w, "string_value", "x")),
+            ("a widget state with an empty id", lambda x: "", lambda w: setattr(w, "double_value", 1.0)),
+            ("a widget state with an unknown id", lambda x: "$$ID-0123456789abcdef0123456789abcdef-nope",
+             lambda w: setattr(w, "double_value", 1.0))):
+        s, _ = await opened(url)
+        states = WidgetStates()
+        fill_(states.widgets.add(id=wid_of(s)))
+        try:
+            r = await s.rerun(raw_widget_states=states, timeout=STEP_TIMEOUT)
+            exc = [f"{e.proto.type}: {e.proto.message[:90]}" for e in r.elements.values() if e.kind == "exception"]
+            notes.append(f"{name}: {r.ms:.0f} ms; " + (f"EXCEPTION element {exc}" if exc else "no exception element"))
+        except Exception as e:  # noqa: BLE001
+            notes.append(f"{name}: {type(e).__name__}: {e}")
     await s.close()
     return notes
 
