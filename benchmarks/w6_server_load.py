@@ -15,8 +15,8 @@ caption), the network input size of the figure (``layout.images[0]`` sizex/sizey
 resize), the values it set in the figure title or texts, and the figure's background picture, which no user
 with another picture may ever receive. A value the user set that the page does not show, while picture and boxes
 are its own, is counted apart as "stale" (the app dropped the user's choice; known case: a choice box whose
-option labels carry data, e.g. the IoU page's GT and shape boxes after a new label file). Server memory (VmRSS peak) and CPU come from /proc; the machine's
-load and steal from /proc/stat.
+option labels carry data, e.g. the IoU page's GT and shape boxes after a new label file). Server memory (VmRSS
+peak) and CPU come from /proc; the machine's load and steal from /proc/stat.
 
 Also: ``--page-cpu`` (one user, a fresh server) prints the server CPU one step of each page costs, split by
 thread (the session's script thread vs the event loop that serializes and sends); ``--faults`` runs the bad
@@ -102,7 +102,8 @@ PAGES = (
          lambda s: [f"({s['cell_y']}, {s['cell_x']}) at"] if {"cell_y", "cell_x"} <= s.keys() else
          [f"({s['cell_y']}, "] if "cell_y" in s else []),
     Page("labels", "Labels", "labels_chart",
-         (("pos", lambda i, k, w: [_r(0.5 + 0.05 * ((i + k) % 7))]), ("neg", lambda i, k, w: [_r(0.2 + 0.05 * ((2 * i + k) % 5))])),
+         (("pos", lambda i, k, w: [_r(0.5 + 0.05 * ((i + k) % 7))]),
+          ("neg", lambda i, k, w: [_r(0.2 + 0.05 * ((2 * i + k) % 5))])),
          lambda s: [f"Max IoU {s['pos'][0]:g}/" if "pos" in s else "", f"/{s['neg'][0]:g}," if "neg" in s else ""],
          drag=True),
     Page("iou_heatmap", "IoU heatmap", "iou_chart",
@@ -129,7 +130,8 @@ PAGES = (
                     f"σ={s['pred_sigma'][0]:g}," if "pred_sigma" in s else "",
                     f", seed {s['pred_seed']}:" if "pred_seed" in s else ""]),
     Page("dataset", "Dataset", "ds_recall",
-         (("ds_max_images", lambda i, k, w: 20 + 7 * i + k), ("ds_iou_thr", lambda i, k, w: [_r(0.3 + 0.05 * ((i + k) % 9))])),
+         (("ds_max_images", lambda i, k, w: 20 + 7 * i + k),
+          ("ds_iou_thr", lambda i, k, w: [_r(0.3 + 0.05 * ((i + k) % 9))])),
          lambda s: [f"seeded sample of {s['ds_max_images']:,} of" if "ds_max_images" in s else ""],
          image=False, in_text=True),
     # More pages (Loss, Assigners) are one row each: Page(url path, nav title, chart key, controls, expect).
@@ -630,7 +632,8 @@ def print_rows(rows: list[dict]) -> None:
           f"{'client cores':>12} {'steal':>6} {'busy':>5} {'load1':>5}")
     for r in rows:
         print(f"{r['users']:>5} {r['steps']:>6} {r['rate']:>7.2f} {r['p50']:>7.0f} {r['p95']:>7.0f} {r['max']:>7.0f} "
-              f"{r['errors']:>6} {r['leaks']:>5} {r['stale']:>5} {r['rss0']:>4.0f}→{r['rss']:>5.0f} {r['cpu_step']:>15.0f} "
+              f"{r['errors']:>6} {r['leaks']:>5} {r['stale']:>5} {r['rss0']:>4.0f}→{r['rss']:>5.0f} "
+              f"{r['cpu_step']:>15.0f} "
               f"{r['cores']:>9.2f} {r['kb']:>7.0f} {r['client']:>12.2f} {r['steal']:>6.1%} {r['busy']:>5.0%} "
               f"{r['load']:>5.2f}")
 
@@ -915,29 +918,25 @@ async def fault_bad_values(url: str) -> list[str]:
     its state, never an exception element."""
     from streamlit.proto.WidgetStates_pb2 import WidgetStates
     notes = []
-    s, _ = await opened(url)
-
-    def ids() -> dict:
-        return {k: s.widget_id(k) for k in ("pos", RESIZE, DIVISOR, "sizes", "lq")}
-
     cases = [("pos slider = 7.5 (range 0..1)", {"pos": [7.5]}),
              ("pos slider = NaN", {"pos": [float("nan")]}),
              ("size_divisor = -5", {DIVISOR: -5}),
              ("resize = an option that does not exist", {RESIZE: "no such mode"}),
              ("sizes knob = 'abc; -1'", {"sizes": "abc; -1"}),
              ("sizes knob = 100,000 characters", {"sizes": "1," * 50_000})]
-    for name, change in cases:
+    for name, change in cases:  # each on a fresh session, so one case's state does not hide the next
+        s, _ = await opened(url)
         try:
             r = await s.rerun(changes=change, timeout=STEP_TIMEOUT)
             exc = [f"{e.proto.type}: {e.proto.message[:120]}" for e in r.elements.values() if e.kind == "exception"]
             err = [e.proto.body[:140] for e in r.elements.values() if e.kind == "alert" and e.proto.format == 1]
+            pad = [m.group(0) for t in r.texts() for m in [re.search(r"multiple of \d+", t)] if m]
+            shown = f"; the page says the input is padded to a {pad[0]}" if pad else ""
             notes.append(f"{name}: {r.ms:.0f} ms; " + (f"EXCEPTION element {exc}" if exc else
-                                                       f"error message {err}" if err else "no error shown"))
+                                                       f"error message {err}" if err else "no error shown") + shown)
         except Exception as e:  # noqa: BLE001
             notes.append(f"{name}: {type(e).__name__}: {e}")
-            if s.closed:
-                s, _ = await opened(url)
-    await s.close()
+        await s.close()
     # malformed widget states, each on a fresh session (the Labels page draws the pos slider)
     for name, wid_of, fill_ in (
             ("pos slider sent as a string", lambda x: x.widget_id("pos"), lambda w: setattr(w, "string_value", "x")),
@@ -953,7 +952,7 @@ async def fault_bad_values(url: str) -> list[str]:
             notes.append(f"{name}: {r.ms:.0f} ms; " + (f"EXCEPTION element {exc}" if exc else "no exception element"))
         except Exception as e:  # noqa: BLE001
             notes.append(f"{name}: {type(e).__name__}: {e}")
-    await s.close()
+        await s.close()
     return notes
 
 

@@ -20,13 +20,15 @@ from PIL import Image
 from tests.test_browser import CHROMIUM, FIRST_CHART_MS, FLAGS, JS_IDLE, STEP_MS, VIEWPORT, sync_api
 
 pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is missing (apt-get install chromium)")]
+              pytest.mark.skipif(not os.path.exists(CHROMIUM),
+                                 reason=f"{CHROMIUM} is missing (apt-get install chromium)")]
 
 SIZES = ((352, 256), (448, 288), (544, 320))  # (w, h), one per session; rs=none pads to a multiple of 32
 JS_FIG = """() => { const gd = document.querySelector('[data-testid="avzChart"]');
   if (!gd || !gd.layout || !gd.layout.images) return null;
   const im = gd.layout.images[0];
-  return {title: gd.layout.title.text, w: im.sizex, h: im.sizey, src: im.source.length + ':' + im.source.slice(-64)}; }"""
+  return {title: gd.layout.title.text, w: im.sizex, h: im.sizey,
+          src: im.source.length + ':' + im.source.slice(-64)}; }"""
 
 
 def _files(tmp_path, j: int, w: int, h: int):
