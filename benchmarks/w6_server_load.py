@@ -599,7 +599,8 @@ def row_summary(n: int, row: Row, watch: ServerWatch, cpu: float, wall: float, s
     stale = sum(1 for s in row.steps for m in s.leaks if m.startswith(OWN))
     return dict(users=n, steps=len(done), rate=len(done) / wall if wall else 0, p50=pct(lat, .5), p95=pct(lat, .95),
                 max=max(lat, default=float("nan")), errors=errors, leaks=leaks, stale=stale, rss0=rss0, rss=watch.peak,
-                cpu_step=cpu / max(1, len(done)) * 1000, cores=cpu / wall if wall else 0, steal=share.steal,
+                cpu_total=cpu, cpu_step=cpu / max(1, len(done)) * 1000, cores=cpu / wall if wall else 0,
+                steal=share.steal,
                 busy=share.busy, load=os.getloadavg()[0], client=client_cpu / wall if wall else 0,
                 kb=statistics.mean([s.bytes_in for s in done]) / 1024 if done else 0, tracebacks=tracebacks,
                 details=[f"user {s.user} {s.page} {s.action}: {m}" for s in row.steps for m in s.errors + s.leaks]
@@ -628,12 +629,12 @@ async def run_row(n: int, seconds: float, think: float) -> dict:
 
 def print_rows(rows: list[dict]) -> None:
     print(f"{'users':>5} {'steps':>6} {'steps/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'errors':>6} "
-          f"{'leaks':>5} {'stale':>5} {'RSS MB':>11} {'srv CPU ms/step':>15} {'srv cores':>9} {'KB/step':>7} "
+          f"{'leaks':>5} {'stale':>5} {'RSS MB':>11} {'srv CPU s':>9} {'srv CPU ms/step':>15} {'srv cores':>9} {'KB/step':>7} "
           f"{'client cores':>12} {'steal':>6} {'busy':>5} {'load1':>5}")
     for r in rows:
         print(f"{r['users']:>5} {r['steps']:>6} {r['rate']:>7.2f} {r['p50']:>7.0f} {r['p95']:>7.0f} {r['max']:>7.0f} "
               f"{r['errors']:>6} {r['leaks']:>5} {r['stale']:>5} {r['rss0']:>4.0f}→{r['rss']:>5.0f} "
-              f"{r['cpu_step']:>15.0f} "
+              f"{r['cpu_total']:>9.1f} {r['cpu_step']:>15.0f} "
               f"{r['cores']:>9.2f} {r['kb']:>7.0f} {r['client']:>12.2f} {r['steal']:>6.1%} {r['busy']:>5.0%} "
               f"{r['load']:>5.2f}")
 
