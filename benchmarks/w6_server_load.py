@@ -629,7 +629,8 @@ async def run_row(n: int, seconds: float, think: float) -> dict:
 
 def print_rows(rows: list[dict]) -> None:
     print(f"{'users':>5} {'steps':>6} {'steps/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'errors':>6} "
-          f"{'leaks':>5} {'stale':>5} {'RSS MB':>11} {'srv CPU s':>9} {'srv CPU ms/step':>15} {'srv cores':>9} {'KB/step':>7} "
+          f"{'leaks':>5} {'stale':>5} {'RSS MB':>11} {'srv CPU s':>9} {'srv CPU ms/step':>15} {'srv cores':>9} "
+          f"{'KB/step':>7} "
           f"{'client cores':>12} {'steal':>6} {'busy':>5} {'load1':>5}")
     for r in rows:
         print(f"{r['users']:>5} {r['steps']:>6} {r['rate']:>7.2f} {r['p50']:>7.0f} {r['p95']:>7.0f} {r['max']:>7.0f} "
