@@ -8,7 +8,7 @@ import streamlit as st
 
 st.set_page_config(page_title="anchorviz", page_icon="⚓", layout="wide")
 
-from pages.common import boot, chart_events, sidebar, state  # noqa: E402  (after set_page_config)
+from pages.common import boot, chart_events, heap, sidebar, state  # noqa: E402  (after set_page_config)
 from pages.common.i18n import t  # noqa: E402
 
 # (script, title key, icon); the titles follow the language chosen in the sidebar.
@@ -32,3 +32,4 @@ try:
     boot.run_page(page)
 finally:
     state.write_url()
+    heap.freeze_once()  # the first run of the process: see pages/common/heap.py
