@@ -1,8 +1,8 @@
 """Shared pieces of the teaching pages (IoU heatmap, encode/decode, predictions): the page introduction,
 the box coders that fit a convention, bounded caches of IoU values, and the per-page state helpers.
 
-Everything computed here is cached with entry limits, keyed by plain hashable values (frozen configs,
-tuples), like ``pages/common/cache.py``.
+Everything computed here is cached in ``cache.RESULTS`` (shared by all sessions, read-only, bounded by bytes),
+keyed by plain hashable values (frozen configs, tuples), like ``pages/common/cache.py``.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ CLAMP_SIDES_TEXT = {"upper": "teach.clamp_upper", "both": "teach.clamp_both", "n
 # Cached computations (bounded)
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
+@cache.RESULTS.cached
 def iou_stats(cfg: AnchorConfig, input_hw: tuple[int, int], gt_boxes: tuple) -> MatchQuality:
     """Every anchor's best IoU over the GT boxes (grid-sparse), in the convention's IoU style.
 
@@ -82,7 +82,7 @@ def iou_stats(cfg: AnchorConfig, input_hw: tuple[int, int], gt_boxes: tuple) -> 
     return grid_match_quality(aset, gts, style=cfg.conv.iou, request=MAXIMA_ONLY)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cache.RESULTS.cached
 def iou_values(cfg: AnchorConfig, input_hw: tuple[int, int], gt_boxes: tuple, gt: int) -> np.ndarray:
     """float32 (N,): max IoU over all GTs (``gt`` < 0) or IoU with GT ``gt``; zeros without GTs."""
     n = len(cache.anchors(cfg, input_hw))
@@ -95,7 +95,7 @@ def iou_values(cfg: AnchorConfig, input_hw: tuple[int, int], gt_boxes: tuple, gt
     return np.asarray(vals, np.float32)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cache.RESULTS.cached
 def simulated_head(cfg: AnchorConfig, input_hw: tuple[int, int], gt_boxes: tuple, gt_classes: tuple,
                    key: tuple, coder: str, sigma: float, seed: int) -> HeadOutput:
     """``simulate_head`` on the labels of assignment ``key`` (see cache.assignment_key)."""
