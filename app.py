@@ -32,4 +32,4 @@ try:
     boot.run_page(page)
 finally:
     state.write_url()
-    heap.freeze_once()  # the first run of the process: see pages/common/heap.py
+    heap.after_run()  # the garbage collector (once a second, over an unfrozen heap): pages/common/heap.py

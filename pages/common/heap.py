@@ -1,20 +1,25 @@
-"""The server's garbage collector: freeze the long-lived heap once, so Streamlit's collection after every run
-stays cheap.
+"""The server's garbage collector: one full collection per second for the whole process, over a heap whose
+long-lived part is frozen, instead of one full collection after every script run.
 
-Streamlit runs ``gc.collect(2)`` after every script run (``runner.postScriptGC``, on by default). That frees
-the reference cycles each run leaves behind (a page's namespace and the functions defined in it, the
-component presenters, the ForwardMsgs), so memory stays flat; but a full collection walks every tracked
-object of the process, ~130,000 of them after the imports (streamlit, plotly, pandas, pyarrow), and cost
-50-70 ms per run here: 40-70 % of a step's server CPU on the image pages, holding the GIL that every
-session's script thread shares.
+Streamlit runs ``gc.collect(2)`` after every script run by default (``runner.postScriptGC``). That frees the
+reference cycles each run leaves behind (a page's namespace and the functions defined in it, the component
+presenters, the ForwardMsgs, about 1,000 small objects), but a full collection walks every tracked object of
+the process, and it holds the GIL that every session's script thread shares. Measured here (W6, protocol-level
+users; CPU time of the collections from ``gc.callbacks``): 50-70 ms per run over the ~140,000 objects of the
+imports (streamlit, plotly, pandas, pyarrow) with one user, 40-70 % of a step's server CPU; and with 25 users,
+even with those objects frozen, ~35 ms per run over the ~65,000 objects of the sessions' own state.
 
-``gc.freeze()`` moves every object alive at that moment into a permanent generation that collections skip.
-Called once, at the end of the process's first script run (the imports are done, no user state exists yet),
-the post-run collection then walks only what was made since: ~1 ms, and it still frees each run's cycles.
-Objects frozen are still freed by reference counting; only cycles among them would stay, and the heap at
-that moment is modules, classes and the first session's few objects.
+So ``.streamlit/config.toml`` turns ``runner.postScriptGC`` off and app.py calls ``after_run`` at the end of
+every run:
 
-``ANCHORVIZ_GC_FREEZE=0`` turns it off (to measure the difference).
+* the first call freezes the heap (``gc.freeze()``: the objects alive at the end of the process's first run,
+  i.e. the imports, move to a permanent generation that collections skip; reference counting still frees them);
+* afterwards, a full collection runs at the end of a run when the last one is at least ``PERIOD`` seconds old:
+  the cycles of at most a second of runs wait for it (the large arrays of a run are freed at once by reference
+  counting; the cycles hold small objects), and its cost is paid once per second, not 12 times.
+
+``ANCHORVIZ_GC_FREEZE=0`` skips the freeze, ``ANCHORVIZ_GC_PERIOD`` sets the period in seconds (0: after every
+run, as Streamlit's own option did).
 """
 
 from __future__ import annotations
@@ -22,23 +27,30 @@ from __future__ import annotations
 import gc
 import os
 import threading
+import time
+
+PERIOD = float(os.environ.get("ANCHORVIZ_GC_PERIOD", "1.0"))
+FREEZE = os.environ.get("ANCHORVIZ_GC_FREEZE", "1") != "0"
 
 _lock = threading.Lock()
-_done = False
+_frozen = False
+_last = time.monotonic()
 
 
-def freeze_once() -> bool:
-    """At the end of a script run: the first call in this process collects and freezes the heap. True when it
-    did (this call)."""
-    global _done
-    if _done:
-        return False
+def after_run() -> str:
+    """At the end of every script run. Returns what it did: "freeze", "collect" or "" (for the tests)."""
+    global _frozen, _last
+    now = time.monotonic()
     with _lock:
-        if _done:
-            return False
-        _done = True
-    if os.environ.get("ANCHORVIZ_GC_FREEZE", "1") == "0":
-        return False
-    gc.collect()  # what the first run left as garbage is not frozen
-    gc.freeze()
-    return True
+        if not _frozen:
+            _frozen = True
+            what = "freeze"
+        elif now - _last >= PERIOD:
+            what = "collect"
+        else:
+            return ""
+        _last = now
+    gc.collect()  # the first run's garbage is not frozen
+    if what == "freeze" and FREEZE:
+        gc.freeze()
+    return what
