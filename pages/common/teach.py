@@ -18,7 +18,7 @@ from anchorviz.core.coding.codec import decode, encode
 from anchorviz.core.conventions import Convention
 from anchorviz.core.iou.grid import grid_match_quality, iou_with_box
 from anchorviz.core.iou.quality import MAXIMA_ONLY, MatchQuality
-from anchorviz.core.predict import HeadOutput, simulate_head
+from anchorviz.core.predict import HeadOutput, decode_head, simulate_head
 from pages.common import cache
 from pages.common import state as S
 from pages.common.i18n import t
@@ -106,6 +106,15 @@ def simulated_head(cfg: AnchorConfig, input_hw: tuple[int, int], gt_boxes: tuple
                      max_iou=np.zeros(len(aset)), gt_max_iou=res.gt_max_iou, num_gts=len(gts))
     return simulate_head(aset.boxes, gts, asg, CODERS[coder], gt_classes=np.asarray(gt_classes, np.int64),
                          sigma=float(sigma), seed=int(seed))
+
+
+@cache.RESULTS.cached
+def decoded_head(cfg: AnchorConfig, input_hw: tuple[int, int], gt_boxes: tuple, gt_classes: tuple, key: tuple,
+                 coder: str, sigma: float, seed: int) -> HeadOutput:
+    """``simulated_head`` with its boxes decoded, once: a score or NMS threshold step then only thresholds."""
+    head = simulated_head(cfg, input_hw, gt_boxes, gt_classes, key, coder, sigma, seed)
+    boxes = decode_head(cache.anchors(cfg, input_hw).boxes, head, CODERS[coder])
+    return HeadOutput(scores=head.scores, classes=head.classes, boxes=boxes)
 
 
 def round_trip(anchor: np.ndarray, gt: np.ndarray, spec: CoderSpec) -> np.ndarray:
