@@ -43,6 +43,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 0' INT TERM
 
+for p in "$PORT" $(seq $((BASE + 1)) $((BASE + N))); do  # a port in use would answer the health checks below
+  if ! "$PY" -c "import socket; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', $p))" 2>/dev/null; then
+    echo "port $p is in use (replicas use REPLICA_BASE_PORT+1..+N, nginx PORT)"; exit 1
+  fi
+done
+
 SECRET="$("$PY" -c 'import secrets; print(secrets.token_hex(32))')"
 UPSTREAMS=""
 for i in $(seq 1 "$N"); do
@@ -54,7 +60,18 @@ for i in $(seq 1 "$N"); do
   UPSTREAMS+="        server 127.0.0.1:$p max_fails=0;"$'\n'
 done
 
+# nginx started as root runs its worker as an unprivileged user, which must be able to write its temp folders
+USER_LINE=""
+if [ "$(id -u)" -eq 0 ]; then
+  WORKER="$(id -u www-data >/dev/null 2>&1 && echo www-data || echo nobody)"
+  USER_LINE="user $WORKER;"
+  mkdir -p "$DIR"/{client_body,proxy,fastcgi,uwsgi,scgi}
+  chown "$WORKER" "$DIR"/{client_body,proxy,fastcgi,uwsgi,scgi}
+  chmod 755 "$DIR"
+fi
+
 cat >"$DIR/nginx.conf" <<EOF
+$USER_LINE
 worker_processes 1;
 daemon off;
 pid $DIR/nginx.pid;
@@ -94,6 +111,7 @@ $UPSTREAMS    }
             proxy_read_timeout 1d;
             proxy_send_timeout 1d;
             proxy_buffering off;
+            proxy_request_buffering off;  # uploads stream through to the replica
             add_header Set-Cookie "avz_route=\$avz_route; Path=/; HttpOnly; SameSite=Lax" always;
         }
     }
