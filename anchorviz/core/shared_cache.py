@@ -18,6 +18,7 @@ import functools
 import inspect
 import sys
 import threading
+import time
 from collections import OrderedDict
 from typing import Any, Callable
 
@@ -25,10 +26,14 @@ import numpy as np
 
 __all__ = ["SharedCache", "nbytes", "freeze"]
 
+REMEASURE_S = 1.0  # an entry's size is measured again on a hit at most this often
+
 
 def nbytes(value: Any, _seen: set | None = None) -> int:
     """Approximate bytes held by ``value``: array data, strings, containers and dataclass fields, counted once
     each (the memo dicts some results keep in their ``__dict__`` included)."""
+    if value is None or isinstance(value, (bool, int, float, complex)):
+        return 0  # counted in their container's size
     seen = set() if _seen is None else _seen
     if id(value) in seen:
         return 0
@@ -81,7 +86,7 @@ class SharedCache:
         self.max_bytes = int(max_bytes)
         self.bytes = 0
         self.hits = self.misses = self.evictions = 0
-        self._data: OrderedDict = OrderedDict()  # key -> (value, size)
+        self._data: OrderedDict = OrderedDict()  # key -> (value, size, when measured)
         self._lock = threading.Lock()
         self._computing: dict = {}  # key -> [lock, waiters]
 
@@ -92,14 +97,17 @@ class SharedCache:
         return key in self._data
 
     def _lookup(self, key):
-        """The value (moved to the end), re-measured (memos added since it was stored), or a miss marker."""
+        """The value (moved to the end) or a miss marker. An entry is re-measured at most once a second (memos
+        its callers add to it later, e.g. an AnchorSet's IoU geometry, count too)."""
         item = self._data.get(key)
         if item is None:
             return _MISS
-        value, size = item
-        now = nbytes(value)
-        self._data[key] = (value, now)
-        self.bytes += now - size
+        value, size, measured = item
+        now = time.monotonic()
+        if now - measured >= REMEASURE_S:
+            new = nbytes(value)
+            self._data[key] = (value, new, now)
+            self.bytes += new - size
         self._data.move_to_end(key)
         self.hits += 1
         self._shrink()
@@ -107,7 +115,7 @@ class SharedCache:
 
     def _shrink(self) -> None:
         while self.bytes > self.max_bytes and len(self._data) > 1:
-            _, (_, size) = self._data.popitem(last=False)
+            _, (_, size, _) = self._data.popitem(last=False)
             self.bytes -= size
             self.evictions += 1
 
@@ -134,7 +142,7 @@ class SharedCache:
                         old = self._data.pop(key, None)
                         if old is not None:
                             self.bytes -= old[1]
-                        self._data[key] = (value, size)
+                        self._data[key] = (value, size, time.monotonic())
                         self.bytes += size
                         self._shrink()
                 return value
