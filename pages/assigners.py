@@ -21,11 +21,7 @@ from pages.common.page import open_page
 
 CHART_KEY = "pa_chart"
 CAND_KEY = "pa_cand_chart"
-# The two TAL settings users meet (their values are the library's; tests check them against TAL_PRESETS)
-TAL_SETTINGS = {"v8": {"topk": 10, "alpha": 0.5, "beta": 6.0}, "defaults": {"topk": 13, "alpha": 1.0, "beta": 6.0}}
-FAMILIES = {"fcos": ("fcos_torchvision", "fcos_mmdet"), "tal": ("tal_8.4", "tal_8.3"),
-            "simota": ("simota_mmdet", "simota_yolox_head", "simota_yolox_prefix"), "dsl": ("dsl_rtmdet",)}
-FAMILY = {rule: fam for fam, rules in FAMILIES.items() for rule in rules}
+TAL_SETTINGS, FAMILIES, FAMILY = AU.TAL_SETTINGS, AU.FAMILIES, AU.FAMILY
 YOLO_STRIDES = (8.0, 16.0, 32.0)
 
 setup, aset = open_page("assigners")

@@ -20,6 +20,12 @@ from pages.common.diagnose import fmt_wh
 from pages.common.i18n import t
 
 MAX_UPLOAD_MB = 256
+# The two TAL settings users meet (the library's values; tests check them against TAL_PRESETS)
+TAL_SETTINGS = {"v8": {"topk": 10, "alpha": 0.5, "beta": 6.0}, "defaults": {"topk": 13, "alpha": 1.0, "beta": 6.0}}
+# Point rules by family: the rules of one family are variants of one algorithm (compared first)
+FAMILIES = {"fcos": ("fcos_torchvision", "fcos_mmdet"), "tal": ("tal_8.4", "tal_8.3"),
+            "simota": ("simota_mmdet", "simota_yolox_head", "simota_yolox_prefix"), "dsl": ("dsl_rtmdet",)}
+FAMILY = {rule: fam for fam, rules in FAMILIES.items() for rule in rules}
 
 
 def _class_error(name: str, num_classes: int, gt_labels: np.ndarray) -> str | None:
