@@ -68,7 +68,7 @@ def _on_click() -> None:
             return
 
 
-c1, c2, c3, c4 = st.columns([1.4, 1.3, 1.3, 1.2])
+c1, c2, c3 = st.columns([1.4, 1.3, 1.3])
 with c1:
     rule = S.widget(st.selectbox, t("assigners.rule"), "pa_rule", options=list(POINT_RULES),
                     format_func=lambda k: t("assigners.rule_" + k), help=t("assigners.rule_help"))
@@ -86,14 +86,14 @@ with c3:
     cmp_rule = S.widget(st.selectbox, t("assigners.compare"), "pa_cmp", options=cmp_opts,
                         valid=lambda v: v in cmp_opts, help=t("assigners.compare_help"),
                         format_func=lambda k: t("assigners.compare_none") if k == "none" else t("assigners.rule_" + k))
-with c4:
+d0, d1, d2, d3 = st.columns([1.5, 1.2, 2.2, 0.9])
+with d0:
     S.widget(st.pills, t("assigners.levels"), "pa_st", options=stride_opts, selection_mode="multi",
              on_change=_on_strides, help=t("assigners.levels_help"),
              valid=lambda v: isinstance(v, list) and all(s in stride_opts for s in v))
 strides = tuple(float(s) for s in (values["pa_st"] or default_strides))
-d1, d2, d3 = st.columns([1.4, 2.6, 1.2])
 with d1:
-    src = S.widget(st.radio, t("assigners.source"), "pa_src", options=["sim", "upload"], horizontal=True,
+    src = S.widget(st.radio, t("assigners.source"), "pa_src", options=["sim", "upload"],
                    format_func=lambda s: t("assigners.src_" + s))
 with d2:
     progress = float(S.widget(st.slider, t("assigners.progress"), "pa_prog", min_value=0.0, max_value=1.0, step=0.05,

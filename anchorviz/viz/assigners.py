@@ -144,8 +144,8 @@ def assigners_figure(image: np.ndarray | str, *, left: PanelLayers, right: Panel
     fig = subplots(1, 2, [left_title, right_title], horizontal_spacing=0.02)
     m = 0.04 * max(h, w)
     view = (-m, -m, w + m, h + m)
-    if height is None:  # a panel is about 470 px wide in a wide page; the title, legend and ticks take ~150
-        height = int(np.clip(470 * (h + 2 * m) / (w + 2 * m) + 150, 380, 760))
+    if height is None:  # a panel is about 430 px wide in a wide page; the title, legend and ticks take ~150
+        height = int(np.clip(430 * (h + 2 * m) / (w + 2 * m) + 150, 360, 760))
     for col, layers in ((1, left), (2, right)):
         _image_axes(fig, col, view, y_ticks=col == 1)
         _background(fig, bg_uri, col, 0, 0, w, h)
