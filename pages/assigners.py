@@ -250,7 +250,8 @@ if n_gt:
     cand_title = t("assigners.cand_title", gt=gt, rule=rule_name, n=gc.num_candidates, k=k_text, w=len(gc.won_xy),
                    l=len(gc.lost_xy))
     kind = "allowed" if family == "fcos" else gc.kind
-    crop = cache.network_crop(setup.pic.token, setup.pic.image, setup.spec, gc.view)
+    view = (int(np.floor(gc.view[0])), int(np.floor(gc.view[1])), int(np.ceil(gc.view[2])), int(np.ceil(gc.view[3])))
+    crop = AC.crop(setup.pic.token, setup.pic.image, setup.spec, view)
     fig_c = viz.gt_candidates_figure(
         gc, gt_box=gts[gt], gt_color=setup.gt_colors[gt], crop=crop, binary=family == "fcos", title=cand_title,
         level_titles=[t("assigners.level_title", s=f"{lv.stride:g}") for lv in grid.levels],

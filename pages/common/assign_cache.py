@@ -10,6 +10,10 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from anchorviz.core.resize import ResizeSpec, plan_resize
+from anchorviz.io.network_image import resize_image
+from anchorviz.viz import jpeg_uri
+
 from anchorviz.core.anchors.config import AnchorConfig
 from anchorviz.core.assigner_layers import PanelLayers, anchor_panel, point_panel
 from anchorviz.core.assigners.head import PointPredictions, simulate_point_head
@@ -59,3 +63,21 @@ def left_panel(cfg: AnchorConfig, input_hw: tuple[int, int], gt_key: tuple, key:
     """The anchor rule's panel from the Labels page's (cached) result."""
     res = cache.labels(cfg, input_hw, gt_key, key)
     return anchor_panel(cache.anchors(cfg, input_hw), res.labels, res.matched_gt, res.positives_per_gt)
+
+
+CROP_SIDE = 360  # one GT's candidate panels are ~300 px wide: a crop larger than this is only bytes
+
+
+@st.cache_data(max_entries=24, show_spinner=False)
+def crop(token: str, _image: np.ndarray, spec: ResizeSpec, view: tuple[int, int, int, int]) -> dict:
+    """A small JPEG of one region (x0, y0, x1, y1, whole pixels) of the network input, as a layout image dict
+    (source, x, y, sizex, sizey); an empty source when the region misses the image. Unlike ``cache.network_crop``
+    it is scaled to at most CROP_SIDE pixels: the candidate figure repeats it in every level's panel."""
+    net = resize_image(_image, plan_resize(_image.shape[:2], spec))
+    h, w = net.shape[:2]
+    x0, y0 = max(0, view[0]), max(0, view[1])
+    x1, y1 = min(w, view[2]), min(h, view[3])
+    if x1 <= x0 or y1 <= y0:
+        return {"source": "", "x": 0, "y": 0, "sizex": 1, "sizey": 1}
+    return {"source": jpeg_uri(net[y0:y1, x0:x1], max_side=CROP_SIDE, quality=75), "x": x0, "y": y0,
+            "sizex": x1 - x0, "sizey": y1 - y0}
