@@ -23,6 +23,7 @@ CHART_KEY = "pa_chart"
 CAND_KEY = "pa_cand_chart"
 TAL_SETTINGS, FAMILIES, FAMILY = AU.TAL_SETTINGS, AU.FAMILIES, AU.FAMILY
 YOLO_STRIDES = (8.0, 16.0, 32.0)
+MIN_STRIDE = 4.0
 
 setup, aset = open_page("assigners")
 cfg = setup.cfg
@@ -39,12 +40,20 @@ input_hw = setup.input_hw
 # Controls
 
 
-def _level_stride(lv) -> str:
-    s = lv.stride
-    return f"{float(s[0] if isinstance(s, tuple) else s):g}"
+def _level_stride(spec, grid_level) -> float:
+    """A level's stride for points: the configured one, or what a fixed feature-map size implies (d2l)."""
+    if spec.feature_hw is not None:
+        return float(grid_level.stride_hw[1])
+    s = spec.stride
+    return float(s[0] if isinstance(s, tuple) else s)
 
 
-stride_opts = list(dict.fromkeys(_level_stride(lv) for lv in cfg.levels))
+# strides below MIN_STRIDE (d2l's every-pixel level) have no point detector and would make ~1 point per pixel
+stride_opts = list(dict.fromkeys(f"{v:g}" for v in (_level_stride(sp, gl) for sp, gl in zip(cfg.levels, aset.levels))
+                                 if v >= MIN_STRIDE))
+if not stride_opts:
+    st.caption(t("assigners.no_strides", st=" / ".join(f"{v:g}" for v in YOLO_STRIDES)))
+    stride_opts = [f"{v:g}" for v in YOLO_STRIDES]
 default_strides = [s for s in stride_opts if float(s) in YOLO_STRIDES] or stride_opts[:3]
 if not values["pa_st"] or any(s not in stride_opts for s in values["pa_st"]):
     S.set_value("pa_st", default_strides)

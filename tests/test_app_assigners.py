@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from anchorviz.core.anchors.grid import generate_anchors
 from anchorviz.core.assign.max_iou import assign_anchors, max_iou_rule
 from anchorviz.core.assigners import POINT_RULES, TAL_PRESETS, run_point_rule, simulate_point_head
+from anchorviz.core.conventions import CONVENTIONS
 from anchorviz.core.points import library_points
 from anchorviz.io.point_predictions import point_predictions_json
 from anchorviz.io.samples import SAMPLES
@@ -140,6 +141,28 @@ def test_every_rule_on_an_uploaded_image():
         ok(at)
         assert not errors(at), errors(at)
         check_counts(at, rule)
+
+
+@pytest.mark.parametrize("conv", list(CONVENTIONS))
+def test_every_convention_feeds_its_level_strides(conv):
+    at = open_page({"conv": conv})
+    assert not errors(at), errors(at)
+    strides = tuple(float(v) for v in at.session_state["_p"]["pa_st"])
+    setup = at.session_state["_setup"]
+    usable = [float(lv.stride[0] if isinstance(lv.stride, tuple) else lv.stride) for lv in setup.cfg.levels
+              if lv.feature_hw is None]
+    if any(v in (8.0, 16.0, 32.0) for v in usable):
+        assert strides == tuple(v for v in dict.fromkeys(usable) if v in (8.0, 16.0, 32.0))
+    asg, _ = core_counts(at, "tal_8.4", strides=strides)
+    assert per_gt(at)[i18n.t("assigners.col_points")].tolist() == asg.positives_per_gt().tolist()
+    if conv == "yolov5":  # the Labels page's YOLOv5 matching counts (anchor, GT) pairs
+        assert i18n.t("assigners.col_pairs") in per_gt(at).columns
+
+
+def test_d2l_every_pixel_falls_back_to_yolo_strides():
+    at = open_page({"conv": "d2l", "preset": "d2l book (every pixel)"})
+    assert at.session_state["_p"]["pa_st"] == ["8", "16", "32"]
+    assert any(i18n.t("assigners.no_strides", st="8 / 16 / 32") == c.value for c in at.caption)
 
 
 # ---------------------------------------------------------------------------------------------------------

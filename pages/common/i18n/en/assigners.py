@@ -52,6 +52,7 @@ STRINGS = {
     "assigners.compare_help": "Marks the cells where the other rule gives a different GT (or background), with the "
                               "same predictions. Sibling variants first.",
     "assigners.levels": "Point levels (strides)",
+    "assigners.no_strides": "The sidebar's levels have no stride of 4 px or more (fixed feature maps of one cell per pixel); the points use {st}.",
     "assigners.levels_help": "The strides of the sidebar's levels. YOLOv8, YOLOX and RTMDet use 8 / 16 / 32 (the "
                              "default here).",
     "assigners.source": "Predictions",

@@ -49,6 +49,7 @@ STRINGS = {
     "assigners.compare_help": "다른 규칙이 (같은 예측으로) 다른 GT나 배경을 주는 셀을 표시합니다. 같은 계열의 "
                               "변형이 먼저 나옵니다.",
     "assigners.levels": "포인트 레벨 (stride)",
+    "assigners.no_strides": "사이드바 레벨에 4 px 이상의 stride가 없습니다 (픽셀마다 셀 하나인 고정 특징 맵). 포인트는 {st}를 씁니다.",
     "assigners.levels_help": "사이드바 레벨들의 stride. YOLOv8, YOLOX, RTMDet은 8 / 16 / 32를 씁니다 "
                              "(여기의 기본값).",
     "assigners.source": "예측",

@@ -45,6 +45,7 @@ STRINGS = {
     "assigners.compare_none": "无",
     "assigners.compare_help": "标出另一条规则（用同样的预测）给出不同 GT 或背景的格子。同一系的变体排在前面。",
     "assigners.levels": "点的层级（stride）",
+    "assigners.no_strides": "侧边栏的层级没有 4 px 及以上的 stride（每个像素一个格子的固定特征图）；点使用 {st}。",
     "assigners.levels_help": "侧边栏各层的 stride。YOLOv8、YOLOX 和 RTMDet 用 8 / 16 / 32（此处的默认值）。",
     "assigners.source": "预测",
     "assigners.src_sim": "模拟 head",
