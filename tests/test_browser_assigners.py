@@ -75,6 +75,22 @@ def test_click_a_gt_centre_picks_its_candidates(page, server):
     assert "pa_gt=2" in page.url
 
 
+def test_the_example_predictions_file_downloads_and_reads_back(page, server):
+    """The download button builds its file only on click (a callable): the file is the upload format, one row per
+    point of the current setup."""
+    from anchorviz.io.point_predictions import parse_point_predictions
+
+    open_assigners(page, server + "/assigners")
+    page.get_by_text("Predictions file format").click()
+    button = page.get_by_role("button", name="Download these predictions as an example file")
+    button.wait_for(state="visible", timeout=30_000)
+    with page.expect_download(timeout=60_000) as info:
+        button.click()
+    data = open(info.value.path(), "rb").read()
+    pred = parse_point_predictions(data, num_points=100 * 100 + 50 * 50 + 25 * 25, num_classes=9)
+    assert pred.cls_logits.shape == (13_125, 9)  # 800 x 800 input, strides 8 / 16 / 32; the sample's 9 classes
+
+
 def test_korean_page(page, server):
     title = open_assigners(page, server + "/assigners?lang=ko&pa_rule=simota_yolox_head&pa_cmp=simota_mmdet&pa_gt=2")
     assert title.startswith("SimOTA · YOLOX (HEAD) · 학습 진행도 0.50, seed 0"), title
