@@ -268,7 +268,7 @@ if n_gt:
         allowed_title=t("assigners.value_allowed"),
         penalised_name=t("assigners.not_allowed" if family == "fcos" else "assigners.penalised"),
         penalised_hover=t("assigners.not_allowed_hover" if family == "fcos" else "assigners.penalised_hover"),
-        won_name=t("assigners.won"), lost_name=t("assigners.lost"),
+        won_name=t("assigners.won"), lost_name=t("assigners.lost"), points_name=t("assigners.points_name"),
         lost_colors=[setup.gt_colors[w] if w >= 0 else "#ffffff" for w in gc.lost_to.tolist()],
         lost_hover=[t("assigners.lost_to", gt=gt, w=w) if w >= 0 else t("assigners.lost_bg", gt=gt)
                     for w in gc.lost_to.tolist()])

@@ -113,6 +113,9 @@ def test_candidates_figure_cost_on_a_clipped_log_scale():
     lost = [tr for tr in fig.data if tr.get("name") == "LOST"][0]
     assert lost["marker"]["color"] == ["#00ff00"] and lost["hovertext"] == ["to GT 1"]
     assert [tr.get("name") for tr in fig.data].count("WON") == 1
+    dots = [tr for tr in fig.data if tr.get("legendgroup") == "pts"]  # the level's points, where there are few
+    assert len(dots) == 1 and dots[0]["x"].tolist() == [4, 12, 20, 4, 12, 20]
+    assert dots[0]["y"].tolist() == [4, 4, 4, 12, 12, 12]
     spec(fig)
 
 

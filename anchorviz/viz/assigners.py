@@ -26,6 +26,7 @@ MAX_MARKERS = 2500  # positives drawn as SVG markers per panel up to this many, 
 TARGET_SCALE = "Viridis"  # class target 0 -> 1 (hard positives are 1: yellow)
 FLAG_COLOR = "#d50000"
 SPAN_DECADES = 5.0  # the candidates' colour scale spans at most this many powers of ten
+MAX_GRID_DOTS = 1500  # a candidate window shows its level's points as dots up to this many cells
 
 
 def _axes_names(col: int) -> tuple[str, str]:
@@ -206,7 +207,8 @@ def gt_candidates_figure(gc: GtCandidates, *, gt_box: np.ndarray, gt_color: str,
                          penalised_name: str = "penalised", penalised_hover: str = "penalised<extra></extra>",
                          won_name: str = "won", won_hover: str | None = None, lost_name: str = "lost",
                          lost_colors: list[str] | None = None, lost_hover: list[str] | None = None,
-                         allowed_title: str = "allowed", height: int = 380) -> Fig:
+                         allowed_title: str = "allowed", points_name: str = "points of the level",
+                         height: int = 380) -> Fig:
     """One GT's candidates, one panel per level around the GT: the cost (lower is brighter) or alignment metric
     (higher is brighter) on a log scale at each candidate point, penalised pairs grey, the points it won ringed in
     its colour, and the picks it lost as crosses in the winner's colour.
@@ -218,6 +220,8 @@ def gt_candidates_figure(gc: GtCandidates, *, gt_box: np.ndarray, gt_color: str,
         crop: a ``layout.images`` dict of the photo under the view (source, x, y, sizex, sizey), or None.
         binary: a rule without costs (FCOS): allowed points in one colour, titled ``allowed_title``.
         lost_colors, lost_hover: one colour (the winner's) and text per lost pick.
+        points_name: legend name of the level's points, drawn as small dots when a window has at most
+            MAX_GRID_DOTS (so a GT that falls between points shows why it has no candidate).
     """
     n = len(gc.levels)
     fig = subplots(1, n, level_titles, horizontal_spacing=0.015)
@@ -235,6 +239,7 @@ def gt_candidates_figure(gc: GtCandidates, *, gt_box: np.ndarray, gt_color: str,
     gx, gy = boxes_path(np.asarray(gt_box, np.float64)[None])
     lost_colors = list(lost_colors or ["#ffffff"] * len(gc.lost_xy))
     lost_hover = list(lost_hover or [""] * len(gc.lost_xy))
+    shown_points = False
     for k, win in enumerate(gc.levels, start=1):
         _image_axes(fig, k, gc.view, ticks=False)
         if crop and crop.get("source"):
@@ -253,6 +258,15 @@ def gt_candidates_figure(gc: GtCandidates, *, gt_box: np.ndarray, gt_color: str,
                     y0=win.y0, dy=win.dy, colorscale=[[0, "rgba(120,120,120,0.55)"], [1, "rgba(120,120,120,0.55)"]],
                     showscale=False, hovertemplate=penalised_hover, hoverongaps=False, name=penalised_name),
                     row=1, col=k)
+        if 0 < win.value.size <= MAX_GRID_DOTS:  # the level's points in the window
+            h, w = win.value.shape
+            px, py = np.meshgrid(win.x0 + np.arange(w) * win.dx, win.y0 + np.arange(h) * win.dy)
+            fig.add_trace(trace_dict(
+                "scatter", x=px.ravel().astype(np.float32), y=py.ravel().astype(np.float32), mode="markers",
+                marker=dict(color="rgba(225,225,225,0.85)", size=4, line=dict(color="rgba(0,0,0,0.6)", width=0.5)),
+                hoverinfo="skip", name=points_name,
+                legendgroup="pts", showlegend=not shown_points), row=1, col=k)
+            shown_points = True
         fig.add_trace(trace_dict("scatter", x=gx, y=gy, mode="lines", line=dict(color=gt_color, width=2),
                                  hoverinfo="skip", showlegend=False), row=1, col=k)
         sel = gc.won_level == k - 1

@@ -168,6 +168,7 @@ STRINGS = {
     "assigners.penalised_hover": "a candidate with this GT's penalty: outside its box or centre square<extra></extra>",
     "assigners.not_allowed": "inside, not allowed",
     "assigners.not_allowed_hover": "inside the GT, but outside this level's range or the centre region<extra></extra>",
+    "assigners.points_name": "the level's points",
     "assigners.won": "won",
     "assigners.lost": "picked, lost to another GT (× in its colour)",
     "assigners.lost_to": "picked by GT {gt}, lost to GT {w}",

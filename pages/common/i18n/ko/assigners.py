@@ -160,6 +160,7 @@ STRINGS = {
     "assigners.penalised_hover": "이 GT의 페널티가 붙은 후보: 박스나 중심 사각형 밖<extra></extra>",
     "assigners.not_allowed": "안쪽이지만 허용 안 됨",
     "assigners.not_allowed_hover": "GT 안이지만 이 레벨의 범위나 중심 영역 밖<extra></extra>",
+    "assigners.points_name": "이 레벨의 포인트",
     "assigners.won": "얻음",
     "assigners.lost": "골랐지만 다른 GT에게 잃음 (그 GT 색의 ×)",
     "assigners.lost_to": "GT {gt}이(가) 골랐으나 GT {w}에게 잃음",

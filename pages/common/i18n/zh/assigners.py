@@ -151,6 +151,7 @@ STRINGS = {
     "assigners.penalised_hover": "带有该 GT 惩罚的候选点：在其框或中心方块之外<extra></extra>",
     "assigners.not_allowed": "在内部但不允许",
     "assigners.not_allowed_hover": "在 GT 内，但超出该层的范围或中心区域<extra></extra>",
+    "assigners.points_name": "该层的点",
     "assigners.won": "得到",
     "assigners.lost": "选中后输给另一个 GT（其颜色的 ×）",
     "assigners.lost_to": "被 GT {gt} 选中，输给了 GT {w}",
