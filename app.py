@@ -15,6 +15,7 @@ from pages.common.i18n import t  # noqa: E402
 PAGES = [
     ("pages/anchors.py", "nav.anchors", "🔲"),
     ("pages/labels.py", "nav.labels", "🏷️"),
+    ("pages/assigners.py", "nav.assigners", "🧭"),
     ("pages/iou_heatmap.py", "nav.iou", "🌡️"),
     ("pages/coding.py", "nav.coding", "🧮"),
     ("pages/predictions.py", "nav.predictions", "🎯"),
