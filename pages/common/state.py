@@ -93,6 +93,20 @@ PARAMS: dict[str, Param] = {
     "mb_pf": Param(0.5, "float", 0.0, 1.0),
     "mb_seed": Param(0, "int", 0, 2**31 - 1),
     "mb_rule": Param("torchvision", "str", choices=SAMPLING_RULES),
+    # loss page (pages/loss_parts/controls.py: loss_for is the LOSS_SPECS key the loss values belong to)
+    "loss_asg": Param("head", "str", choices=("head", "labels")),
+    "loss_term": Param("cls", "str", choices=("cls", "box")),
+    "loss_for": Param("", "str"),
+    "loss_cls": Param("", "str", choices=("", "focal", "bce", "softmax_ce")),
+    "loss_box": Param("", "str", choices=("", "l1", "smooth_l1", "giou")),
+    "loss_alpha": Param(0.25, "float"),
+    "loss_gamma": Param(2.0, "float"),
+    "loss_beta": Param(1.0, "float"),
+    "loss_sigma": Param(3.0, "float"),
+    "loss_lc": Param(1.0, "float"),
+    "loss_lb": Param(1.0, "float"),
+    "loss_prog": Param(0.3, "float", 0.0, 1.0),
+    "loss_seed": Param(0, "int", 0, 2**31 - 1),
 }
 
 # Written to the URL even when equal to the default, so a link always names the sample and the setup.
