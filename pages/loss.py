@@ -33,7 +33,7 @@ CHART_KEY = "loss_chart"
 MAX_UPLOAD_MB = 50
 TOP_K = 300  # locations with a hover
 MAX_DOWNLOAD_VALUES = 5_000_000  # anchors x columns written into a downloaded head at most (about 100 MB of JSON)
-MAX_PRED_BOXES = 150  # predicted boxes drawn (box term), at the hovered locations
+MAX_PRED_BOXES = 30  # predicted boxes drawn (box term): the positives with the most box loss
 
 setup, aset = open_page("loss")
 cfg = setup.cfg
@@ -124,7 +124,9 @@ m[0].metric(t("loss.m_total"), f"{res.total:.4g}")
 m[1].metric(t("loss.m_cls"), f"{res.cls.value:.4g}")
 m[2].metric(t("loss.m_box"), f"{res.box.value:.4g}")
 m[3].metric(t("loss.m_norm"), f"{res.cls.normaliser.value:.6g}")
-m[4].metric(t("loss.m_counts"), t("loss.counts", pos=res.counts["positive"], neg=f"{res.counts['negative']:,}"))
+m[4].metric(t("loss.m_pos"), f"{res.counts['positive']:,}")
+st.caption(t("loss.counts", pos=f"{res.counts['positive']:,}", neg=f"{res.counts['negative']:,}",
+             ign=f"{res.counts['ignored']:,}", ns=f"{res.counts['not_sampled']:,}", n=f"{len(aset):,}"))
 
 # ---------------------------------------------------------------------------------------------------------
 # The image
@@ -167,7 +169,7 @@ st.caption(" ".join(notes))
 # ---------------------------------------------------------------------------------------------------------
 # Breakdown, per GT, formulas
 
-left, right = st.columns([1.15, 1])
+left, right = st.columns([1.1, 1])
 with left:
     tables.breakdown(res)
 with right:

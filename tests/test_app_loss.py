@@ -132,7 +132,7 @@ def test_box_term_shows_positives_and_their_predicted_boxes():
     names = [d.get("name") or "" for d in main["data"]]
     n_pos = sum(int(re.search(r"\(([\d,]+)\)$", n).group(1).replace(",", "")) for n in names
                 if re.match(r"(≥ 10%|1–10%|0\.1–1%|0\.01–0\.1%|< 0\.01%)", n))
-    assert n_pos == int(at.metric[4].value.split(" / ")[0])
+    assert n_pos == metric(at, "loss.m_pos")
     assert any(n.startswith("predicted boxes of the top positives") for n in names)
     hover = next(d for d in main["data"] if d.get("hovertext"))["hovertext"][0]
     assert "of the box term" in hover and "→ GT" in hover and "target (" in hover and "predicted (" in hover
@@ -255,3 +255,13 @@ def test_language_switch_keeps_the_values(lang, needles):
     assert metric(at, "loss.m_total", lang) == before
     assert at.number_input(key="loss_gamma").value == 3.0 and at.segmented_control(key="loss_term").value == "box"
     assert i18n.t("loss.term_box", lang) in t
+
+
+def test_a_gt_without_positives_is_flagged_and_gets_no_box_loss():
+    # keras-retinanet has no low-quality matching: a 6 x 6 box reaches IoU 0.5 with no anchor
+    at = run_loss({"conv": "keras_retinanet", "gt": "100,100,106,106,0;200,200,330,330,0"})
+    warn = " ".join(w.value for w in at.warning)
+    assert "**1 of 2 GT boxes have no positive anchor here: 0: " in warn and "no box loss at all" in warn
+    table = at.dataframe[0].value
+    assert table["⚠"].tolist() == ["no positive", ""] and table["positives"].tolist()[0] == 0
+    assert table["Σ box loss"].tolist()[0] == "0" and table["% of box term"].tolist() == ["0%", "100.00%"]
