@@ -40,48 +40,54 @@ def hover_texts(aset: AnchorSet, layers: LossLayers, res: LossResult, term: str,
     L = locations(aset)
     tm = res.cls if term == "cls" else res.box
     scale = tm.weight / tm.normaliser.value if tm.normaliser.value else 0.0
-    per_anchor = (res.cls_loss if term == "cls" else res.box_loss).astype(np.float64) * scale
-    share = per_anchor / tm.value if tm.value else np.zeros_like(per_anchor)
+    loss_all = res.cls_loss if term == "cls" else res.box_loss
     counted = res.counts_cls if term == "cls" else res.counts_box
-    wh = aset.boxes[:, 2:] - aset.boxes[:, :2]
     giou = res.spec.box_loss == "giou"
+    # the texts' templates once (t() looks the language up on every call), then plain str.format per line
+    tp = {k: t("loss." + k) for k in ("hv_head", "hv_not_counted", "hv_cls", "hv_box", "hv_more", "background",
+                                      "role_pos", "role_neg", "role_ign", "role_ns")}
+    roles = {1: tp["role_pos"], 0: tp["role_neg"], -1: tp["role_ign"], -2: tp["role_ns"]}
     term_word = t("loss.term_" + term)
+    top = layers.top_loc
+    first, count = L.first[top], L.count[top]
+    lv_names = [g.name for g in aset.levels]
     out = []
-    for loc in layers.top_loc.tolist():
-        first, n = int(L.first[loc]), int(L.count[loc])
-        idx = np.arange(first, first + n)
-        lv = aset.levels[int(aset.level[first])].name
-        head = t("loss.hv_head", lv=lv, y=int(aset.cell_y[first]), x=int(aset.cell_x[first]),
-                 share=fmt_share(layers.loc_share[loc]), term=term_word)
+    for j, loc in enumerate(top.tolist()):
+        idx = np.arange(first[j], first[j] + count[j])
+        head = tp["hv_head"].format(lv=lv_names[int(aset.level[idx[0]])], y=int(aset.cell_y[idx[0]]),
+                                    x=int(aset.cell_x[idx[0]]), share=fmt_share(layers.loc_share[loc]),
+                                    term=term_word)
         keep = idx[counted[idx]] if term == "box" else idx
-        keep = keep[np.argsort(-per_anchor[keep], kind="stable")]
+        loss_k = loss_all[keep].astype(np.float64)
+        order = np.argsort(-loss_k, kind="stable")
+        keep, loss_k = keep[order][:MAX_LINES], loss_k[order][:MAX_LINES]
+        share_k = loss_k * scale / tm.value if tm.value else np.zeros_like(loss_k)
+        box = aset.boxes[keep]
         lines = [head]
-        for i in keep[:MAX_LINES].tolist():
-            size = f"{wh[i, 0]:.0f}×{wh[i, 1]:.0f}"
+        for i, lo, sh, (x0, y0, x1, y1) in zip(keep.tolist(), loss_k.tolist(), share_k.tolist(), box.tolist()):
+            size = f"{x1 - x0:.0f}×{y1 - y0:.0f}"
             if term == "cls":
                 role = int(res.role[i])
+                if role < 0:
+                    lines.append(tp["hv_not_counted"].format(size=size, role=roles[role]))
+                    continue
                 if role == 1:
                     c = int(res.target_class[i])
                     target = class_names[c] if 0 <= c < len(class_names) else str(c)
-                elif role == 0:
-                    target = t("loss.background")
                 else:
-                    target = "—"
-                if role < 0:
-                    lines.append(t("loss.hv_not_counted", size=size, role=t(_ROLE[role])))
-                    continue
-                lines.append(t("loss.hv_cls", size=size, role=t(_ROLE[role]), target=target,
-                               p=f"{float(res.target_prob[i]):.3f}", fg=f"{float(res.fg_prob[i]):.3f}",
-                               loss=f"{float(res.cls_loss[i]):.4g}", share=fmt_share(share[i])))
+                    target = tp["background"]
+                lines.append(tp["hv_cls"].format(size=size, role=roles[role], target=target,
+                                                 p=f"{float(res.target_prob[i]):.3f}", fg=f"{float(res.fg_prob[i]):.3f}",
+                                                 loss=f"{lo:.4g}", share=fmt_share(sh)))
             else:
-                g = int(res.matched_gt[i])
                 if giou and pred_boxes_of is not None:
                     tgt, pred = _vec(res.reg_target[i]), _vec(pred_boxes_of(np.array([i]))[0])
                 else:
                     tgt, pred = _vec(res.reg_target[i]), _vec(deltas[i])
-                lines.append(t("loss.hv_box", size=size, gt=g, target=tgt, pred=pred,
-                               loss=f"{float(res.box_loss[i]):.4g}", share=fmt_share(share[i])))
-        if len(keep) > MAX_LINES:
-            lines.append(t("loss.hv_more", n=len(keep) - MAX_LINES))
+                lines.append(tp["hv_box"].format(size=size, gt=int(res.matched_gt[i]), target=tgt, pred=pred,
+                                                 loss=f"{lo:.4g}", share=fmt_share(sh)))
+        n_keep = int(counted[idx].sum()) if term == "box" else len(idx)
+        if n_keep > MAX_LINES:
+            lines.append(tp["hv_more"].format(n=n_keep - MAX_LINES))
         out.append("<br>".join(lines))
     return out
