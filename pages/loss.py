@@ -149,6 +149,7 @@ pred_boxes = None
 if term == "box":
     order = np.argsort(-layers.pos_share, kind="stable")[:MAX_PRED_BOXES]
     pred_boxes = _pred(layers.pos_idx[order])
+    pred_boxes = pred_boxes[np.isfinite(pred_boxes).all(axis=1)]
 title = t("loss.fig_title", spec=spec.title, desc=head_desc, total=f"{res.total:.4g}", cls=f"{res.cls.value:.4g}",
           box=f"{res.box.value:.4g}", term=t("loss.term_" + term))
 fig = viz.loss_figure(

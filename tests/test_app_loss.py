@@ -265,3 +265,14 @@ def test_a_gt_without_positives_is_flagged_and_gets_no_box_loss():
     table = at.dataframe[0].value
     assert table["⚠"].tolist() == ["no positive", ""] and table["positives"].tolist()[0] == 0
     assert table["Σ box loss"].tolist()[0] == "0" and table["% of box term"].tolist() == ["0%", "100.00%"]
+
+
+def test_giou_box_term_hover_shows_boxes():
+    at = run_loss({"conv": "mmdet"})
+    at.selectbox(key="loss_box").set_value("giou").run()
+    at.segmented_control(key="loss_term").set_value("box").run()
+    assert not errors(at)
+    hover = next(d for d in specs(at)[0]["data"] if d.get("hovertext"))["hovertext"][0]
+    target = re.search(r"target \(([^)]*)\)", hover).group(1).split(", ")
+    assert len(target) == 4 and float(target[2]) > float(target[0])  # a GT box (x1, y1, x2, y2), not deltas
+    assert "1 - \\mathrm{GIoU}" in " ".join(x.value for x in at.get("latex"))
