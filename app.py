@@ -19,6 +19,7 @@ PAGES = [
     ("pages/iou_heatmap.py", "nav.iou", "🌡️"),
     ("pages/coding.py", "nav.coding", "🧮"),
     ("pages/predictions.py", "nav.predictions", "🎯"),
+    ("pages/loss.py", "nav.loss", "📉"),
     ("pages/dataset.py", "nav.dataset", "📚"),
 ]
 

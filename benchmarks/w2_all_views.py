@@ -42,6 +42,7 @@ VIEWS = {
     # candidates below), the anchor panel stays
     "assigners": ("assigners", "pages/assigners.py", 2, "slider", "training progress",
                   ["ArrowRight"] * 6 + ["ArrowLeft"] * 6),
+    "loss": ("loss", "pages/loss.py", 2, "slider", "Training progress", ["ArrowRight"] * 6 + ["ArrowLeft"] * 6),
 }
 
 

@@ -35,12 +35,17 @@ class HeadOutput:
         boxes: float64 (N, 4) xyxy boxes, or None when deltas are given.
         scores: float64 (N,) in [0, 1].
         classes: int64 (N,) class index of each score.
+        class_scores: float64 (N, C) every class column of every anchor, or None. One score per anchor is enough
+            to threshold and suppress, not for a multi-class loss (the Loss page reads these).
+        class_scores_kind: "logits" or "probabilities" (what ``class_scores`` hold), "" without them.
     """
 
     scores: np.ndarray
     classes: np.ndarray
     deltas: np.ndarray | None = None
     boxes: np.ndarray | None = None
+    class_scores: np.ndarray | None = None
+    class_scores_kind: str = ""
 
 
 def simulate_head(anchors: np.ndarray, gts: np.ndarray, assignment: Assignment, spec: CoderSpec, *,

@@ -105,6 +105,20 @@ PARAMS: dict[str, Param] = {
     "pa_prog": Param(0.5, "float", 0.0, 1.0),
     "pa_seed": Param(0, "int", 0, 2**31 - 1),
     "pa_gt": Param(-1, "int", -1, 100_000),
+    # loss page (pages/loss_parts/controls.py: loss_for is the LOSS_SPECS key the loss values belong to)
+    "loss_asg": Param("head", "str", choices=("head", "labels")),
+    "loss_term": Param("cls", "str", choices=("cls", "box")),
+    "loss_for": Param("", "str"),
+    "loss_cls": Param("", "str", choices=("", "focal", "bce", "softmax_ce")),
+    "loss_box": Param("", "str", choices=("", "l1", "smooth_l1", "giou")),
+    "loss_alpha": Param(0.25, "float"),
+    "loss_gamma": Param(2.0, "float"),
+    "loss_beta": Param(1.0, "float"),
+    "loss_sigma": Param(3.0, "float"),
+    "loss_lc": Param(1.0, "float"),
+    "loss_lb": Param(1.0, "float"),
+    "loss_prog": Param(0.3, "float", 0.0, 1.0),
+    "loss_seed": Param(0, "int", 0, 2**31 - 1),
 }
 
 # Written to the URL even when equal to the default, so a link always names the sample and the setup.
