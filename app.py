@@ -8,7 +8,7 @@ import streamlit as st
 
 st.set_page_config(page_title="anchorviz", page_icon="⚓", layout="wide")
 
-from pages.common import boot, inputs, sidebar, state  # noqa: E402  (after set_page_config)
+from pages.common import boot, chart_events, sidebar, state  # noqa: E402  (after set_page_config)
 from pages.common.i18n import t  # noqa: E402
 
 # (script, title key, icon); the titles follow the language chosen in the sidebar.
@@ -24,7 +24,7 @@ PAGES = [
 if boot.leave_legacy_mode():  # first run on a fresh server: see pages/common/boot.py
     st.rerun()
 state.init()
-inputs.apply_chart_events()
+chart_events.apply_chart_events()
 sidebar.render()
 page = st.navigation([st.Page(path, title=t(key), icon=icon, default=i == 0)
                       for i, (path, key, icon) in enumerate(PAGES)])

@@ -24,10 +24,10 @@ from pathlib import Path
 import _common  # noqa: F401
 import numpy as np
 from _common import Timer, machine, peak_rss_mb, print_table, summary
-from anchorviz.synthetic import synthetic_coco_json
+from anchorviz.dataset.synthetic import synthetic_coco_json
 
-from anchorviz.dataset import load_dataset
-from anchorviz.resize import ResizeSpec
+from anchorviz.dataset.load import load_dataset
+from anchorviz.core.resize import ResizeSpec
 
 
 def baseline(path: Path) -> int:

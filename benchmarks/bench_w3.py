@@ -21,12 +21,12 @@ import argparse
 import _common  # noqa: F401  (puts the repository on sys.path)
 import numpy as np
 from _common import Timer, machine, print_table, summary
-from anchorviz.synthetic import synthetic_boxes
+from anchorviz.dataset.synthetic import synthetic_boxes
 
-from anchorviz.dataset import dataset_from_arrays
-from anchorviz.dataset_fit import yolo_metrics
-from anchorviz.resize import ResizeSpec
-from anchorviz.tune import kmeans_evolve_anchors, yolov5_kmean_anchors
+from anchorviz.dataset.load import dataset_from_arrays
+from anchorviz.dataset.shape_fit import yolo_metrics
+from anchorviz.core.resize import ResizeSpec
+from anchorviz.dataset.tune.yolo import kmeans_evolve_anchors, yolov5_kmean_anchors
 
 
 def main() -> None:

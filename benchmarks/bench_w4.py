@@ -29,14 +29,14 @@ from _common import machine, peak_rss_mb, print_table, summary
 
 
 def child(n: int) -> None:
-    from anchorviz.synthetic import synthetic_boxes
+    from anchorviz.dataset.synthetic import synthetic_boxes
 
-    from anchorviz.dataset import dataset_from_arrays
-    from anchorviz.dataset_fit import shape_fit
-    from anchorviz.dataset_stats import dataset_statistics
-    from anchorviz.presets import preset_config
-    from anchorviz.resize import ResizeSpec
-    from anchorviz.tune import tune
+    from anchorviz.dataset.load import dataset_from_arrays
+    from anchorviz.dataset.shape_fit import shape_fit
+    from anchorviz.dataset.stats import dataset_statistics
+    from anchorviz.core.presets import preset_config
+    from anchorviz.core.resize import ResizeSpec
+    from anchorviz.dataset.tune.run import tune
 
     image_wh, boxes, idx = synthetic_boxes(n, seed=0)
     rss_data = peak_rss_mb()

@@ -99,12 +99,13 @@ def tree_cpu(root: int, exclude: int) -> dict[int, float]:
 def make_images(n: int, folder: Path) -> list[tuple[Path, int]]:
     """n PNGs of distinct sizes and colours, with the anchor count each gives (default RetinaNet setup)."""
     sys.path.insert(0, str(ROOT))
-    from anchorviz.anchors import generate_anchors
-    from anchorviz.resize import ResizeSpec, plan_resize
-    from pages.common import knobs as K
+    from anchorviz.core.anchors.grid import generate_anchors
+    from anchorviz.core.resize import ResizeSpec, plan_resize
+    from anchorviz.core.knobs.parse import build_config
+    from anchorviz.core.knobs.table import default_knobs, default_level_names
 
-    names = K.default_level_names("RetinaNet", "torchvision")
-    cfg = K.build_config("torchvision", "RetinaNet", names, K.default_knobs("torchvision", "RetinaNet", names), None)
+    names = default_level_names("RetinaNet", "torchvision")
+    cfg = build_config("torchvision", "RetinaNet", names, default_knobs("torchvision", "RetinaNet", names), None)
     out = []
     for i in range(n):
         w, h = 384 + 64 * i, 288 + 32 * i

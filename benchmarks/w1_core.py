@@ -32,9 +32,10 @@ from pycocotools import mask as mask_utils  # noqa: E402
 
 from _common import MachineShare  # noqa: E402
 
-from anchorviz.anchors import cached_anchors  # noqa: E402
-from anchorviz.assign import Label, assign_anchors, max_iou_rule  # noqa: E402
-from anchorviz.presets import preset_config  # noqa: E402
+from anchorviz.core.anchors.grid import cached_anchors  # noqa: E402
+from anchorviz.core.assign.labels import Label  # noqa: E402
+from anchorviz.core.assign.max_iou import assign_anchors, max_iou_rule
+from anchorviz.core.presets import preset_config  # noqa: E402
 
 IMAGE_HW = (800, 1333)
 

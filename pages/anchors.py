@@ -9,9 +9,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from anchorviz.anchors import AnchorConfig, generate_anchors
+from anchorviz import viz
+from anchorviz.core.anchors.config import AnchorConfig
+from anchorviz.core.anchors.grid import generate_anchors
 from pages.common.i18n import t
-from pages.common import cache, chart, inputs, plots
+from pages.common import cache, chart, gt_edit
 from pages.common.page import open_page
 from pages.common import state as S
 from pages.common.diagnose import fmt_wh
@@ -56,7 +58,7 @@ def _set_cell(li: int, y: int, x: int) -> None:
 
 
 def _apply_click() -> None:
-    """A click on a centre (kept by inputs.apply_chart_events) picks that cell."""
+    """A click on a centre (kept by chart_events.apply_chart_events) picks that cell."""
     picked = st.session_state.pop("_picked", None)
     if picked and picked[0] == CHART_KEY:
         li, y, x = picked[1][:3]
@@ -157,10 +159,9 @@ ext = np.concatenate([cell_boxes, shape_rects]) if len(shape_rects) else cell_bo
 m = 0.04 * max(h, w)
 view = (max(min(-m, float(ext[:, 0].min()) - m), -0.5 * w), max(min(-m, float(ext[:, 1].min()) - m), -0.5 * h),
         min(max(w + m, float(ext[:, 2].max()) + m), 1.5 * w), min(max(h + m, float(ext[:, 3].max()) + m), 1.5 * h))
-fig = plots.image_figure(setup.bg_uri, setup.input_hw, title, view=view)
 centre_note = ""
 budget = MAX_CENTRES
-dots, clickable = [], 0
+drawn, clickable = [], 0
 for k in show_levels:
     gk = aset.levels[k]
     sl = slice(gk.start, gk.stop, gk.num_shapes)
@@ -174,27 +175,18 @@ for k in show_levels:
         xy, yy, xx, d = xy[keep], yy[keep], xx[keep], d[keep]
     budget = max(0, budget - len(xy))
     custom = np.stack([np.full(len(yy), k, np.int32), yy, xx], axis=1)
-    size = float(np.clip(0.3 * min(gk.stride_hw) * 700 / max(h, w), 3, 9))
-    dots.append((xy, plots.rgba(plots.level_color(k), 140 if size < 5 else 204), 1 if size < 4 else 2 if size < 7 else 3))
-    plots.add_legend_key(fig, name=t("anchors.centres_name", lv=gk.name, h=fy, w=fx), color=plots.level_color(k))
     near = np.sort(np.argsort(d, kind="stable")[:CLICKABLE])
     clickable = max(clickable, len(near))
-    plots.add_points(fig, xy[near], name=t("anchors.clickable_name", lv=gk.name, n=len(near)),
-                     color=plots.level_color(k), size=size + 4, symbol="circle-open", customdata=custom[near],
-                     gl=False, hovertemplate=f"{gk.name} {t('anchors.cell')} (%{{customdata[1]}}, %{{customdata[2]}})"
-                                             f"<br>{t('plots.centre')} (%{{x:.1f}}, %{{y:.1f}})<extra></extra>")
-if dots:
-    fig.add_layout_image(plots.dots_layer(dots, setup.input_hw))
-if len(shape_rects):
-    plots.add_rects(fig, shape_rects, name=t("anchors.shape_name", k=shape, wh=fmt_wh(wh[shape]),
-                                             n=f"{len(shape_rects):,}"),
-                    color="#ffea00", width=1, opacity=0.8)
-for k, box in enumerate(cell_boxes):
-    plots.add_rects(fig, box[None, :], name=t("anchors.cell_anchor", k=k, wh=fmt_wh(wh[k])),
-                    color=plots.SHAPE_COLORS[k % 10], width=2.5, gl=False, legendgroup="cell")
-plots.add_points(fig, cell_centre[None, :], name=t("anchors.picked_cell", lv=g.name, y=int(cy), x=int(cx)),
-                 color="#ffffff", size=12, symbol="circle-dot", gl=False, line_color="#000000")
-plots.add_gt(fig, setup.gt_input, setup.gt_texts, setup.gt_colors)
+    drawn.append({"index": k, "name": gk.name, "stride": min(gk.stride_hw), "xy": xy, "ring_xy": xy[near],
+                  "ring_cells": custom[near], "label": t("anchors.centres_name", lv=gk.name, h=fy, w=fx),
+                  "ring_label": t("anchors.clickable_name", lv=gk.name, n=len(near))})
+fig = viz.anchors_figure(
+    setup.bg_uri, input_hw=setup.input_hw, title=title, view=view, levels=drawn, shape_rects=shape_rects,
+    shape_name=t("anchors.shape_name", k=shape, wh=fmt_wh(wh[shape]), n=f"{len(shape_rects):,}") if shape >= 0 else "",
+    cell_boxes=cell_boxes, cell_names=[t("anchors.cell_anchor", k=k, wh=fmt_wh(wh[k])) for k in range(len(cell_boxes))],
+    cell_centre=cell_centre, cell_name=t("anchors.picked_cell", lv=g.name, y=int(cy), x=int(cx)),
+    gt_boxes=setup.gt_input, gt_texts=setup.gt_texts, gt_colors=setup.gt_colors, cell_word=t("anchors.cell"),
+    centre_word=t("plots.centre"))
 chart.show(fig, key=CHART_KEY, select=("points", "box"), config=chart.ZOOM)
 for note in (shape_note, centre_note):
     if note:
@@ -231,8 +223,8 @@ with left:
     st.caption(setup.plan.describe())
 with right:
     with st.expander(t("inputs.gt_expander", n=len(setup.pic.gt)), expanded=False, key="gt_expander"):
-        inputs.class_picker()
-        inputs.gt_editor()
+        gt_edit.class_picker()
+        gt_edit.gt_editor()
 
 # ---------------------------------------------------------------------------------------------------------
 # Base anchors side by side
@@ -249,7 +241,10 @@ for gl in aset.levels:
         table.append({t("anchors.col_level"): gl.name, t("anchors.col_shape"): k, "w": round(float(s[0]), 2),
                       "h": round(float(s[1]), 2),
                       "h/w": round(float(s[1] / s[0]), 3) if s[0] else None, "√(w·h)": round(float(np.sqrt(s[0] * s[1])), 2)})
-chart.show(plots.base_anchors_figure(panels), key="base_chart")
+n_lv, n_shapes = len(panels), sum(len(pn["labels"]) for pn in panels)
+chart.show(viz.base_anchors_figure(
+    panels, title=t("plots.base_title_one" if n_lv == 1 else "plots.base_title_many", total=n_shapes, n=n_lv),
+    one_cell=t("plots.one_cell"), shape_word=t("plots.shape")), key="base_chart")
 conv = cfg.conv
 st.caption(t("anchors.base_caption", conv=conv.title, knobs=conv.knobs_help))
 with st.expander(t("anchors.base_table"), key="base_table"):
@@ -304,9 +299,10 @@ crop = cache.network_crop(setup.pic.token, setup.pic.image, setup.spec,
                           (float(views[:, 0].min()), float(views[:, 1].min()),
                            float(views[:, 2].max() + 0.5 * (views[:, 2].max() - views[:, 0].min())),
                            float(views[:, 3].max() + 0.5 * (views[:, 3].max() - views[:, 1].min()))))
-chart.show(plots.offset_figure(
+chart.show(viz.offset_figure(
     [pa, pb], t("anchors.offset_fig", lv=gl.name, s=f"{min(gl.stride_hw):g}", conv=cfg.conv.title, cur=f"{cur:g}"),
-    bg=crop, input_hw=setup.input_hw),
+    bg=crop, input_hw=setup.input_hw, cell_borders=t("plots.cell_borders"), image_border=t("plots.image_border"),
+    anchor_name=t("plots.squarest"), centres_name=t("plots.centres"), centre_word=t("plots.centre")),
     key="offset_chart")
 st.markdown(t("anchors.offset_text", lv=gl.name, h=setup.input_hw[0], w=setup.input_hw[1],
               l0=f"{pa['margins'][0]:.4g}", r0=f"{pa['margins'][1]:.4g}", l5=f"{pb['margins'][0]:.4g}",

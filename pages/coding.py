@@ -10,11 +10,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from anchorviz.assign import Label
-from anchorviz.errors import AnchorVizInputError
-from anchorviz.explain import explain_decode, explain_encode
-from anchorviz.iou import pairwise_iou
-from pages.common import cache, chart, plots, plots_iou, teach
+from anchorviz import viz
+from anchorviz.core.assign.labels import Label
+from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.core.explain import explain_decode, explain_encode
+from anchorviz.core.iou.pairwise import pairwise_iou
+from pages.common import cache, chart, teach
 from pages.common.page import open_page
 from pages.common import state as S
 from pages.common.diagnose import fmt_wh
@@ -195,10 +196,10 @@ with right:
     span = max(hi[0] - lo[0], hi[1] - lo[1], 24.0)
     m = 0.25 * span
     view = (lo[0] - m, lo[1] - m, hi[0] + m, hi[1] + m)
-    fig = plots_iou.coding_figure(bg_uri=setup.bg_uri, input_hw=setup.input_hw, title=title, anchor=anchor,
-                                  gt=gt_box, decoded=box if finite else None, view=view,
-                                  names=(t("coding.anchor"), t("coding.gt_name"), t("coding.decoded")),
-                                  gt_color=setup.gt_colors[gt_i] if gt_i >= 0 else plots.gt_color(0))
+    fig = viz.coding_figure(setup.bg_uri, input_hw=setup.input_hw, title=title, anchor=anchor,
+                            gt=gt_box, decoded=box if finite else None, view=view,
+                            names=(t("coding.anchor"), t("coding.gt_name"), t("coding.decoded")),
+                            gt_color=setup.gt_colors[gt_i] if gt_i >= 0 else viz.gt_color(0))
     chart.show(fig, key=CHART_KEY, config=chart.ZOOM)
 
     st.markdown(f"**{t('coding.decode_head')}**")

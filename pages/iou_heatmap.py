@@ -7,8 +7,10 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from anchorviz.assign import Label
-from pages.common import cache, chart, plots_iou, teach
+from anchorviz import viz
+from anchorviz.core.assign.labels import Label
+from anchorviz.core.label_layers import level_grid
+from pages.common import cache, chart, teach
 from pages.common.page import open_page
 from pages.common import state as S
 from pages.common.diagnose import fmt_wh
@@ -97,9 +99,9 @@ key = cache.assignment_key(values["asg"], values["pos"], values["neg"], values["
                            values["topk"])
 res = cache.labels(cfg, setup.input_hw, setup.gt_key, key)
 fh, fw = g.feat_hw
-z = plots_iou.level_grid(vals, g.start, g.feat_hw, g.num_shapes, k)
-lab = plots_iou.level_grid(res.labels, g.start, g.feat_hw, g.num_shapes, k).astype(np.int64)
-matched = plots_iou.level_grid(res.matched_gt, g.start, g.feat_hw, g.num_shapes, k)
+z = level_grid(vals, g.start, g.feat_hw, g.num_shapes, k)
+lab = level_grid(res.labels, g.start, g.feat_hw, g.num_shapes, k).astype(np.int64)
+matched = level_grid(res.matched_gt, g.start, g.feat_hw, g.num_shapes, k)
 cells = aset.level_view(li)[:, :, k]  # (H, W, 4)
 cx = 0.5 * (cells[..., 0] + cells[..., 2])
 cy = 0.5 * (cells[..., 1] + cells[..., 3])
@@ -134,8 +136,8 @@ best_box = None
 if gt >= 0 and z.size:
     r, c = np.unravel_index(int(np.argmax(z)), z.shape)
     best_box = cells[r, c]
-fig = plots_iou.heatmap_figure(
-    bg_uri=setup.bg_uri, input_hw=setup.input_hw, title=title, z=z, x0=x0, dx=dx, y0=y0, dy=dy, text=text,
+fig = viz.heatmap_figure(
+    setup.bg_uri, input_hw=setup.input_hw, title=title, z=z, x0=x0, dx=dx, y0=y0, dy=dy, text=text,
     hover=hover, neg=neg, pos=pos, neg_txt=t("iou.tick_neg", v=f"{neg:g}"), pos_txt=t("iou.tick_pos", v=f"{pos:g}"),
     gt_boxes=gts, gt_texts=setup.gt_texts, gt_colors=setup.gt_colors, gt_click_name=t("iou.click_gt"),
     best_box=best_box, best_name=t("iou.best_here"))
@@ -175,7 +177,7 @@ for i, gl in enumerate(aset.levels):
     for s in range(gl.num_shapes):
         if len(panels) >= MAX_PANELS:
             break
-        zz = plots_iou.level_grid(vg, gl.start, gl.feat_hw, gl.num_shapes, s)[iy[0]:iy[-1] + 1, jx[0]:jx[-1] + 1]
+        zz = level_grid(vg, gl.start, gl.feat_hw, gl.num_shapes, s)[iy[0]:iy[-1] + 1, jx[0]:jx[-1] + 1]
         pt = f"{fmt_wh(gl.shapes_wh[s])}<br>{float(zz.max()):.2f}"
         panels.append(dict(row=i + 1, col=s + 1, z=zz, x0=float(pcx[jx[0]]), dx=pdx, y0=float(pcy[iy[0]]), dy=pdy,
                            title=pt, owner=(i == li_o and s == k_o),
@@ -187,7 +189,7 @@ if best >= pos:
     otitle = t("iou.owned", **owner_txt)
 else:
     otitle = t("iou.not_owned", **owner_txt)
-fig2 = plots_iou.small_multiples_figure(
+fig2 = viz.small_multiples_figure(
     panels=panels, rows=len(aset.levels), cols=cols, view=view, gt_box=box, gt_color=setup.gt_colors[og],
     title=otitle, neg=neg, pos=pos, neg_txt=t("iou.tick_neg", v=f"{neg:g}"), pos_txt=t("iou.tick_pos", v=f"{pos:g}"),
     row_titles=names)

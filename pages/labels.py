@@ -6,9 +6,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from anchorviz.assign import ASSIGNER_PRESETS, Label
-from anchorviz.errors import AnchorVizInputError
-from pages.common import cache, chart, inputs, plots
+from anchorviz import viz
+from anchorviz.core.assign.max_iou import ASSIGNER_PRESETS
+from anchorviz.core.assign.labels import Label
+from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.core.label_layers import label_layers
+from pages.common import cache, chart, gt_edit
 from pages.common.page import open_page
 from pages.common import state as S
 from pages.common.diagnose import fmt_wh, why_text
@@ -121,27 +124,8 @@ if mb:
     except AnchorVizInputError as e:
         st.error(str(e))
 
-draw_levels = range(len(names)) if l_show == "all" else [names.index(l_show)]
-centres = aset.centres()
-neg_xy, ign_xy, pos_idx = [], [], []
-for k in draw_levels:
-    g = aset.levels[k]
-    L = lab[g.start:g.stop].reshape(-1, g.num_shapes)
-    if l_shape >= 0:
-        L = L[:, l_shape:l_shape + 1]
-        cxy = centres[g.start + l_shape:g.stop:g.num_shapes]
-    else:
-        cxy = centres[g.start:g.stop:g.num_shapes]
-    has_pos = (L == Label.POSITIVE).any(axis=1)
-    has_ign = (L == Label.IGNORED).any(axis=1) & ~has_pos
-    neg_xy.append(cxy[~has_pos & ~has_ign])
-    ign_xy.append(cxy[has_ign])
-    rows, cols = np.nonzero(L == Label.POSITIVE)
-    shape_of = cols if l_shape < 0 else np.full(len(cols), l_shape)
-    pos_idx.append(g.start + rows * g.num_shapes + shape_of)
-neg_xy = np.concatenate(neg_xy) if neg_xy else np.zeros((0, 2))
-ign_xy = np.concatenate(ign_xy) if ign_xy else np.zeros((0, 2))
-pos_idx = np.concatenate(pos_idx).astype(np.int64) if pos_idx else np.zeros(0, np.int64)
+layers = label_layers(aset, lab, res.matched_gt, level=None if l_show == "all" else names.index(l_show),
+                      shape=l_shape, sampled_pos=sampled_pos if mb else None, sampled_neg=sampled_neg if mb else None)
 
 counts = {"positive": int((lab == Label.POSITIVE).sum()), "ignored": int((lab == Label.IGNORED).sum()),
           "negative": int((lab == Label.NEGATIVE).sum())}
@@ -160,36 +144,18 @@ if mb:
 # ---------------------------------------------------------------------------------------------------------
 # Figure
 
-fig = plots.image_figure(setup.bg_uri, setup.input_hw, title, height=720)
 where = "" if l_show == "all" else t("labels.on_level", lv=l_show)
-layers = [(neg_xy, (210, 210, 210, 170), 1), (ign_xy, (255, 145, 0, 255), 3)]
-pos_gt = res.matched_gt[pos_idx]
-as_rects = len(pos_idx) <= MAX_RECTS
-for gi in np.unique(pos_gt):
-    sel_idx = pos_idx[pos_gt == gi]
-    name = t("labels.gt_positives", gt=gi, n=f"{len(sel_idx):,}")
-    if as_rects:
-        plots.add_rects(fig, aset.boxes[sel_idx], name=name, color=plots.gt_color(int(gi)), width=1.5, gl=False)
-    else:  # too many rectangles: their centres join the dot layer
-        layers.append((centres[sel_idx], plots.rgba(plots.gt_color(int(gi))), 2))
-        plots.add_legend_key(fig, name=t("labels.as_centres", name=name), color=plots.gt_color(int(gi)))
-fig.add_layout_image(plots.dots_layer(layers, setup.input_hw))
-plots.add_legend_key(fig, name=t("labels.neg_name", where=where, n=f"{len(neg_xy):,}"), color=plots.NEG_COLOR,
-                     size=5)
-plots.add_legend_key(fig, name=t("labels.ign_name", where=where, n=f"{len(ign_xy):,}"), color=plots.IGN_COLOR)
-if mb:
-    drawn = set(int(i) for i in draw_levels)
-    on_lv = lambda idx: idx[np.isin(aset.level[idx], list(drawn))]  # noqa: E731
-    sp, sn = on_lv(sampled_pos), on_lv(sampled_neg)
-    plots.add_points(fig, centres[sn], name=t("labels.sampled_neg", n=len(sn)), color=plots.SAMPLE_NEG_COLOR, size=7,
-                     symbol="diamond", gl=False)
-    plots.add_points(fig, centres[sp], name=t("labels.sampled_pos", n=len(sp)), color=plots.SAMPLE_POS_COLOR, size=9,
-                     symbol="star", gl=False)
-plots.add_gt(fig, setup.gt_input, setup.gt_texts, setup.gt_colors)
+fig = viz.labels_figure(
+    setup.bg_uri, layers, setup.gt_input, input_hw=setup.input_hw, title=title, gt_texts=setup.gt_texts,
+    gt_colors=setup.gt_colors, max_rects=MAX_RECTS, pos_name=t("labels.gt_positives"),
+    as_centres_name=t("labels.as_centres"), neg_name=t("labels.neg_name", where=where, n=f"{len(layers.neg_xy):,}"),
+    ign_name=t("labels.ign_name", where=where, n=f"{len(layers.ign_xy):,}"),
+    sampled_neg_name=t("labels.sampled_neg", n=len(layers.sampled_neg_xy)) if mb else None,
+    sampled_pos_name=t("labels.sampled_pos", n=len(layers.sampled_pos_xy)) if mb else None)
 chart.show(fig, key=CHART_KEY, select=("box",), config=chart.ZOOM)
 notes = []
-if not as_rects:
-    notes.append(t("labels.as_centres_note", n=f"{len(pos_idx):,}", where=where, m=f"{MAX_RECTS:,}"))
+if len(layers.pos_idx) > MAX_RECTS:  # drawn as centres (labels_figure's rectangle budget)
+    notes.append(t("labels.as_centres_note", n=f"{len(layers.pos_idx):,}", where=where, m=f"{MAX_RECTS:,}"))
 notes.append(t("labels.caption"))
 st.caption(" ".join(notes))
 
@@ -251,7 +217,7 @@ with right:
     st.dataframe(per_gt, hide_index=True, width="stretch", height=min(400, 38 + 35 * max(1, n_gt)))
 
 with st.expander(t("inputs.gt_expander", n=len(setup.pic.gt)), key="gt_expander"):
-    inputs.class_picker()
-    inputs.gt_editor()
+    gt_edit.class_picker()
+    gt_edit.gt_editor()
 st.caption(t("labels.assignment", h=setup.input_hw[0], w=setup.input_hw[1], conv=conv.title, dtype=conv.iou.dtype,
              plus=t("labels.plus_one") if conv.iou.plus_one else "") + setup.plan.describe())

@@ -10,9 +10,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from anchorviz.errors import AnchorVizInputError
-from anchorviz.predict import match_to_gt, parse_predictions, postprocess
-from pages.common import cache, chart, plots_iou, teach
+from anchorviz import viz
+from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.core.predict import match_to_gt, postprocess
+from anchorviz.io.predictions import parse_predictions
+from pages.common import cache, chart, teach
 from pages.common.page import open_page
 from pages.common import state as S
 from pages.common.i18n import t
@@ -134,8 +136,8 @@ else:
     colors, hover = [], []
 title = t("pred.fig_title", desc=head_desc, n0=counts["before threshold"], n1=counts["after threshold"],
           thr=f"{score_thr:g}", n2=counts["after NMS"], nms=f"{nms_thr:g}")
-fig = plots_iou.predictions_figure(
-    bg_uri=setup.bg_uri, input_hw=setup.input_hw, title=title, candidates=cand_drawn, final=det.boxes,
+fig = viz.predictions_figure(
+    setup.bg_uri, input_hw=setup.input_hw, title=title, candidates=cand_drawn, final=det.boxes,
     final_colors=colors, final_hover=hover, gt_boxes=gts, gt_texts=setup.gt_texts, gt_colors=setup.gt_colors,
     names=(t("pred.cand_name", n=len(cand_drawn)), t("pred.final_name", n=len(det.boxes))))
 chart.show(fig, key=CHART_KEY, config=chart.ZOOM)

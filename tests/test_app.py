@@ -43,7 +43,7 @@ def run_app(query: dict | None = None, page: str | None = None) -> AppTest:
 def specs(at: AppTest) -> list[dict]:
     """The figures of the page's charts (pages.common.chart components), in page order."""
     return [json.loads(json.loads(c.proto.json)["spec"]) for c in at.get("bidi_component")
-            if c.proto.component_name == "anchorviz_chart"]
+            if c.proto.component_name == "anchorviz.chart"]
 
 
 def main_spec(at: AppTest) -> dict:
@@ -525,16 +525,16 @@ def test_neg_above_pos_is_an_error():
 
 
 def test_gt_table_round_trip_and_download():
-    from pages.common import inputs
+    from pages.common import gt_edit
 
     at = run_app()
     gt = picture(at).gt
-    df = inputs.gt_table(gt)
+    df = gt_edit.gt_table(gt)
     df.loc[len(df)] = [1.0, 2.0, 30.0, 40.0, "helmet_visor"]
-    new = inputs.gt_from_table(df, gt)
+    new = gt_edit.gt_from_table(df, gt)
     assert len(new) == 11 and new.label_names[-1] == "helmet_visor" and new.class_names[:9] == gt.class_names
     df.loc[0, "x2"] = 0.0  # x2 < x1
     with pytest.raises(Exception, match="inverted|x1 <= x2"):
-        inputs.gt_from_table(df, gt)
+        gt_edit.gt_from_table(df, gt)
     dl = at.get("download_button")
     assert dl, "no download button"

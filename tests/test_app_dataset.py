@@ -16,9 +16,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from anchorviz.anchors import generate_anchors
-from anchorviz.export import config_from_json, config_to_json
-from anchorviz.presets import preset_config
+from anchorviz.core.anchors.grid import generate_anchors
+from anchorviz.dataset.export.importers import config_from_json
+from anchorviz.dataset.export.exporters import config_to_json
+from anchorviz.core.presets import preset_config
 from tests.test_app import arr, specs, title
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -135,6 +135,20 @@ def test_default_page_paints_the_anchor_grid(page, server):
     shot(page, "anchors", height=3000)
 
 
+def test_plotly_js_is_served_from_the_components_asset_dir(page, server):
+    """pages.common.chart: the component's script and plotly.js come from its asset_dir on this server
+    (pyproject.toml declares it), once per page, and nothing is fetched from anywhere else."""
+    urls = []
+    page.on("requestfinished", lambda r: urls.append((r.url, r.response().status if r.response() else None)))
+    open_page(page, server + "/labels")
+    assets = [(u, s) for u, s in urls if "/_stcore/bidi-components/anchorviz.chart/" in u]
+    assert sorted(u.rsplit("/", 1)[1] for u, _ in assets) == ["chart.js", "plotly.min.js"], assets
+    assert all(s == 200 for _, s in assets)
+    assert all(u.startswith(server) or u.startswith("data:") for u, _ in urls), [u for u, _ in urls]
+    from plotly.offline import get_plotlyjs_version
+    assert page.evaluate("() => window.Plotly.version") == get_plotlyjs_version()  # the build plotly writes for
+
+
 def test_labels_page_and_keyboard_slider_step(page, server):
     title = open_page(page, server + "/labels")
     assert title.startswith("Max IoU 0.5/0.4")

@@ -10,9 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from anchorviz.__main__ import build_parser, main
-from anchorviz.anchors import generate_anchors
-from anchorviz.export import FILE_NAMES, config_from_text
+from anchorviz.cli.parser import build_parser
+from anchorviz.cli.commands import main
+from anchorviz.core.anchors.grid import generate_anchors
+from anchorviz.dataset.export.exporters import FILE_NAMES
+from anchorviz.dataset.export.importers import config_from_text
 
 ROOT = Path(__file__).resolve().parents[1]
 COCO_TINY = ROOT.parent / "shared" / "data" / "coco-tiny"

@@ -55,8 +55,10 @@ UI_CALLS = {"markdown", "caption", "write", "text", "title", "header", "subheade
             "CheckboxColumn", "SelectboxColumn", "ListColumn", "LinkColumn", "ProgressColumn"}
 UI_KEYWORDS = {"label", "help", "placeholder", "caption", "body"}
 # keywords that name what a figure shows (trace names, titles, hover texts)
-PLOT_KEYWORDS = {"name", "title", "text", "hovertemplate", "hovertext"}
-PLOT_RECEIVERS = {"go", "plots", "plots_iou", "fig", "px"}
+PLOT_KEYWORDS = {"name", "title", "text", "hovertemplate", "hovertext", "hover"}
+# ... and the text arguments of the anchorviz.viz builders: cell_name=, neg_txt=, x_title=, centre_word=, ...
+PLOT_KEYWORD_ENDINGS = ("_name", "_title", "_txt", "_word", "_label")
+PLOT_RECEIVERS = {"go", "viz", "fig", "px"}
 WIDGETS = {"selectbox", "radio", "pills", "segmented_control", "multiselect", "select_slider", "slider", "number_input",
            "text_input", "text_area", "checkbox", "toggle", "button", "download_button", "file_uploader", "data_editor",
            "color_picker", "date_input", "time_input", "camera_input", "audio_input", "chat_input", "feedback"}
@@ -72,7 +74,7 @@ WORD = re.compile(r"[A-Za-z]{3,}")
 ALLOWED_WORDS = {"torchvision", "mmdet", "mmdetection", "detectron", "keras", "retinanet", "topk"}
 # (file, text): why this literal may stay
 ALLOWED_TEXTS = {
-    ("pages/common/inputs.py", "class"): "the GT editor's column id (x1, y1, x2, y2, class); column_config shows a "
+    ("pages/common/gt_edit.py", "class"): "the GT editor's column id (x1, y1, x2, y2, class); column_config shows a "
                                           "translated header",
 }
 
@@ -141,7 +143,7 @@ def _shown_texts(node: ast.Call):
         if "format_func" in kw:  # option labels written into a lambda or a dict
             yield from _results(kw["format_func"])
     if root in PLOT_RECEIVERS or (name or "").startswith("add_") or name in ("make_subplots", "dict"):
-        yield from (v for k, v in kw.items() if k in PLOT_KEYWORDS)
+        yield from (v for k, v in kw.items() if k in PLOT_KEYWORDS or (k or "").endswith(PLOT_KEYWORD_ENDINGS))
     if name == "DataFrame" and node.args and isinstance(node.args[0], ast.Dict):  # column names
         yield from (k for k in node.args[0].keys if k is not None)
 
@@ -164,12 +166,13 @@ def test_the_detector_finds_english_and_passes_code():
     assert not _english("pos_iou (≥)") and not _english("P3 · {lv} ({h}×{w})") and not _english("IoU %{z:.3f}<br>")
     assert not _english("x1, y1, x2, y2") and not _english("decode(encode(GT))") and not _english("mmdet YOLOv5")
     tree = ast.parse('st.caption("Click a centre")\nS.widget(st.radio, "Assigner", "asg", help=f"{c}: turned off")\n'
-                     'plots.add_rects(fig, b, name=f"shape {k}")\nst.selectbox(t("x"), o, key="k", '
+                     'viz.add_rects(fig, b, name=f"shape {k}")\nst.selectbox(t("x"), o, key="k", '
                      'format_func=lambda v: "all levels" if v == "all" else t("lv." + v))\nst.caption(t("ok"))\n'
-                     'pd.DataFrame({"best IoU": v, "x1": x})\nthreading.Thread(name="worker")')
+                     'pd.DataFrame({"best IoU": v, "x1": x})\nthreading.Thread(name="worker")\n'
+                     'viz.labels_figure(i, l, g, neg_name="negatives", title=t("x"))')
     texts = [_literal(a) for n in ast.walk(tree) if isinstance(n, ast.Call) for a in _shown_texts(n)]
     assert {x for x in texts if x and _english(x)} == {"Click a centre", "Assigner", "{}: turned off", "shape {}",
-                                                       "all levels", "best IoU"}
+                                                       "all levels", "best IoU", "negatives"}
 
 
 @pytest.mark.parametrize("path", PAGE_FILES, ids=lambda p: p.relative_to(ROOT).as_posix())

@@ -1,7 +1,7 @@
 """The I/O edge of anchorviz: uploaded images and annotation files in, arrays and GroundTruth out.
 
 Parsers take bytes/text/dicts already read (testable in memory); ``load_*_file`` helpers open paths.
-Every problem with the user's data is raised as `anchorviz.errors.AnchorVizInputError` naming the file
+Every problem with the user's data is raised as `anchorviz.core.errors.AnchorVizInputError` naming the file
 and the record. Nothing uploaded is ever evaluated, unpickled or written to disk.
 
 Modules: `images` (decode images), `groundtruth` (GroundTruth, shared checks), `coco`, `yolo`, `voc`,
@@ -17,7 +17,8 @@ from anchorviz.io.annotations import (
     load_annotations_file,
     parse_annotations,
 )
-from anchorviz.io.coco import CocoImage, coco_images, load_coco_dataset, parse_coco, to_coco_json
+from anchorviz.io.coco import CocoImage, coco_images, parse_coco, to_coco_json
+from anchorviz.io.coco_file import load_coco_dataset
 from anchorviz.io.csv_format import parse_csv
 from anchorviz.io.groundtruth import (
     BOX_TOLERANCE_PX,

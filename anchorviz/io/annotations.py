@@ -14,7 +14,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Literal
 
-from anchorviz.errors import AnchorVizInputError
+from anchorviz.core.errors import AnchorVizInputError
 from anchorviz.io.coco import parse_coco
 from anchorviz.io.csv_format import parse_csv
 from anchorviz.io.groundtruth import GroundTruth

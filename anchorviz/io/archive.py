@@ -29,7 +29,7 @@ from os import PathLike
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
-from anchorviz.errors import AnchorVizInputError
+from anchorviz.core.errors import AnchorVizInputError
 
 __all__ = ["ArchiveLimits", "FileSource", "ZipSource", "DirSource", "SingleFileSource", "open_source",
            "is_zip"]

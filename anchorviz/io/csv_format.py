@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from anchorviz.errors import AnchorVizInputError
+from anchorviz.core.errors import AnchorVizInputError
 from anchorviz.io.groundtruth import MAX_GT_BOXES, GroundTruth, build_ground_truth, check_box_count
 
 __all__ = ["DEFAULT_CSV_CLASS", "parse_csv"]

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from anchorviz.boxes import as_boxes
-from anchorviz.errors import AnchorVizInputError
+from anchorviz.core.boxes import as_boxes
+from anchorviz.core.errors import AnchorVizInputError
 
 __all__ = [
     "BOX_TOLERANCE_PX",

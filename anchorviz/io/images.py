@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from anchorviz.errors import AnchorVizInputError
+from anchorviz.core.errors import AnchorVizInputError
 
 __all__ = [
     "ACCEPTED_FORMATS",

@@ -24,7 +24,7 @@ import defusedxml
 import defusedxml.ElementTree as DET
 import numpy as np
 
-from anchorviz.errors import AnchorVizInputError
+from anchorviz.core.errors import AnchorVizInputError
 from anchorviz.io.groundtruth import GroundTruth, as_image_wh, build_ground_truth, check_box_count
 
 __all__ = ["parse_voc"]

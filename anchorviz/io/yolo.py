@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from anchorviz.boxes import cxcywh_to_xyxy, xyxy_to_cxcywh
-from anchorviz.errors import AnchorVizInputError
+from anchorviz.core.boxes import cxcywh_to_xyxy, xyxy_to_cxcywh
+from anchorviz.core.errors import AnchorVizInputError
 from anchorviz.io.groundtruth import (
     GroundTruth,
     as_image_wh,

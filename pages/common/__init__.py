@@ -1,4 +1,5 @@
-"""UI helpers shared by the pages: state and URL, sidebar, uploads, caching and Plotly figure builders.
+"""Streamlit glue shared by the pages: state and URL, sidebar and uploads, caching, i18n, the chart component and
+page boot. The figures themselves are built by anchorviz.viz.
 
 Streamlit's page discovery ignores sub-folders of ``pages/``, and the app uses ``st.navigation`` anyway.
 """

@@ -15,13 +15,20 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
-from anchorviz.anchors import AnchorConfig, AnchorSet, generate_anchors
-from anchorviz.assign import (Assignment, Label, assign_anchors, assign_atss, assign_yolov5, max_iou_rule)
-from anchorviz.iou import grid_iou_stats
-from anchorviz.resize import ResizeSpec, plan_resize, resize_image
-from anchorviz.samples import load_sample
-from anchorviz.sampling import sample_minibatch
-from pages.common import diagnose
+from anchorviz.core.anchors.config import AnchorConfig
+from anchorviz.core.anchors.grid import AnchorSet, generate_anchors
+from anchorviz.core.assign.labels import Assignment, Label
+from anchorviz.core.assign.max_iou import assign_anchors, max_iou_rule
+from anchorviz.core.assign.atss import assign_atss
+from anchorviz.core.assign.yolov5 import assign_yolov5
+from anchorviz.core.diagnose import explain_zero_positives
+from anchorviz.core.iou.grid import grid_match_quality
+from anchorviz.core.iou.quality import MAXIMA_ONLY, MatchRequest
+from anchorviz.core.resize import ResizeSpec, plan_resize
+from anchorviz.io.network_image import resize_image
+from anchorviz.io.samples import load_sample
+from anchorviz.core.sampling.samplers import sample_minibatch
+from anchorviz.viz import jpeg_uri
 
 MAX_BG_SIDE = 1000  # the background JPEG is at most this many pixels on its longer side
 BG_QUALITY = 80
@@ -47,16 +54,7 @@ def network_input(token: str, _image: np.ndarray, spec: ResizeSpec):
     input (resized + padded), at most MAX_BG_SIDE pixels on its longer side.
     """
     plan = plan_resize(_image.shape[:2], spec)
-    net = resize_image(_image, plan)
-    im = Image.fromarray(net)
-    h, w = net.shape[:2]
-    f = min(1.0, MAX_BG_SIDE / max(h, w))
-    if f < 1.0:
-        im = im.resize((max(1, round(w * f)), max(1, round(h * f))), Image.Resampling.BILINEAR)
-    buf = _io.BytesIO()
-    im.save(buf, format="JPEG", quality=BG_QUALITY)
-    uri = "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
-    return plan, uri
+    return plan, jpeg_uri(resize_image(_image, plan), max_side=MAX_BG_SIDE, quality=BG_QUALITY)
 
 
 @st.cache_data(max_entries=12, show_spinner=False)
@@ -87,7 +85,7 @@ class LabelResult:
     matched_gt: np.ndarray  # int32 (N,), -1 unless positive
     gt_max_iou: np.ndarray  # float64 (M,)
     positives_per_gt: np.ndarray  # int64 (M,)
-    zero: list  # diagnose.ZeroPositive per GT without positives
+    zero: list  # anchorviz.core.diagnose.ZeroPositive per GT without positives
     method: str
 
 
@@ -121,8 +119,11 @@ def labels(cfg: AnchorConfig, input_hw: tuple[int, int], gt_boxes: tuple, key: t
     zero = []
     if len(zero_idx):
         style = cfg.conv.iou if key[0] == "maxiou" else None
-        stats = grid_iou_stats(aset, gts, style=style) if style is not None else grid_iou_stats(aset, gts)
-        zero = diagnose.explain_zero_positives(aset, gts, asg, stats, zero_idx, key, rule)
+        ties = MatchRequest(ties_from=0.0)  # each GT's best anchor
+        stats = grid_match_quality(aset, gts, **({"style": style} if style is not None else {}), request=ties)
+        zero = explain_zero_positives(aset, gts, asg, stats, zero_idx, method=key[0], rule=rule,
+                                      **({"anchor_t": key[1]} if key[0] == "yolov5" else
+                                         {"topk": key[1]} if key[0] == "atss" else {}))
     return LabelResult(labels=asg.labels, matched_gt=asg.matched_gt.astype(np.int32),
                        gt_max_iou=(stats_max(asg, aset, gts, key)), positives_per_gt=per_gt, zero=zero,
                        method=key[0])
@@ -131,7 +132,7 @@ def labels(cfg: AnchorConfig, input_hw: tuple[int, int], gt_boxes: tuple, key: t
 def stats_max(asg: Assignment, aset: AnchorSet, gts: np.ndarray, key: tuple) -> np.ndarray:
     """Best IoU of each GT (YOLOv5's assignment does not report it, so compute it with anchorviz IoU)."""
     if key[0] == "yolov5" and len(gts):
-        return grid_iou_stats(aset, gts).gt_max_iou
+        return grid_match_quality(aset, gts, request=MAXIMA_ONLY).gt_max_iou
     return asg.gt_max_iou
 
 

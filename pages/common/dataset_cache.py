@@ -11,12 +11,13 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from anchorviz.anchors import AnchorConfig
-from anchorviz.dataset import BoxDataset, parse_dataset
-from anchorviz.dataset_fit import AssignerSpec, FitReport, compare_setups, evaluate
-from anchorviz.dataset_stats import DatasetStats, dataset_statistics
-from anchorviz.resize import ResizeSpec
-from anchorviz.synthetic import synthetic_dataset
+from anchorviz.core.anchors.config import AnchorConfig
+from anchorviz.dataset.load import BoxDataset, parse_dataset
+from anchorviz.dataset.grid_fit import AssignerSpec
+from anchorviz.dataset.fit_report import FitReport, compare_setups, evaluate
+from anchorviz.dataset.stats import DatasetStats, dataset_statistics
+from anchorviz.core.resize import ResizeSpec
+from anchorviz.dataset.synthetic import synthetic_dataset
 
 WORST_ROWS = 25
 

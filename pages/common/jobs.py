@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from anchorviz.errors import AnchorVizInputError
+from anchorviz.core.errors import AnchorVizInputError
 
 
 class Job:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from anchorviz.anchors import AnchorSet
-from anchorviz.errors import AnchorVizInputError
+from anchorviz.core.anchors.grid import AnchorSet
+from anchorviz.core.errors import AnchorVizInputError
 from pages.common import boot, cache, sidebar, teach
 
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from anchorviz.anchors import AnchorConfig, generate_anchors
-from anchorviz.conventions import CONVENTIONS
-from anchorviz.errors import AnchorVizInputError
-from anchorviz.presets import presets_for
+from anchorviz.core.anchors.config import AnchorConfig
+from anchorviz.core.anchors.grid import generate_anchors
+from anchorviz.core.conventions import CONVENTIONS
+from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.core.presets import presets_for
+from anchorviz.core.knobs.parse import build_config
+from anchorviz.core.knobs.table import KNOBS, _fmt_knob, level_choices
 from pages.common import knobs as K
 
 _CHECK_HW = (320, 448)  # the input size the rebuilt anchors are compared on
@@ -38,19 +41,19 @@ def sidebar_values(cfg: AnchorConfig, *, preferred_preset: str | None = None) ->
     order = ([preferred_preset] if preferred_preset in options else []) + [p for p in options if p != preferred_preset]
     tried = []
     for preset in order:
-        choices = K.level_choices(preset, conv)
+        choices = level_choices(preset, conv)
         if not all(n in choices for n in names):
             continue
-        knobs = {knob.key: K._fmt_knob(knob, conv, list(cfg.levels)) for knob in K.KNOBS[conv]}
+        knobs = {knob.key: _fmt_knob(knob, conv, list(cfg.levels)) for knob in KNOBS[conv]}
         if conv in ("mmdet", "mmdet_v1"):
             knobs["octave_base_scale"], knobs["scales_per_octave"] = "", "3"
         default = CONVENTIONS[conv].default_offset
         off = default if cfg.center_offset is None else float(cfg.center_offset)
         offset = None if abs(off - default) < 1e-12 else off
         try:
-            rebuilt = K.build_config(conv, preset, names, knobs, offset)
+            rebuilt = build_config(conv, preset, names, knobs, offset)
         except AnchorVizInputError as e:
-            tried.append(f"{preset}: {e}")
+            tried.append(f"{preset}: {K.message(e)}")
             continue
         if _same_anchors(rebuilt, cfg):
             return {"conv": conv, "preset": preset, "lv": names, "off": off, **knobs}

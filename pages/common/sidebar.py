@@ -14,16 +14,18 @@ from functools import lru_cache
 import numpy as np
 import streamlit as st
 
-from anchorviz.anchors import AnchorConfig
-from anchorviz.conventions import CONVENTIONS
-from anchorviz.errors import AnchorVizInputError
-from anchorviz.presets import PRESETS, presets_for
-from anchorviz.resize import ResizePlan, ResizeSpec, resize_boxes
-from anchorviz.samples import ASSETS_DIR
+from anchorviz import viz
+from anchorviz.core.anchors.config import AnchorConfig
+from anchorviz.core.conventions import CONVENTIONS
+from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.core.presets import PRESETS, presets_for
+from anchorviz.core.resize import ResizePlan, ResizeSpec, resize_boxes
+from anchorviz.io.samples import ASSETS_DIR
 from pages.common.i18n import LANGS, t
 from pages.common import cache, inputs
+from anchorviz.core.knobs.parse import build_config, remap_knobs
+from anchorviz.core.knobs.table import KNOBS, default_knobs, default_level_names, level_choices
 from pages.common import knobs as K
-from pages.common import plots
 from pages.common import state as S
 
 @dataclass(frozen=True, eq=False)
@@ -92,12 +94,12 @@ def _on_preset() -> None:
 
 def _on_levels() -> None:
     values = S.p()
-    choices = K.level_choices(values["preset"], values["conv"])
+    choices = level_choices(values["preset"], values["conv"])
     new = [n for n in choices if n in (st.session_state["lv"] or [])]
     old = values["lv"]
     values["lv"] = new
     if new:
-        knobs = K.remap_knobs(values["conv"], values["preset"], old or new, new, {k: values[k] for k in S.KNOB_KEYS})
+        knobs = remap_knobs(values["conv"], values["preset"], old or new, new, {k: values[k] for k in S.KNOB_KEYS})
         for k in S.KNOB_KEYS:
             S.set_value(k, knobs.get(k, ""))
 
@@ -164,12 +166,12 @@ def _setup_ui() -> tuple[AnchorConfig | None, str | None]:
     options = presets_for(conv)
     preset = S.widget(st.selectbox, t("sidebar.preset"), "preset", options=options, valid=lambda v: v in options,
                       on_change=_on_preset, help=t("sidebar.preset_help", note=PRESETS[values["preset"]].note))
-    choices = K.level_choices(preset, conv)
+    choices = level_choices(preset, conv)
     S.widget(st.pills, t("sidebar.levels"), "lv", options=choices, selection_mode="multi", on_change=_on_levels,
              valid=lambda v: isinstance(v, list) and all(n in choices for n in v), help=t("sidebar.levels_help"))
     values["lv"] = [n for n in choices if n in values["lv"]]
     knob_values = {}
-    knobs = K.KNOBS[conv]
+    knobs = KNOBS[conv]
     octave = conv in ("mmdet", "mmdet_v1")
     for knob in knobs:
         if knob.key in ("octave_base_scale", "scales_per_octave"):
@@ -177,14 +179,14 @@ def _setup_ui() -> tuple[AnchorConfig | None, str | None]:
         if octave and knob.key == "scales":
             c1, c2 = st.columns(2)
             with c1:
-                S.widget(st.text_input, "octave_base_scale", "octave_base_scale", help=knobs[2].help)
+                S.widget(st.text_input, "octave_base_scale", "octave_base_scale", help=K.help_text(knobs[2]))
             with c2:
-                S.widget(st.text_input, "scales_per_octave", "scales_per_octave", help=knobs[3].help)
+                S.widget(st.text_input, "scales_per_octave", "scales_per_octave", help=K.help_text(knobs[3]))
             disabled = bool(values["octave_base_scale"].strip())
-            S.widget(st.text_input, knob.label, knob.key, help=knob.help, disabled=disabled,
+            S.widget(st.text_input, knob.label, knob.key, help=K.help_text(knob), disabled=disabled,
                      placeholder=t("sidebar.from_octave") if disabled else t("sidebar.example_scales"))
             continue
-        S.widget(st.text_input, knob.label, knob.key, help=knob.help)
+        S.widget(st.text_input, knob.label, knob.key, help=K.help_text(knob))
     for k in S.KNOB_KEYS:
         knob_values[k] = values[k]
     fixed = conv == "mmdet_ssd"
@@ -197,9 +199,9 @@ def _setup_ui() -> tuple[AnchorConfig | None, str | None]:
         st.caption(t("sidebar.offset_what_if", conv=c.title, off=f"{c.default_offset:g}"))
     offset = None if (fixed or abs(values["off"] - c.default_offset) < 1e-12) else float(values["off"])
     try:
-        cfg = K.build_config(conv, preset, values["lv"], knob_values, offset)
+        cfg = build_config(conv, preset, values["lv"], knob_values, offset)
     except AnchorVizInputError as e:
-        return None, str(e)
+        return None, K.message(e)
     return cfg, None
 
 
@@ -238,9 +240,9 @@ def render() -> Setup:
     else:
         st.session_state["_good_cfg"] = cfg
     if cfg is None:  # cannot happen with valid defaults; keep the app usable anyway
-        cfg = K.build_config(S.DEFAULT_CONV, S.DEFAULT_PRESET, K.default_level_names(S.DEFAULT_PRESET, S.DEFAULT_CONV),
-                             K.default_knobs(S.DEFAULT_CONV, S.DEFAULT_PRESET,
-                                             K.default_level_names(S.DEFAULT_PRESET, S.DEFAULT_CONV)), None)
+        cfg = build_config(S.DEFAULT_CONV, S.DEFAULT_PRESET, default_level_names(S.DEFAULT_PRESET, S.DEFAULT_CONV),
+                           default_knobs(S.DEFAULT_CONV, S.DEFAULT_PRESET,
+                                         default_level_names(S.DEFAULT_PRESET, S.DEFAULT_CONV)), None)
     try:
         plan, bg_uri = cache.network_input(pic.token, pic.image, spec)
     except AnchorVizInputError as e:
@@ -249,7 +251,7 @@ def render() -> Setup:
         plan, bg_uri = cache.network_input(pic.token, pic.image, spec)
     gt_input = resize_boxes(pic.gt.boxes, plan) if len(pic.gt) else np.zeros((0, 4))
     texts = [f"{i}: {n}" for i, n in enumerate(pic.gt.label_names)]
-    colors = [plots.gt_color(i) for i in range(len(pic.gt))]
+    colors = [viz.gt_color(i) for i in range(len(pic.gt))]
     setup = Setup(cfg=cfg, pic=pic, spec=spec, plan=plan, bg_uri=bg_uri, gt_input=gt_input,
                   gt_key=tuple(map(tuple, gt_input.tolist())), gt_texts=texts, gt_colors=colors)
     st.session_state["_setup"] = setup

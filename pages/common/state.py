@@ -21,11 +21,13 @@ from typing import Any, Callable
 
 import streamlit as st
 
-from anchorviz.assign import ASSIGNER_PRESETS
-from anchorviz.conventions import CONVENTIONS
-from anchorviz.errors import AnchorVizInputError
-from anchorviz.presets import PRESETS, presets_for
-from anchorviz.samples import DEFAULT_SAMPLE, SAMPLES
+from anchorviz.core.assign.max_iou import ASSIGNER_PRESETS
+from anchorviz.core.conventions import CONVENTIONS
+from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.core.presets import PRESETS, presets_for
+from anchorviz.io.samples import DEFAULT_SAMPLE, SAMPLES
+from anchorviz.core.knobs.parse import build_config
+from anchorviz.core.knobs.table import KNOBS, default_knobs, default_level_names, fmt_num, level_choices
 from pages.common import knobs as K
 from pages.common.i18n import LANGS, t
 
@@ -33,7 +35,7 @@ UPLOAD = "upload"  # the value of `sample` while an uploaded image is shown
 ASSIGNERS = ("maxiou", "yolov5", "atss")  # shown as t("labels.asg_" + id)
 SAMPLING_RULES = ("torchvision", "detectron2", "mmdet")
 RESIZE_MODES = ("none", "shorter_side", "letterbox", "custom")
-KNOB_KEYS = tuple(sorted({k.key for ks in K.KNOBS.values() for k in ks} | {"octave_base_scale", "scales_per_octave"}))
+KNOB_KEYS = tuple(sorted({k.key for ks in KNOBS.values() for k in ks} | {"octave_base_scale", "scales_per_octave"}))
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,7 @@ def _fmt(param: Param, v) -> str:
     if param.kind == "list":
         return ",".join(v)
     if param.kind == "float":
-        return K.fmt_num(v)
+        return fmt_num(v)
     return str(v)
 
 
@@ -141,10 +143,10 @@ def setup_defaults(values: dict, *, keep_levels: bool = False) -> None:
     """Reset levels, knobs and offset to what the current convention + preset give (in place)."""
     conv, preset = values["conv"], values["preset"]
     if not keep_levels:
-        values["lv"] = K.default_level_names(preset, conv)
+        values["lv"] = default_level_names(preset, conv)
     for key in KNOB_KEYS:
         values[key] = ""
-    values.update(K.default_knobs(conv, preset, values["lv"]))
+    values.update(default_knobs(conv, preset, values["lv"]))
     values["off"] = CONVENTIONS[conv].default_offset
 
 
@@ -171,28 +173,28 @@ def init() -> None:
         if "preset" in query:
             warnings.append(t("sidebar.url_preset", preset=query["preset"], conv=values["conv"]))
         values["preset"] = DEFAULT_PRESET if DEFAULT_PRESET in presets_for(values["conv"]) else presets_for(values["conv"])[0]
-    choices = K.level_choices(values["preset"], values["conv"])
+    choices = level_choices(values["preset"], values["conv"])
     if not values["lv"] or any(n not in choices for n in values["lv"]):
         if "lv" in query:
             warnings.append(t("sidebar.url_levels", lv=query["lv"], choices=", ".join(choices)))
-        values["lv"] = K.default_level_names(values["preset"], values["conv"])
+        values["lv"] = default_level_names(values["preset"], values["conv"])
     values["lv"] = [n for n in choices if n in values["lv"]]
     given_knobs = {k: values[k] for k in KNOB_KEYS if k in query}
     if "off" not in query:
         values["off"] = CONVENTIONS[values["conv"]].default_offset
-    defaults = K.default_knobs(values["conv"], values["preset"], values["lv"])
+    defaults = default_knobs(values["conv"], values["preset"], values["lv"])
     for k in KNOB_KEYS:
         values[k] = given_knobs.get(k, defaults.get(k, ""))
     try:
-        K.build_config(values["conv"], values["preset"], values["lv"], {k: values[k] for k in KNOB_KEYS}, None)
+        build_config(values["conv"], values["preset"], values["lv"], {k: values[k] for k in KNOB_KEYS}, None)
     except AnchorVizInputError as e:
-        warnings.append(t("sidebar.url_knobs", e=e))
+        warnings.append(t("sidebar.url_knobs", e=K.message(e)))
         for k in KNOB_KEYS:
             values[k] = defaults.get(k, "")
     if "preset" in query and not any(k.startswith("rs") for k in query):
         values.update(K.preset_resize(values["preset"]))  # a hand-written link: the preset's own resize
     if values["neg"] > values["pos"]:
-        warnings.append(t("sidebar.url_neg_pos", neg=K.fmt_num(values["neg"]), pos=K.fmt_num(values["pos"])))
+        warnings.append(t("sidebar.url_neg_pos", neg=fmt_num(values["neg"]), pos=fmt_num(values["pos"])))
         values["pos"], values["neg"] = PARAMS["pos"].default, PARAMS["neg"].default
     if values["rs_min"] > values["rs_max"]:
         warnings.append(t("sidebar.url_rs_min"))
@@ -216,7 +218,7 @@ def write_url() -> None:
     if values is None:
         return
     out = {}
-    knob_keys = {k.key for k in K.KNOBS[values["conv"]]}
+    knob_keys = {k.key for k in KNOBS[values["conv"]]}
     if values["conv"] in ("mmdet", "mmdet_v1"):
         knob_keys |= {"octave_base_scale", "scales_per_octave"}
     for key, param in PARAMS.items():

@@ -10,12 +10,15 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from anchorviz.anchors import AnchorConfig
-from anchorviz.assign import Assignment, Label
-from anchorviz.coding import CODERS, CoderSpec, decode, encode
-from anchorviz.conventions import Convention
-from anchorviz.iou import IoUStats, grid_iou_stats
-from anchorviz.predict import HeadOutput, simulate_head
+from anchorviz.core.anchors.config import AnchorConfig
+from anchorviz.core.assign.labels import Assignment, Label
+from anchorviz.core.coding.presets import CODERS
+from anchorviz.core.coding.spec import CoderSpec
+from anchorviz.core.coding.codec import decode, encode
+from anchorviz.core.conventions import Convention
+from anchorviz.core.iou.grid import grid_match_quality, iou_with_box
+from anchorviz.core.iou.quality import MAXIMA_ONLY, MatchQuality
+from anchorviz.core.predict import HeadOutput, simulate_head
 from pages.common import cache
 from pages.common import state as S
 from pages.common.i18n import t
@@ -69,14 +72,14 @@ CLAMP_SIDES_TEXT = {"upper": "teach.clamp_upper", "both": "teach.clamp_both", "n
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def iou_stats(cfg: AnchorConfig, input_hw: tuple[int, int], gt_boxes: tuple) -> IoUStats:
-    """The sparse IoU statistics of every anchor against the GT boxes, in the convention's IoU style.
+def iou_stats(cfg: AnchorConfig, input_hw: tuple[int, int], gt_boxes: tuple) -> MatchQuality:
+    """Every anchor's best IoU over the GT boxes (grid-sparse), in the convention's IoU style.
 
     Read-only: never mutate it.
     """
     aset = cache.anchors(cfg, input_hw)
     gts = np.asarray(gt_boxes, np.float64).reshape(-1, 4)
-    return grid_iou_stats(aset, gts, style=cfg.conv.iou)
+    return grid_match_quality(aset, gts, style=cfg.conv.iou, request=MAXIMA_ONLY)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -85,8 +88,10 @@ def iou_values(cfg: AnchorConfig, input_hw: tuple[int, int], gt_boxes: tuple, gt
     n = len(cache.anchors(cfg, input_hw))
     if not gt_boxes:
         return np.zeros(n, np.float32)
-    stats = iou_stats(cfg, input_hw, gt_boxes)
-    vals = stats.max_iou if gt < 0 else stats.iou_with(int(gt))
+    if gt < 0:
+        vals = iou_stats(cfg, input_hw, gt_boxes).max_iou
+    else:
+        vals = iou_with_box(cache.anchors(cfg, input_hw), gt_boxes[int(gt)], style=cfg.conv.iou)
     return np.asarray(vals, np.float32)
 
 

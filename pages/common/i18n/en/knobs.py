@@ -1,3 +1,5 @@
+from anchorviz.core.knobs.messages import MESSAGES
+
 STRINGS = {
     # what each knob means, in the library's words (the labels are the libraries' own names and stay)
     "knobs.groups": " One comma-separated group per level, levels separated by ';'. One group alone applies to "
@@ -34,24 +36,6 @@ STRINGS = {
                       "Blank = one location per pixel (multibox_prior on the image itself).",
     "knobs.yolov5_anchors": "Model yaml `anchors:` w,h pixel pairs per level (P3/8: 10,13, 16,30, 33,23), levels "
                             "separated by ';'.",
-    # what is wrong with a typed value (each starts with the knob's own name)
-    "knobs.where_level": " (level {n})",
-    "knobs.not_a_level": "levels: {name!r} is not a level of the {preset} preset",
-    "knobs.not_a_number": "{field}: {text!r}{where} is not a number",
-    "knobs.not_positive": "{field}: every value must be a number > 0, got {text!r}{where}",
-    "knobs.no_number": "{field}: expected at least one number{where}, got {text!r}",
-    "knobs.group_count": "{field}: {n} groups for {m} levels ({names}); give one group per level, separated by ';' "
-                         "(got {text!r})",
-    "knobs.per_level": "{field}: expected one value per level ({m}: {names}), got {text!r}",
-    "knobs.pairs": "{field}: expected w,h pairs (an even count) for level {n}, got {k} numbers: {text!r}",
-    "knobs.fmap_hxw": "{field}: expected HxW such as 4x4 for level {n}, got {text!r}",
-    "knobs.fmap_int": "{field}: {text!r} (level {n}) is not a whole number",
-    "knobs.fmap_positive": "{field}: expected a size > 0 for level {n}, got {text!r}",
-    "knobs.scales_per_octave": "scales_per_octave: expected a whole number >= 1, got {text!r}",
-    "knobs.unknown_conv": "convention: unknown {conv!r}",
-    "knobs.no_preset": "preset: {preset!r} does not exist for {conv}",
-    "knobs.no_levels": "levels: switch on at least one pyramid level",
-    "knobs.ssd_two_scales": "scales: mmdet SSD uses exactly two scales per level (1 and √(max/min)), got {n} for "
-                            "level {lv}",
-    "knobs.ssd_no_ratio": "ratios: level {lv} needs at least one ratio",
+    # what is wrong with a typed value (each starts with the knob's own name): the core's English sentences
+    **{f"knobs.{code}": text for code, text in MESSAGES.items()},
 }

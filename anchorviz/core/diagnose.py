@@ -1,0 +1,194 @@
+"""Why a GT got no positive anchor: the reasons, as codes with their numbers (the app words them).
+
+The reasons, in the order they are checked:
+
+* shape: no anchor shape, even centred exactly on the GT, reaches the positive threshold (too small, too
+  large, or too elongated for the ratios);
+* placement: a shape would fit, but the nearest anchor centres are a stride away;
+* low-quality matching: off, or skipped because the best IoU is below ``min_pos_iou``;
+* competition: its best anchor went to another GT, or is ignored by the library's outside-image rule.
+
+Each reason is a ``Reason(code, fields)`` with raw values (IoUs, thresholds, (w, h) pairs, level names); the
+app's i18n table has a sentence per code (``diagnose.<code>``) and formats the values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, NamedTuple
+
+import numpy as np
+
+from anchorviz.core.anchors.grid import AnchorSet
+from anchorviz.core.assign.labels import Assignment, Label
+from anchorviz.core.assign.max_iou import MaxIoURule
+from anchorviz.core.iou.pairwise import shape_iou
+from anchorviz.core.iou.quality import MatchQuality
+
+__all__ = ["Reason", "ZeroPositive", "explain_zero_positives"]
+
+
+class Reason(NamedTuple):
+    """One reason: ``code`` ("too_small", "placement", "lq_off", "taken", ...) and its values."""
+
+    code: str
+    fields: dict
+
+
+@dataclass(frozen=True)
+class ZeroPositive:
+    """One GT without positives.
+
+    Attributes:
+        gt: GT index.
+        best_iou: its best IoU with any anchor (NaN if unknown).
+        anchor: index of its best anchor (-1 when it overlaps none).
+        level, cell_y, cell_x, shape_wh: where that anchor sits ("" / -1 when none).
+        why: the reasons, in the order they were found.
+    """
+
+    gt: int
+    best_iou: float
+    anchor: int
+    level: str
+    cell_y: int
+    cell_x: int
+    shape_wh: tuple[float, float]
+    why: tuple[Reason, ...]
+
+
+def _all_shapes(aset: AnchorSet):
+    """(S, 2) every (level, shape) w x h, with their level index and shape index."""
+    whs, lvl, shp = [], [], []
+    for g in aset.levels:
+        wh = g.shapes_wh
+        whs.append(wh)
+        lvl += [g.index] * len(wh)
+        shp += list(range(len(wh)))
+    return np.concatenate(whs), np.asarray(lvl), np.asarray(shp)
+
+
+def _where(aset: AnchorSet, a: int):
+    lv = int(aset.level[a])
+    g = aset.levels[lv]
+    return g.name, int(aset.cell_y[a]), int(aset.cell_x[a]), tuple(g.shapes_wh[int(aset.shape[a])].tolist())
+
+
+def _wh(v) -> tuple[float, float]:
+    return float(v[0]), float(v[1])
+
+
+def _shape_reason(aset: AnchorSet, gwh: np.ndarray, thr: float) -> tuple[Reason | None, float]:
+    """(None or the shape reason without the GT's best IoU, best shape IoU)."""
+    whs, lvl, shp = _all_shapes(aset)
+    ious = shape_iou(gwh[None, :], whs)[0]
+    k = int(np.argmax(ious))
+    best = float(ious[k])
+    if best >= thr:
+        return None, best
+    areas = whs[:, 0] * whs[:, 1]
+    garea = float(gwh[0] * gwh[1])
+    fields = dict(gwh=_wh(gwh), fit=_wh(whs[k]), lv=aset.levels[int(lvl[k])].name, shape_best=best, thr=thr)
+    if garea < areas.min():
+        return Reason("too_small", fields), best
+    if garea > areas.max():
+        return Reason("too_large", fields), best
+    r = gwh[1] / gwh[0] if gwh[0] > 0 else np.inf
+    ar = whs[:, 1] / whs[:, 0]
+    return Reason("too_elongated", dict(fields, r=float(r), lo=float(ar.min()), hi=float(ar.max()))), best
+
+
+def explain_zero_positives(aset: AnchorSet, gts: np.ndarray, asg: Assignment, quality: MatchQuality, zero_idx, *,
+                           method: Literal["maxiou", "yolov5", "atss"], rule: MaxIoURule | None = None,
+                           anchor_t: float = 4.0, topk: int = 9) -> list[ZeroPositive]:
+    """One ZeroPositive per GT in ``zero_idx``.
+
+    Args:
+        aset: the anchors.
+        gts: (M, 4) xyxy GT boxes in network-input pixels.
+        asg: the assignment that gave them no positive.
+        quality: the match quality of aset and gts with every GT's ties (``MatchRequest(ties_from=0.0)``), in the
+            convention's IoU style for max-IoU.
+        zero_idx: GT indices without positives.
+        method: the assigner: "maxiou" (needs ``rule``), "yolov5" (``anchor_t``) or "atss" (``topk``).
+    """
+    out = []
+    for g in (int(i) for i in zero_idx):
+        box = gts[g]
+        gwh = np.array([box[2] - box[0], box[3] - box[1]], np.float64)
+        best = float(quality.gt_max_iou[g])
+        a = -1
+        if np.isfinite(best) and best > 0:
+            ties = quality.tie_anchors(g)
+            if len(ties):
+                a = int(ties[0])
+        where = _where(aset, a) if a >= 0 else ("", -1, -1, (0.0, 0.0))
+        if method == "maxiou":
+            why = _why_maxiou(aset, asg, g, gwh, best, a, rule)
+        elif method == "yolov5":
+            why = _why_yolo(aset, gwh, anchor_t)
+        else:
+            why = _why_atss(aset, box, best, topk)
+        out.append(ZeroPositive(gt=g, best_iou=best, anchor=a, level=where[0], cell_y=where[1], cell_x=where[2],
+                                shape_wh=tuple(float(v) for v in where[3]), why=tuple(why)))
+    return out
+
+
+def _competition(asg: Assignment, aset: AnchorSet, g: int, a: int) -> Reason | None:
+    if a < 0:
+        return None
+    lab = int(asg.labels[a])
+    if lab == Label.POSITIVE and int(asg.matched_gt[a]) != g:
+        return Reason("taken", dict(other=int(asg.matched_gt[a])))
+    if lab == Label.IGNORED:
+        rule = aset.config.conv.outside_rule
+        if rule == "centre":
+            return Reason("ignored_centre", {})
+        if rule == "border":
+            return Reason("ignored_border", {})
+        return Reason("ignored", {})
+    return None
+
+
+def _why_maxiou(aset, asg, g, gwh, best, a, rule: MaxIoURule) -> list[Reason]:
+    thr = rule.pos_iou
+    if not best > 0:
+        return [Reason("no_overlap", {})]
+    shape, shape_best = _shape_reason(aset, gwh, thr)
+    parts = []
+    if best < thr:
+        if shape:
+            parts.append(Reason(shape.code, dict(shape.fields, best=best)))
+        else:
+            strides = sorted({int(s) if float(s).is_integer() else s for gl in aset.levels for s in gl.stride_hw})
+            parts.append(Reason("placement", dict(shape_best=shape_best, best=best, strides=tuple(strides), thr=thr)))
+        if rule.low_quality == "none":
+            parts.append(Reason("lq_off", {}) if aset.config.conv.low_quality != "none"
+                         else Reason("lq_none", dict(conv=aset.config.conv.title)))
+        elif best < rule.min_pos_iou:
+            parts.append(Reason("lq_min", dict(min=rule.min_pos_iou)))
+        else:
+            comp = _competition(asg, aset, g, a)
+            if comp:
+                parts.append(comp)
+    else:
+        comp = _competition(asg, aset, g, a)
+        parts.append(comp or Reason("best", dict(best=best)))
+    return parts
+
+
+def _why_yolo(aset, gwh, anchor_t) -> list[Reason]:
+    whs, lvl, _ = _all_shapes(aset)
+    with np.errstate(divide="ignore"):
+        r = np.maximum(gwh[None, :] / whs, whs / gwh[None, :]).max(axis=1)
+    k = int(np.argmin(r))
+    return [Reason("yolov5", dict(anchor_t=anchor_t, gwh=_wh(gwh), lv=aset.levels[int(lvl[k])].name, wh=_wh(whs[k]),
+                                  r=float(r[k])))]
+
+
+def _why_atss(aset, box, best, topk) -> list[Reason]:
+    c = aset.centres()
+    inside = ((c[:, 0] > box[0]) & (c[:, 0] < box[2]) & (c[:, 1] > box[1]) & (c[:, 1] < box[3])).any()
+    if not inside:
+        return [Reason("atss_outside", dict(best=best))]
+    return [Reason("atss", dict(topk=topk, best=best))]

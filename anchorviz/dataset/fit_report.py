@@ -1,0 +1,203 @@
+"""The fit of a setup to a dataset in one report (shape fit, grid fit, per-level counts, the worst-fitting GTs
+and why), and two setups side by side."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from anchorviz.core.anchors.config import AnchorConfig
+from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.dataset.grid_fit import _POSITIVES_CAP, AssignerSpec, PositionalFit, positional_fit
+from anchorviz.dataset.load import BoxDataset
+from anchorviz.dataset.progress import ProgressFn, StopFn
+from anchorviz.dataset.shape_fit import ShapeFit, recall_curve, shape_fit
+from anchorviz.dataset.shapes import AnchorShapes
+
+__all__ = ["FitReport", "evaluate", "worst_fitting", "Comparison", "compare_setups"]
+
+
+def _fmt_ratio(r: float) -> str:
+    return f"1:{1 / r:.1f}" if r < 1 else f"{r:.1f}:1"
+
+
+def _why(w: float, h: float, shapes: AnchorShapes) -> str:
+    side = math.sqrt(w * h)
+    sides = np.sqrt(shapes.wh[:, 0] * shapes.wh[:, 1])
+    ratios = shapes.wh[:, 1] / shapes.wh[:, 0]
+    reasons = []
+    if side < sides.min():
+        reasons.append(f"smaller than the smallest anchor (side {side:.1f} px vs {sides.min():.1f} px)")
+    elif side > sides.max():
+        reasons.append(f"larger than the largest anchor (side {side:.1f} px vs {sides.max():.1f} px)")
+    r = h / w if w > 0 else math.inf
+    lo, hi = float(ratios.min()), float(ratios.max())
+    if r < lo * 0.999 or r > hi * 1.001:
+        reasons.append(f"aspect h/w {r:.3g} ({_fmt_ratio(r)}) beyond the anchors' ratios {lo:.3g}..{hi:.3g}")
+    if not reasons:
+        reasons.append("falls between the anchor sizes / shapes")
+    return "; ".join(reasons)
+
+
+def worst_fitting(ds: BoxDataset, fit: ShapeFit, *, k: int = 20) -> list[dict]:
+    """The ``k`` GTs with the lowest best shape IoU, as table rows.
+
+    Returns:
+        list of dicts: image (name), image_index, box (xyxy network-input px), w, h, best_iou,
+        best_anchor ((level name, w, h)), why (a sentence: too small / too large / aspect beyond the ratios /
+        between shapes). Lowest first; ties by box index.
+    """
+    if isinstance(k, bool) or not isinstance(k, int) or k < 0:
+        raise AnchorVizInputError(f"k: expected a whole number >= 0, got {k!r}")
+    n = len(fit.best_iou)
+    if n != len(ds):
+        raise AnchorVizInputError(f"worst_fitting: the fit covers {n} boxes but the dataset has {len(ds)}")
+    k = min(k, n)
+    if k == 0:
+        return []
+    part = np.argpartition(fit.best_iou, k - 1)[:k] if k < n else np.arange(n)
+    part = part[np.lexsort((part, fit.best_iou[part]))]
+    rows = []
+    for i in part.tolist():
+        b = ds.boxes[i]
+        w, h = float(b[2] - b[0]), float(b[3] - b[1])
+        s = int(fit.best_shape[i])
+        img = int(ds.image_index[i])
+        shapes = fit.shapes  # d2l: the first input size's shapes (its shapes scale with the image)
+        aw, ah = (float(v) for v in shapes.wh[min(s, len(shapes) - 1)])
+        rows.append({"image": ds.image_names[img], "image_index": img, "box": [round(float(v), 2) for v in b],
+                     "w": round(w, 2), "h": round(h, 2), "best_iou": float(fit.best_iou[i]),
+                     "best_anchor": (shapes.level_names[int(fit.best_level[i])], round(aw, 2), round(ah, 2)),
+                     "why": _why(w, h, shapes)})
+    return rows
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class FitReport:
+    """Shape-only and positional fit of one setup on one dataset.
+
+    Attributes:
+        config: the setup.
+        shape: the shape-only fit.
+        positional: the real assignment over the assessed images, or None when not run.
+        level_counts_shape: int64 (L,) GTs whose best-IoU anchor shape is on each level.
+        level_counts_assigned: int64 (L + 1,) assessed GTs by the level holding most of their positives,
+            last entry = GTs without positives; None without a positional fit.
+        worst: the worst-fitting GTs (see `worst_fitting`).
+    """
+
+    config: AnchorConfig
+    shape: ShapeFit
+    positional: PositionalFit | None
+    level_counts_shape: np.ndarray
+    level_counts_assigned: np.ndarray | None
+    worst: list = field(default_factory=list)
+
+    def rows(self) -> list[tuple[str, float | int | str]]:
+        """The metrics table: (metric, value) rows, in a fixed order."""
+        s = self.shape
+        out: list[tuple[str, float | int | str]] = [
+            ("anchor shapes", len(s.shapes)),
+            ("mean best IoU (shape)", s.mean_best_iou),
+            *([(f"GTs with best IoU >= {s.iou_thr:g} (shape)", s.bpr_iou)] if s.iou_thr not in (0.3, 0.5, 0.7) else []),
+            ("GTs with best IoU >= 0.3 (shape)", _at(s, 0.3)),
+            ("GTs with best IoU >= 0.5 (shape)", _at(s, 0.5)),
+            ("GTs with best IoU >= 0.7 (shape)", _at(s, 0.7)),
+            (f"YOLOv5 BPR (anchor_t {s.anchor_t:g})", s.yolo.bpr),
+            ("YOLOv5 anchors above threshold", s.yolo.aat),
+            ("YOLOv5 fitness", s.yolo.fitness),
+        ]
+        p = self.positional
+        if p is not None:
+            extra = f", {len(p.images):,} of {p.n_images_with_boxes:,} images" if p.sampled else ""
+            out += [
+                (f"assigner{extra}", p.assigner),
+                ("GTs with >= 1 positive (grid)", p.with_positive_share()),
+                ("GTs with 0 positives (grid)", p.zero_positive_fraction),
+                ("mean positives per GT (grid)", float(p.positives.mean()) if len(p.positives) else 0.0),
+                ("mean best IoU (grid)", float(p.grid_best_iou.mean()) if len(p.grid_best_iou) else 0.0),
+            ]
+        return out
+
+
+def _at(s: ShapeFit, t: float) -> float:
+    return float((s.best_iou >= t).mean())
+
+
+def evaluate(ds: BoxDataset, cfg: AnchorConfig, *, anchor_t: float = 4.0, iou_thr: float = 0.5,
+             assigner: AssignerSpec | None = None, positional: bool = True, max_images: int | None = 500,
+             seed: int = 0, worst_k: int = 20, on_progress: ProgressFn | None = None,
+             should_stop: StopFn | None = None) -> FitReport:
+    """Shape fit, positional fit (optional) and the worst GTs of ``cfg`` on ``ds``.
+
+    Args:
+        ds: the dataset.
+        cfg: the setup.
+        anchor_t, iou_thr: see `shape_fit`.
+        assigner, max_images, seed, on_progress, should_stop: see `positional_fit`.
+        positional: run the (slower) real assignment on the grid.
+        worst_k: rows of the worst-fitting table.
+    """
+    sf = shape_fit(ds, cfg, anchor_t=anchor_t, iou_thr=iou_thr)
+    nl = len(cfg.levels)
+    by_shape = np.bincount(sf.best_level, minlength=nl).astype(np.int64)
+    pf = None
+    by_assign = None
+    if positional:
+        pf = positional_fit(ds, cfg, assigner=assigner, max_images=max_images, seed=seed,
+                            on_progress=on_progress, should_stop=should_stop)
+        lv = np.where(pf.level < 0, nl, pf.level)
+        by_assign = np.bincount(lv, minlength=nl + 1).astype(np.int64)
+    return FitReport(config=cfg, shape=sf, positional=pf, level_counts_shape=by_shape,
+                     level_counts_assigned=by_assign, worst=worst_fitting(ds, sf, k=worst_k))
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Comparison:
+    """Two setups on the same dataset.
+
+    Attributes:
+        names: the two setups' names.
+        reports: the two FitReports.
+        rows: [{"metric", names[0], names[1], "delta"}] (delta is b - a for numbers, "" otherwise).
+        curves: {"recall_vs_iou": {"x": thresholds, names[0]: recall, names[1]: recall},
+                 "positives_per_gt": {"x": 0..CAP, names[0]: counts, names[1]: counts}} (the second only with
+                 positional fits).
+    """
+
+    names: tuple[str, str]
+    reports: tuple[FitReport, FitReport]
+    rows: list
+    curves: dict
+
+
+def compare_setups(ds: BoxDataset, cfg_a: AnchorConfig, cfg_b: AnchorConfig, *,
+                   names: tuple[str, str] = ("before", "after"), **kwargs) -> Comparison:
+    """Evaluate two setups on the same dataset (same image sample) and line them up.
+
+    Args:
+        ds: the dataset.
+        cfg_a, cfg_b: the setups (e.g. before/after tuning, or two libraries' defaults).
+        names: column names.
+        **kwargs: passed to `evaluate` (assigner, positional, max_images, seed, ...). The assigner defaults
+            to each setup's own (`default_assigner`).
+    """
+    a_name, b_name = names
+    if a_name == b_name:
+        raise AnchorVizInputError(f"names: expected two different names, got {names!r}")
+    ra = evaluate(ds, cfg_a, **kwargs)
+    rb = evaluate(ds, cfg_b, **kwargs)
+    rows = []
+    for (metric, va), (_, vb) in zip(ra.rows(), rb.rows()):
+        num = isinstance(va, (int, float)) and isinstance(vb, (int, float))
+        rows.append({"metric": metric, a_name: va, b_name: vb, "delta": (vb - va) if num else ""})
+    curves = {"recall_vs_iou": {"x": ra.shape.thresholds, a_name: ra.shape.recall, b_name: rb.shape.recall}}
+    if ra.positional is not None and rb.positional is not None:
+        curves["positives_per_gt"] = {"x": np.arange(_POSITIVES_CAP + 1), a_name: ra.positional.positives_hist,
+                                      b_name: rb.positional.positives_hist}
+        curves["recall_vs_iou_grid"] = {"x": ra.shape.thresholds,
+                                        a_name: recall_curve(ra.positional.grid_best_iou, ra.shape.thresholds),
+                                        b_name: recall_curve(rb.positional.grid_best_iou, rb.shape.thresholds)}
+    return Comparison(names=(a_name, b_name), reports=(ra, rb), rows=rows, curves=curves)

@@ -1,0 +1,50 @@
+// The browser side of pages/common/chart.py (a Streamlit v2 component; its Python side sends the figure spec).
+// One element per chart for the chart's whole life: each new spec goes through Plotly.react, so plotly.js
+// redraws only what changed and keeps the user's zoom (uirevision). plotly.js is the copy next to this file
+// (the plotly package's own build, see README.md here), loaded once per browser page, from the same server.
+
+const PLOTLY_URL = new URL('plotly.min.js', import.meta.url).href;
+
+function plotlyReady() {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!window.__avzPlotly) window.__avzPlotly = new Promise((res, rej) => {
+    const s = document.createElement('script');
+    s.src = PLOTLY_URL;
+    s.onload = () => res(window.Plotly);
+    s.onerror = () => { window.__avzPlotly = null; rej(new Error('plotly.js did not load from ' + PLOTLY_URL)); };
+    document.head.appendChild(s);
+  });
+  return window.__avzPlotly;
+}
+
+function point(p) {
+  const out = {x: p.x, y: p.y, curve_number: p.curveNumber, point_number: p.pointNumber,
+               point_index: p.pointIndex};
+  if (p.customdata !== undefined) out.customdata = p.customdata;
+  return out;
+}
+
+export default function ({ parentElement, data, setTriggerValue }) {
+  const gd = parentElement.querySelector('.avz-chart');
+  gd.__avzSelect = data.select;
+  if (gd.__avzSpec === data.spec) return;  // a rerun that left this figure as it was
+  gd.__avzSpec = data.spec;
+  plotlyReady().then(Plotly => {
+    if (gd.__avzSpec !== data.spec) return;  // a newer spec arrived while plotly.js was loading
+    const fig = JSON.parse(data.spec);
+    const layout = Object.assign({uirevision: 'keep'}, fig.layout);
+    if (data.select.includes('box') && layout.dragmode === undefined) layout.dragmode = 'select';
+    Plotly.react(gd, fig.data, layout, data.config);
+    if (gd.__avzBound) return;
+    gd.__avzBound = true;
+    const send = sel => setTriggerValue('selection', sel);
+    gd.on('plotly_click', ev => {
+      if (gd.__avzSelect.includes('points') && ev && ev.points && ev.points.length)
+        send({points: ev.points.map(point), box: []});
+    });
+    gd.on('plotly_selected', ev => {
+      if (!gd.__avzSelect.includes('box') || !ev || !ev.range) return;
+      send({points: (ev.points || []).map(point), box: [{x: ev.range.x, y: ev.range.y}]});
+    });
+  }).catch(err => { gd.textContent = String(err); });
+}
