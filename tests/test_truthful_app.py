@@ -22,11 +22,12 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from anchorviz.anchors import generate_anchors
-from anchorviz.assign import Label, assign_anchors, max_iou_rule
+from anchorviz.core.anchors.grid import generate_anchors
+from anchorviz.core.assign.labels import Label
+from anchorviz.core.assign.max_iou import assign_anchors, max_iou_rule
 from anchorviz.io import parse_coco
-from anchorviz.presets import preset_config
-from anchorviz.resize import ResizeSpec, plan_resize, resize_boxes
+from anchorviz.core.presets import preset_config
+from anchorviz.core.resize import ResizeSpec, plan_resize, resize_boxes
 from tests.test_app_dataset import server_past_its_first_run  # noqa: F401  (fixture: Dataset-page runs)
 
 ROOT = Path(__file__).resolve().parent.parent

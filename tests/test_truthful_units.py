@@ -19,12 +19,13 @@ import re
 import numpy as np
 import pytest
 
-from anchorviz.anchors import generate_anchors
-from anchorviz.dataset import dataset_from_arrays
-from anchorviz.dataset_stats import dataset_statistics
-from anchorviz.export import EXPORT_FORMATS, config_from_text, export_config, export_formats_for
-from anchorviz.presets import preset_config
-from anchorviz.resize import ResizeSpec
+from anchorviz.core.anchors.grid import generate_anchors
+from anchorviz.dataset.load import dataset_from_arrays
+from anchorviz.dataset.stats import dataset_statistics
+from anchorviz.dataset.export.exporters import EXPORT_FORMATS, export_config, export_formats_for
+from anchorviz.dataset.export.importers import config_from_text
+from anchorviz.core.presets import preset_config
+from anchorviz.core.resize import ResizeSpec
 
 CHECK_HW = (512, 640)  # any input size: two setups are equal when their anchors are equal on it
 
