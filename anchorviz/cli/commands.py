@@ -17,11 +17,12 @@ from pathlib import Path
 
 import numpy as np
 
-from anchorviz.cli.inputs import _assigner, _load, _setup
+from anchorviz.cli.inputs import _DEFAULT_PRESET, _assigner, _load, _setup
 from anchorviz.cli.output import _describe_setup, _fmt, _print_report, _table
 from anchorviz.cli.parser import build_parser
 from anchorviz.cli.progress import _Progress
 from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.core.presets import PRESETS
 from anchorviz.dataset.export.exporters import FILE_NAMES, export_config
 from anchorviz.dataset.fit_report import compare_setups, evaluate
 from anchorviz.dataset.stats import dataset_statistics
@@ -166,9 +167,17 @@ def _cmd_tune(args, out) -> int:
         outdir = Path(args.out)
         for fmt in args.export:
             path = outdir / FILE_NAMES[fmt]
-            _write(path, export_config(res.config, fmt))
+            head = _mmdet_head(args) if fmt == "mmdet" else None
+            _write(path, export_config(res.config, fmt, head=head))
             out.write(f"wrote {path}\n")
     return 0
+
+
+def _mmdet_head(args) -> str:
+    """The mmdet head the setup's preset belongs to (the key path of the mmdet export); bbox_head otherwise."""
+    name = None if args.config is not None else (args.preset or _DEFAULT_PRESET.get(args.convention))
+    preset = PRESETS.get(name or "")
+    return preset.mmdet_head if preset is not None else "bbox_head"
 
 
 def main(argv: list[str] | None = None) -> int:

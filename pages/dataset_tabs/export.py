@@ -6,14 +6,15 @@ import streamlit as st
 
 from anchorviz.core.conventions import CONVENTIONS
 from anchorviz.core.errors import AnchorVizInputError
-from anchorviz.dataset.export.exporters import EXPORT_FORMATS, export_config, export_formats_for
+from anchorviz.core.presets import PRESETS
+from anchorviz.dataset.export.exporters import EXPORT_FORMATS, FILE_NAMES, export_config, export_formats_for
 from anchorviz.dataset.export.importers import config_from_text
 from pages.common import state as S
 from pages.common.i18n import t
 from pages.dataset_tabs.shared import Context, setup_choices, use_in_app
 
 CODE_LANG = {"mmdet": "python", "torchvision": "python", "detectron2": "yaml", "yolov5": "yaml", "keras": "python",
-             "json": "json"}
+             "keras_ini": "ini", "json": "json"}
 
 
 def render(ctx: Context) -> None:
@@ -36,15 +37,16 @@ def render(ctx: Context) -> None:
         missing = [f for f in EXPORT_FORMATS if f not in fmts]
         if missing:
             st.caption(t("ds.export_missing", fmts=", ".join(missing), conv=CONVENTIONS[cfg_x.convention].title))
-        text = export_config(cfg_x, fmt_x)
+        # mmdet: under the head the sidebar's preset has (RetinaNet / SSD: bbox_head, Faster R-CNN: rpn_head)
+        head = PRESETS[S.p()["preset"]].mmdet_head if fmt_x == "mmdet" else None
+        text = export_config(cfg_x, fmt_x, head=head)
         st.code(text, language=CODE_LANG.get(fmt_x, "text"), wrap_lines=True)
-        ext = {"json": "json", "detectron2": "yaml", "yolov5": "yaml"}.get(fmt_x, "py")
-        st.download_button(t("ds.download"), text, file_name=f"anchors_{fmt_x}.{ext}", key="ds_download")
+        st.download_button(t("ds.download"), text, file_name=FILE_NAMES[fmt_x], key="ds_download")
     with e2:
         st.markdown(f"**{t('ds.import_head')}**")
         imp_fmt = st.selectbox(t("ds.import_format"), EXPORT_FORMATS, key=S.keep("ds_imp_fmt"),
                                format_func=lambda f: t("ds.fmt_" + f))
-        imp_up = st.file_uploader(t("ds.import_file"), type=["json", "py", "yaml", "yml", "txt"], key="ds_imp_up",
+        imp_up = st.file_uploader(t("ds.import_file"), type=["json", "py", "yaml", "yml", "txt", "ini", "cfg"], key="ds_imp_up",
                                   max_upload_size=1)
         imp_text = st.text_area(t("ds.import_text"), key="ds_imp_text", height=140, help=t("ds.import_help"))
         if st.button(t("ds.import"), key="ds_import"):

@@ -160,7 +160,7 @@ STRINGS = {
     "ds.export_head": "Export a setup",
     "ds.export_which": "setup",
     "ds.export_format": "format",
-    "ds.fmt_mmdet": "mmdetection anchor_generator dict",
+    "ds.fmt_mmdet": "mmdetection config (model.…_head.anchor_generator)",
     "ds.fmt_torchvision": "torchvision AnchorGenerator(...)",
     "ds.fmt_detectron2": "detectron2 YAML (MODEL.ANCHOR_GENERATOR)",
     "ds.fmt_yolov5": "YOLOv5 / ultralytics model yaml anchors:",
@@ -185,4 +185,5 @@ STRINGS = {
                        "measured on all boxes) or YOLOv5's own autoanchor procedure step by step (whitened "
                        "k-means, evolution of the fitness on every box; slow on big datasets). Size-based "
                        "generators: a seeded search of shared scales and ratios."),
+    "ds.fmt_keras_ini": "keras-retinanet train.py --config (.ini)",
 }
