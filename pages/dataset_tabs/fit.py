@@ -67,9 +67,9 @@ def render(ctx: Context, report) -> None:
         st.dataframe(pd.DataFrame({
             t("ds.col_image"): [r["image"] for r in report.worst],
             "x1, y1, x2, y2": [", ".join(f"{v:.1f}" for v in r["box"]) for r in report.worst],
-            "w × h": [f"{r['w']:.1f} × {r['h']:.1f}" for r in report.worst],
+            "w×h": [f"{r['w']:.1f}×{r['h']:.1f}" for r in report.worst],
             t("ds.col_best_iou"): [round(r["best_iou"], 4) for r in report.worst],
-            t("ds.col_best_anchor"): [f"{a[0]}: {a[1]:g} × {a[2]:g}"
+            t("ds.col_best_anchor"): [f"{a[0]}: {a[1]:g}×{a[2]:g}"
                                       for a in (r["best_anchor"] for r in report.worst)],
             t("ds.col_why"): [r["why"] for r in report.worst],
         }), hide_index=True, width="stretch")

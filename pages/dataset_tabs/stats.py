@@ -13,10 +13,22 @@ from pages.common.i18n import t
 from pages.dataset_tabs.shared import Context, pct
 
 
+def size_split(stats) -> None:
+    """COCO's small / medium / large as COCO defines it (original images), and the same cut-offs after the resize."""
+    rows = {}
+    for label, b in ((t("ds.split_coco"), stats.buckets), (t("ds.split_input"), stats.buckets_input)):
+        rows[label] = {t("ds.col_" + k): f"{c:,} ({pct(s)})" for k, c, s in
+                       zip(("small", "medium", "large"), (b.small, b.medium, b.large), b.shares())}
+    st.markdown(t("ds.split_head"))
+    st.dataframe(pd.DataFrame(rows).T.rename_axis(t("ds.split_col")), width="stretch")
+    st.caption(t("ds.split_caption"))
+
+
 def render(ctx: Context, stats, report) -> None:
     ds, cfg = ctx.ds, ctx.cfg
     shapes, pos = report.shape.shapes, report.positional
-    b = stats.buckets
+    size_split(stats)
+    b = stats.buckets_input
     shares = b.shares()
     bucket_texts = tuple(t("ds.bucket_" + k, n=f"{c:,}", p=pct(s))
                          for k, c, s in zip(("small", "medium", "large"), (b.small, b.medium, b.large), shares))
@@ -26,7 +38,7 @@ def render(ctx: Context, stats, report) -> None:
             stats.density, anchors_wh=shapes.wh, anchor_level=shapes.level, level_names=shapes.level_names,
             title=t("ds.fig_density", n=f"{len(ds):,}"), x_title=t("ds.axis_w"), y_title=t("ds.axis_h"),
             count_label=t("ds.boxes"), anchors_label=t("ds.anchor_shapes"),
-            hover_anchor="%{x:.1f} × %{y:.1f} px"), key="ds_density")
+            hover_anchor="%{x:.1f}×%{y:.1f} px"), key="ds_density")
     with g2:
         chart.show(viz.sqrt_area_figure(
             stats.sqrt_area, bucket_texts=bucket_texts, title=t("ds.fig_sqrt_area"), x_title=t("ds.axis_sqrt_area"),

@@ -133,6 +133,17 @@ def test_resize_mapping_equals_resize_boxes(spec):
         idx = ds.box_indices_of(i)
         np.testing.assert_array_equal(ds.boxes[idx], resize_boxes(ds0.boxes[idx], plan))  # bit-identical
         assert tuple(ds.input_hw[i]) == plan.input_hw
+    # the resize undone: each box's width and height in its original photo (what COCO's size buckets measure)
+    np.testing.assert_allclose(ds.original_wh, ds0.wh, rtol=0, atol=1e-6)
+    assert not ds.original_wh.flags.writeable
+
+
+def test_original_wh_keeps_a_box_at_a_cut_off_on_it():
+    """A 32 x 32 box stays exactly 32 x 32 after x1.333 and back (area 32² is COCO-medium, not small)."""
+    ds = dataset_from_arrays(boxes=[[7.3, 11.1, 39.3, 43.1]], image_index=[0], image_wh=[[600, 450]],
+                             resize=ResizeSpec(mode="shorter_side", min_size=600, max_size=1000))
+    assert not np.allclose(ds.wh, 32)
+    assert ds.original_wh.tolist() == [[32.0, 32.0]]
 
 
 def _mod(fn):

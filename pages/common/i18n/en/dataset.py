@@ -72,7 +72,7 @@ STRINGS = {
     "ds.axis_h": "height (px)",
     "ds.boxes": "boxes",
     "ds.anchor_shapes": "anchors",
-    "ds.fig_sqrt_area": "√area with COCO's small / medium / large cut-offs",
+    "ds.fig_sqrt_area": "√area in network-input px (after the resize), cut at 32 and 96 px",
     "ds.axis_sqrt_area": "√(w·h) (px)",
     "ds.hover_bin": "%{customdata[0]:.3g} – %{customdata[1]:.3g}: %{y:,}<extra></extra>",
     "ds.fig_aspect": "Aspect ratio h/w (dotted: the setup's anchor ratios)",
@@ -186,4 +186,12 @@ STRINGS = {
                        "k-means, evolution of the fitness on every box; slow on big datasets). Size-based "
                        "generators: a seeded search of shared scales and ratios."),
     "ds.fmt_keras_ini": "keras-retinanet train.py --config (.ini)",
+    "ds.split_head": "**Size buckets**: small area < 32², medium < 96², large ≥ 96² (px²)",
+    "ds.split_coco": "COCO: box area in the original images",
+    "ds.split_input": "network input: box area after the resize",
+    "ds.split_col": "split",
+    "ds.col_small": "small",
+    "ds.col_medium": "medium",
+    "ds.col_large": "large",
+    "ds.split_caption": "COCO's split is measured in each box's original image (COCOeval itself reads the annotation's area field, the segmentation area, usually smaller than the box). The anchors meet the boxes after the sidebar's train-time resize, in network-input pixels: the second row, and the charts below.",
 }
