@@ -198,7 +198,7 @@ def texts(at: AppTest) -> list[str]:
 
 def specs(at: AppTest) -> list[dict]:
     return [json.loads(json.loads(c.proto.json)["spec"]) for c in at.get("bidi_component")
-            if c.proto.component_name == "anchorviz_chart"]
+            if c.proto.component_name == "anchorviz.chart"]
 
 
 def chart_texts(spec: dict) -> list[str]:

@@ -114,14 +114,15 @@ def parse_annotations(
             raise AnchorVizInputError(
                 f"{name}: YOLO coordinates are relative to the image size; expected image_wh, got None"
             )
-        if image_name and not same_image(name, image_name):
+        gt = parse_yolo(text, name=name, image_wh=image_wh, class_names=class_names)
+        if image_name and not same_image(name, image_name):  # after the content checks: a broken file says so first
             stem = Path(name).stem
             raise AnchorVizInputError(
                 f"{name}: YOLO pairs a label file with its image by name: these are the labels of an image named "
                 f"{stem}.*, not of {image_name!r}; expected {Path(image_name).stem}.txt (rename the file if these "
                 f"really are this image's boxes)"
             )
-        return parse_yolo(text, name=name, image_wh=image_wh, class_names=class_names)
+        return gt
     return parse_csv(text, name=name, image_wh=image_wh, class_names=class_names, image_name=image_name)
 
 
