@@ -47,8 +47,6 @@ show_apply_message()
 assigner = AssignerSpec(kind=ASSIGNER_KINDS[values["asg"]], pos_iou=float(values["pos"]),
                         neg_iou=float(values["neg"]), low_quality=bool(values["lq"]),
                         anchor_t=float(values["anchor_t"]), topk=int(values["topk"]))
-st.session_state.setdefault("ds_max_images", 100)
-st.session_state.setdefault("ds_iou_thr", 0.5)
 
 tab_stats, tab_fit, tab_tune, tab_cmp, tab_exp = st.tabs(
     [t("ds.tab_stats"), t("ds.tab_fit"), t("ds.tab_tune"), t("ds.tab_compare"), t("ds.tab_export")])
@@ -61,7 +59,7 @@ with tab_fit:
 anchor_t = float(values["anchor_t"])
 try:
     with st.spinner(t("ds.computing")):
-        ds_stats = D.statistics(ds_key, ds, cfg)
+        ds_stats = D.statistics(ds_key, ds)
         report = D.fit(ds_key, ds, cfg, assigner, max_images, 0, anchor_t, iou_thr)
 except AnchorVizInputError as e:
     st.error(str(e))

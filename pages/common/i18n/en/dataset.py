@@ -193,5 +193,14 @@ STRINGS = {
     "ds.col_small": "small",
     "ds.col_medium": "medium",
     "ds.col_large": "large",
-    "ds.split_caption": "COCO's split is measured in each box's original image (COCOeval itself reads the annotation's area field, the segmentation area, usually smaller than the box). The anchors meet the boxes after the sidebar's train-time resize, in network-input pixels: the second row, and the charts below.",
+    "ds.split_caption": "COCO's split is measured in each box's original image (COCOeval itself reads the "
+                        "annotation's area field, the segmentation area, usually smaller than the box). The "
+                        "anchors meet the boxes after the sidebar's train-time resize, in network-input pixels: "
+                        "the second row, and the charts below.",
+    "ds.names_file": "class-names file (data.yaml, classes.txt, obj.names)",
+    "ds.names_file_help": "YOLO: the names of class indices 0, 1, … from a data.yaml (names:) or one name per "
+                          "line. A .zip of a YOLO folder finds its own classes.txt / data.yaml.",
+    "ds.restored": "Brought back after the reload: {name} (kept in this server's memory).",
+    "ds.dropped": "The uploaded dataset {name} was dropped: a reload starts a new session, and this server no "
+                  "longer holds the upload (uploads are kept only in memory, a few at a time). Upload it again.",
 }

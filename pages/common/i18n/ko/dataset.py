@@ -192,5 +192,12 @@ STRINGS = {
     "ds.col_small": "small",
     "ds.col_medium": "medium",
     "ds.col_large": "large",
-    "ds.split_caption": "COCO의 구분은 각 박스의 원본 이미지에서 잽니다 (COCOeval 자체는 어노테이션의 area 필드, 즉 보통 박스보다 작은 분할 마스크 면적을 읽습니다). 앵커는 사이드바의 학습 시 리사이즈를 거친 박스를 네트워크 입력 픽셀로 만납니다: 두 번째 행과 아래 차트가 그 단위입니다.",
+    "ds.split_caption": "COCO의 구분은 각 박스의 원본 이미지에서 잽니다 (COCOeval 자체는 어노테이션의 area 필드, 즉 보통 박스보다 작은 분할 마스크 면적을 읽습니다). "
+                        "앵커는 사이드바의 학습 시 리사이즈를 거친 박스를 네트워크 입력 픽셀로 만납니다: 두 번째 행과 아래 차트가 그 단위입니다.",
+    "ds.names_file": "클래스 이름 파일 (data.yaml, classes.txt, obj.names)",
+    "ds.names_file_help": "YOLO: data.yaml(names:) 또는 한 줄에 이름 하나인 파일에서 클래스 인덱스 0, 1, …의 이름을 읽습니다. YOLO 폴더의 .zip은 "
+                          "안에 있는 classes.txt / data.yaml을 스스로 찾습니다.",
+    "ds.restored": "새로고침 후 되살렸습니다: {name} (이 서버의 메모리에 보관됨).",
+    "ds.dropped": "업로드한 데이터셋 {name}은(는) 사라졌습니다: 새로고침은 새 세션을 시작하고, 이 서버는 더 이상 그 업로드를 갖고 있지 않습니다 (업로드는 메모리에 몇 개만 "
+                  "보관됩니다). 다시 업로드하세요.",
 }

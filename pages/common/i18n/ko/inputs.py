@@ -7,7 +7,10 @@ STRINGS = {
     "inputs.upload_image_help": "EXIF 방향을 적용하고, 어떤 색 모드든 RGB로 변환합니다. 업로드한 이미지는 링크에 담을 "
                                 "수 없습니다.",
     "inputs.upload_gt": "GT 박스 업로드 (COCO JSON, YOLO txt, VOC XML, CSV), YOLO는 클래스 이름 파일도",
-    "inputs.upload_gt_help": "파일은 표시된 이미지의 것이어야 합니다. COCO: 파일 이름으로 이미지를 찾습니다 (image_id가 그 id인 박스). YOLO: class cx cy w h (정규화), 이미지 이름을 딴 파일 (a.jpg에는 a.txt); 클래스 이름은 classes.txt, obj.names, data.yaml을 함께 올리세요. VOC: 한 이미지의 XML (<filename>을 확인). CSV: x1,y1,x2,y2[,label] (헤더 선택), 또는 keras-retinanet의 path,x1,y1,x2,y2,class (이 이미지의 행만 사용).",
+    "inputs.upload_gt_help": "파일은 표시된 이미지의 것이어야 합니다. COCO: 파일 이름으로 이미지를 찾습니다 (image_id가 그 id인 박스). YOLO: class cx "
+                             "cy w h (정규화), 이미지 이름을 딴 파일 (a.jpg에는 a.txt); 클래스 이름은 classes.txt, obj.names, "
+                             "data.yaml을 함께 올리세요. VOC: 한 이미지의 XML (<filename>을 확인). CSV: x1,y1,x2,y2[,label] (헤더 "
+                             "선택), 또는 keras-retinanet의 path,x1,y1,x2,y2,class (이 이미지의 행만 사용).",
     "inputs.coco_image": "{name} 안의 이미지",
     "inputs.coco_placeholder": "이 박스들이 속한 이미지를 고르세요",
     "inputs.coco_help": "COCO 파일에 들어 있는 이미지 목록입니다. 고른 이미지의 박스를 씁니다.",
@@ -34,7 +37,8 @@ STRINGS = {
     "inputs.note_degenerate": "{file}: 너비나 높이가 0인 박스 {n}개 제외.",
     "inputs.note_clipped": "{file}: 이미지 밖으로 최대 {tol} px 나간 박스 {n}개를 경계에 맞춰 잘랐습니다.",
     "inputs.empty_no_objects": "{file}에는 {image}의 박스가 없습니다 (no boxes): 파일이 이 이미지를 물체 없이 기록합니다. 의도된 GT 박스 0개입니다.",
-    "inputs.empty_empty_file": "{file}에는 {image}의 박스가 없습니다 (no boxes): 파일에 박스가 하나도 없습니다 (YOLO에서 빈 라벨 파일은 물체가 없는 이미지를 뜻합니다). GT 박스 0개.",
+    "inputs.empty_empty_file": "{file}에는 {image}의 박스가 없습니다 (no boxes): 파일에 박스가 하나도 없습니다 (YOLO에서 빈 라벨 파일은 물체가 없는 "
+                               "이미지를 뜻합니다). GT 박스 0개.",
     "inputs.empty_all_left_out": "{file}에는 {image}에 남은 박스가 없습니다 (no boxes): 기록 {n}개가 모두 제외되었습니다 (메모 참조).",
     "inputs.no_gt": "{image}에 GT 박스가 없습니다: 매칭할 대상이 없으므로 여기서는 어떤 앵커도 positive가 될 수 없습니다. 사이드바에서 박스를 올리거나 그림에 그리세요.",
     "inputs.no_gt_title": "{desc}: 양성 {pos} · 무시 {ign} · 음성 {neg} · GT 박스 없음",

@@ -33,7 +33,7 @@ STRINGS = {
                       "列）。只在内存中读取：不会向磁盘写入任何内容，也不会执行任何内容。",
     "ds.format": "格式",
     "ds.format_auto": "自动检测",
-    "ds.more_options": "YOLO 尺寸文件和类别名称",
+    "ds.more_options": "YOLO 尺寸文件和类别名",
     "ds.sizes": "图像尺寸文件（没有图像的 YOLO）",
     "ds.sizes_help": "每张图像一行：name width height（或 JSON {name: [width, height]}）。在上传的内容有标签文件"
                      "但没有图像时使用。",
@@ -185,5 +185,11 @@ STRINGS = {
     "ds.col_small": "small",
     "ds.col_medium": "medium",
     "ds.col_large": "large",
-    "ds.split_caption": "COCO 的划分在每个框的原始图像中度量（COCOeval 本身读取标注的 area 字段，即通常小于框的分割面积）。锚框遇到的是经过侧边栏训练时缩放后的框，单位为网络输入像素：即第二行和下面的图表。",
+    "ds.split_caption": "COCO 的划分在每个框的原始图像中度量（COCOeval 本身读取标注的 area "
+                        "字段，即通常小于框的分割面积）。锚框遇到的是经过侧边栏训练时缩放后的框，单位为网络输入像素：即第二行和下面的图表。",
+    "ds.names_file": "类别名文件（data.yaml、classes.txt、obj.names）",
+    "ds.names_file_help": "YOLO：从 data.yaml（names:）或每行一个名称的文件读取类别索引 0, 1, … 的名称。YOLO 文件夹的 .zip 会自行查找其中的 "
+                          "classes.txt / data.yaml。",
+    "ds.restored": "重新加载后已恢复：{name}（保存在本服务器的内存中）。",
+    "ds.dropped": "上传的数据集 {name} 已被丢弃：重新加载会开始新的会话，而本服务器已不再保存该上传（上传只在内存中保存少数几个）。请重新上传。",
 }

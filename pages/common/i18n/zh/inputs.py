@@ -6,7 +6,10 @@ STRINGS = {
     "inputs.upload_image": "上传图像（JPEG、PNG、WebP、BMP）",
     "inputs.upload_image_help": "会应用 EXIF 方向信息，任何颜色模式都会转换为 RGB。上传的图像无法放进链接。",
     "inputs.upload_gt": "上传 GT 框（COCO JSON、YOLO txt、VOC XML、CSV），YOLO 还可加类别名文件",
-    "inputs.upload_gt_help": "文件必须属于当前显示的图像。COCO：按文件名查找图像（image_id 为其 id 的框）。YOLO：class cx cy w h（归一化），文件以图像命名（a.jpg 对应 a.txt）；类别名请同时上传 classes.txt、obj.names 或 data.yaml。VOC：单张图像的 XML（会检查 <filename>）。CSV：x1,y1,x2,y2[,label]（表头可选），或 keras-retinanet 的 path,x1,y1,x2,y2,class（使用本图像的行）。",
+    "inputs.upload_gt_help": "文件必须属于当前显示的图像。COCO：按文件名查找图像（image_id 为其 id 的框）。YOLO：class cx cy w "
+                             "h（归一化），文件以图像命名（a.jpg 对应 a.txt）；类别名请同时上传 classes.txt、obj.names 或 data.yaml。VOC：单张图像的 "
+                             "XML（会检查 <filename>）。CSV：x1,y1,x2,y2[,label]（表头可选），或 keras-retinanet 的 "
+                             "path,x1,y1,x2,y2,class（使用本图像的行）。",
     "inputs.coco_image": "{name} 中的图像",
     "inputs.coco_placeholder": "选择这些框所属的图像",
     "inputs.coco_help": "COCO 文件中列出的图像；使用所选图像的框。",
