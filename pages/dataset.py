@@ -15,6 +15,7 @@ from pages.common import dataset_cache as D
 from pages.common import state as S
 from pages.common.i18n import t
 from pages.common.page import open_page
+from pages.common.resize_text import report_lines
 from pages.dataset_tabs import compare, export, fit, source, stats, tune
 from pages.dataset_tabs.shared import Context, show_apply_message
 
@@ -35,7 +36,7 @@ m[1].metric(t("ds.n_boxes"), f"{len(ds):,}")
 m[2].metric(t("ds.n_crowd"), f"{rep.n_crowd_dropped:,}")
 m[3].metric(t("ds.n_degenerate"), f"{rep.n_degenerate_dropped:,}")
 m[4].metric(t("ds.n_clipped"), f"{rep.n_out_of_image:,}")
-st.caption(" · ".join(rep.lines()))
+st.caption(" · ".join(report_lines(ds)))
 if rep.notes:
     with st.expander(t("ds.notes", n=len(rep.notes))):
         st.markdown("\n".join(f"- {n}" for n in rep.notes[:200]))

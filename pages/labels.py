@@ -136,10 +136,14 @@ elif asg == "yolov5":
     desc = t("labels.desc_yolov5", v=f"{values['anchor_t']:g}")
 else:
     desc = t("labels.desc_atss", k=values["topk"])
-title = t("labels.fig_title" if n_gt else "inputs.no_gt_title", desc=desc, pos=f"{counts['positive']:,}",
-          ign=f"{counts['ignored']:,}", neg=f"{counts['negative']:,}", zero=len(res.zero), n=n_gt)
+title = t("labels.fig_title", desc=desc, pos=f"{counts['positive']:,}", ign=f"{counts['ignored']:,}",
+          neg=f"{counts['negative']:,}", zero=len(res.zero), n=n_gt)
 if mb:
     title += t("labels.fig_minibatch", p=len(sampled_pos), n=len(sampled_neg))
+if not n_gt:  # zero boxes are stated plainly (not as "0 of 0 GT without positives"), never as a success
+    title = t("inputs.no_gt_title", desc=desc, pos=f"{counts['positive']:,}", ign=f"{counts['ignored']:,}",
+              neg=f"{counts['negative']:,}")
+    st.info(t("inputs.no_gt", image=setup.pic.name))
 
 # ---------------------------------------------------------------------------------------------------------
 # Figure
@@ -180,8 +184,6 @@ if res.zero:
     st.dataframe(pd.DataFrame(zrows), hide_index=True, width="stretch")
 elif n_gt:
     st.success(t("labels.all_have", n=n_gt))
-else:  # zero boxes: stated plainly, never as a success
-    st.info(t("inputs.no_gt", image=setup.pic.name))
 
 # ---------------------------------------------------------------------------------------------------------
 # Counts

@@ -100,8 +100,8 @@ def parse_coco(
                 info.height,
             ) else ""
             raise AnchorVizInputError(
-                f"{name}: image {info.file_name!r} is recorded as {info.width}x{info.height} but the loaded image "
-                f"is {w:g}x{h:g}{swapped}; expected the same size"
+                f"{name}: image {info.file_name!r} is recorded as {info.width}×{info.height} but the loaded image "
+                f"is {w:g}×{h:g}{swapped}; expected the same size"
             )
 
     cats = sorted(coco.loadCats(coco.getCatIds()), key=lambda c: c["id"])
@@ -254,7 +254,7 @@ def _coco_image(img: Mapping, *, name: str, loc: str) -> CocoImage:
     width = _int_field(img, "width", name=name, loc=loc)
     height = _int_field(img, "height", name=name, loc=loc)
     if width <= 0 or height <= 0:
-        raise AnchorVizInputError(f"{name}, {loc}: expected a positive width and height, got {width}x{height}")
+        raise AnchorVizInputError(f"{name}, {loc}: expected a positive width and height, got {width}×{height}")
     return CocoImage(id=int(img["id"]), file_name=file_name, width=width, height=height)
 
 

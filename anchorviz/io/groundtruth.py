@@ -218,7 +218,7 @@ def check_inside_image(
         more = int(outside.sum()) - 1
         also = f" ({_plural(more, 'other box', 'other boxes')} too)" if more else ""
         raise AnchorVizInputError(
-            f"{name}, {loc}: box [x1, y1, x2, y2] = [{_fmt_box(b[i])}] lies outside the {w:g}x{h:g} image "
+            f"{name}, {loc}: box [x1, y1, x2, y2] = [{_fmt_box(b[i])}] lies outside the {w:g}×{h:g} image "
             f"(expected 0 <= x <= {w:g}, 0 <= y <= {h:g}, {tol:g} px tolerance){also}"
         )
     out = b.copy()

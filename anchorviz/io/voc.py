@@ -78,8 +78,8 @@ def parse_voc(
         w, h = as_image_wh(image_wh, name=name)
         if (w, h) != file_wh:
             raise AnchorVizInputError(
-                f"{name}: <size> says the image is {file_wh[0]:g}x{file_wh[1]:g} but the loaded image is "
-                f"{w:g}x{h:g}; expected the annotation of this image"
+                f"{name}: <size> says the image is {file_wh[0]:g}×{file_wh[1]:g} but the loaded image is "
+                f"{w:g}×{h:g}; expected the annotation of this image"
             )
     check_wh = image_wh if image_wh is not None else file_wh
 

@@ -273,6 +273,30 @@ def set_value(key: str, value) -> None:
 
 
 # ---------------------------------------------------------------------------------------------------------
+# The language switch keeps every selection
+
+
+def keep(key: str) -> str:
+    """``key=S.keep("pred_src")`` for a page's own choice widget (radio, selectbox, pills; widgets made with
+    ``widget`` are kept anyway): ``keep_choices`` restores its value after a language switch. Returns ``key``."""
+    st.session_state.setdefault("_kept", set()).add(key)
+    return key
+
+
+def keep_choices() -> None:
+    """on_change of the language selector: write every choice widget's value into session state.
+
+    The browser sends a choice widget's value back as its *formatted* option. After a switch that text is in the
+    old language, matches none of the new labels, and Streamlit would reset the widget to its default. This
+    callback runs before the rerun, while the previous run's labels still decode: the widgets start from the
+    values put here and send the browser their labels in the new language.
+    """
+    for key in (*PARAMS, *st.session_state.get("_kept", ())):
+        if key != "lang" and key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+# ---------------------------------------------------------------------------------------------------------
 # A page's own widgets (not in the URL): the value shown is the value in force
 
 
@@ -321,27 +345,3 @@ def set_page_value(key: str, value) -> None:
     """Set a `page_widget`'s value from a callback or before the widget is created."""
     st.session_state.setdefault("_pw", {})[key] = value
     st.session_state[key] = value
-
-
-# ---------------------------------------------------------------------------------------------------------
-# The language switch keeps every selection
-
-
-def keep(key: str) -> str:
-    """``key=S.keep("pred_src")`` for a page's own choice widget (radio, selectbox, pills; widgets made with
-    ``widget`` are kept anyway): ``keep_choices`` restores its value after a language switch. Returns ``key``."""
-    st.session_state.setdefault("_kept", set()).add(key)
-    return key
-
-
-def keep_choices() -> None:
-    """on_change of the language selector: write every choice widget's value into session state.
-
-    The browser sends a choice widget's value back as its *formatted* option. After a switch that text is in the
-    old language, matches none of the new labels, and Streamlit would reset the widget to its default. This
-    callback runs before the rerun, while the previous run's labels still decode: the widgets start from the
-    values put here and send the browser their labels in the new language.
-    """
-    for key in (*PARAMS, *st.session_state.get("_kept", ())):
-        if key != "lang" and key in st.session_state:
-            st.session_state[key] = st.session_state[key]

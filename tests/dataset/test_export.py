@@ -97,7 +97,7 @@ def test_export_texts_look_like_the_libraries():
     (AnchorConfig(convention="torchvision", center_offset=0.5, levels=(LevelSpec(stride=8, sizes=(32,)),)),
      "torchvision", "cell corner \\(offset 0\\)"),
     (AnchorConfig(convention="yolov5", levels=(LevelSpec(name="P3", stride=(8, 16), wh=((10, 13),)),)),
-     "yolov5", "has stride 8x16; yolov5 strides are square"),
+     "yolov5", "has stride 8×16; yolov5 strides are square"),
     (preset_config("d2l book (multiscale)", "d2l"), "torchvision", "expected a torchvision setup, got d2l"),
     (preset_config("RetinaNet", "mmdet"), "pdf", "export format: expected one of"),
     (preset_config("RetinaNet", "mmdet"), "mmdet_head", "export format: expected one of"),

@@ -106,7 +106,7 @@ def _square_strides(cfg: AnchorConfig, lib: str) -> list[float]:
     for lv in cfg.levels:
         sw, sh = lv.stride_wh
         if sw != sh:
-            raise AnchorVizInputError(f"{lib} export: level {lv.name or '?'} has stride {sw:g}x{sh:g}; {lib} "
+            raise AnchorVizInputError(f"{lib} export: level {lv.name or '?'} has stride {sw:g}×{sh:g}; {lib} "
                                       "strides are square")
         out.append(sw)
     return out

@@ -203,4 +203,11 @@ STRINGS = {
     "ds.restored": "Brought back after the reload: {name} (kept in this server's memory).",
     "ds.dropped": "The uploaded dataset {name} was dropped: a reload starts a new session, and this server no "
                   "longer holds the upload (uploads are kept only in memory, a few at a time). Upload it again.",
+    "ds.rep_head": "{source} ({fmt}): {n_images} images, {n_kept} boxes kept of {n_records} records",
+    "ds.rep_crowd": "crowd regions left out: {n}",
+    "ds.rep_degenerate": "zero-width/height boxes left out: {n}",
+    "ds.rep_clipped": "boxes clipped to their image (up to 1 px outside): {n}",
+    "ds.rep_empty": "images without boxes: {n}",
+    "ds.rep_resize": "train-time resize: {plan}",
+    "ds.rep_sizes": " (one of {n} image sizes)",
 }

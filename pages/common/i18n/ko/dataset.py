@@ -200,4 +200,11 @@ STRINGS = {
     "ds.restored": "새로고침 후 되살렸습니다: {name} (이 서버의 메모리에 보관됨).",
     "ds.dropped": "업로드한 데이터셋 {name}은(는) 사라졌습니다: 새로고침은 새 세션을 시작하고, 이 서버는 더 이상 그 업로드를 갖고 있지 않습니다 (업로드는 메모리에 몇 개만 "
                   "보관됩니다). 다시 업로드하세요.",
+    "ds.rep_head": "{source} ({fmt}): 이미지 {n_images}개, 기록 {n_records}개 중 박스 {n_kept}개 유지",
+    "ds.rep_crowd": "crowd 영역 {n}개 제외",
+    "ds.rep_degenerate": "너비/높이가 0인 박스 {n}개 제외",
+    "ds.rep_clipped": "이미지 밖으로 최대 1 px 나간 박스 {n}개를 잘라냄",
+    "ds.rep_empty": "박스 없는 이미지 {n}개",
+    "ds.rep_resize": "학습 시 리사이즈: {plan}",
+    "ds.rep_sizes": " (이미지 크기 {n}가지 중 하나)",
 }

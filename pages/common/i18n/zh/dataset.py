@@ -192,4 +192,11 @@ STRINGS = {
                           "classes.txt / data.yaml。",
     "ds.restored": "重新加载后已恢复：{name}（保存在本服务器的内存中）。",
     "ds.dropped": "上传的数据集 {name} 已被丢弃：重新加载会开始新的会话，而本服务器已不再保存该上传（上传只在内存中保存少数几个）。请重新上传。",
+    "ds.rep_head": "{source}（{fmt}）：{n_images} 张图像，{n_records} 条记录中保留 {n_kept} 个框",
+    "ds.rep_crowd": "剔除 {n} 个 crowd 区域",
+    "ds.rep_degenerate": "剔除 {n} 个宽/高为 0 的框",
+    "ds.rep_clipped": "{n} 个超出图像最多 1 px 的框被裁剪",
+    "ds.rep_empty": "{n} 张图像没有框",
+    "ds.rep_resize": "训练时缩放：{plan}",
+    "ds.rep_sizes": "（{n} 种图像尺寸之一）",
 }
