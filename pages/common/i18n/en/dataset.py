@@ -109,7 +109,7 @@ STRINGS = {
     "ds.worst_head": "The {n} worst-fitting GTs (lowest best shape IoU)",
     "ds.col_image": "image",
     "ds.col_best_iou": "best IoU",
-    "ds.col_best_anchor": "best anchor (level: w × h)",
+    "ds.col_best_anchor": "best anchor (level: w×h)",
     "ds.col_why": "why",
     "ds.not_tunable": "The optimiser covers YOLOv5 anchors and the size × scale × ratio generators (torchvision, "
                       "mmdetection, detectron2, keras-retinanet). {conv} is not one of them: switch the convention "

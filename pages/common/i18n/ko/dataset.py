@@ -109,7 +109,7 @@ STRINGS = {
     "ds.worst_head": "가장 안 맞는 GT {n}개 (최고 형태 IoU가 가장 낮음)",
     "ds.col_image": "이미지",
     "ds.col_best_iou": "최고 IoU",
-    "ds.col_best_anchor": "최적 앵커 (레벨: w × h)",
+    "ds.col_best_anchor": "최적 앵커 (레벨: w×h)",
     "ds.col_why": "이유",
     "ds.not_tunable": "최적화기는 YOLOv5 앵커와 size × scale × ratio 생성기(torchvision, mmdetection, "
                       "detectron2, keras-retinanet)를 다룹니다. {conv}은(는) 여기에 해당하지 않으니 사이드바에서 "

@@ -105,7 +105,7 @@ STRINGS = {
     "ds.worst_head": "匹配最差的 {n} 个 GT（最佳形状 IoU 最低）",
     "ds.col_image": "图像",
     "ds.col_best_iou": "最佳 IoU",
-    "ds.col_best_anchor": "最佳锚框（层级：w × h）",
+    "ds.col_best_anchor": "最佳锚框（层级：w×h）",
     "ds.col_why": "原因",
     "ds.not_tunable": "优化器支持 YOLOv5 锚框和 size × scale × ratio 生成器（torchvision、mmdetection、detectron2、"
                       "keras-retinanet）。{conv} 不在其中：请在侧边栏切换约定。",
