@@ -248,6 +248,8 @@ def _annotation_ui() -> list[str]:
             if st.session_state.get("_coco_for") != ann.file_id:
                 st.session_state["_coco_for"] = ann.file_id
                 st.session_state["_coco_names"] = [im.file_name for im in coco_images(data, name=ann.name)]
+            if st.session_state.get("_coco_pic") != (ann.file_id, pic.token):  # a new file or a new photo: the
+                st.session_state["_coco_pic"] = (ann.file_id, pic.token)     # photo's own entry, not the last pick
                 st.session_state.pop("coco_pick", None)
             names = st.session_state["_coco_names"]
             match = next((n for n in names if n == pic.name or Path(n).name == pic.name), None)
