@@ -26,6 +26,7 @@ PAGES = [
 if boot.leave_legacy_mode():  # first run on a fresh server: see pages/common/boot.py
     st.rerun()
 state.init()
+state.begin_run()
 chart_events.apply_chart_events()
 sidebar.render()
 page = st.navigation([st.Page(path, title=t(key), icon=icon, default=i == 0)

@@ -27,7 +27,7 @@ _EXPORTS: dict[str, str] = {
     "load_sample": "anchorviz.io.samples", "SAMPLES": "anchorviz.io.samples",
     "load_image": "anchorviz.io.images", "load_image_file": "anchorviz.io.images",
     "parse_annotations": "anchorviz.io.annotations", "load_annotations_file": "anchorviz.io.annotations",
-    "GroundTruth": "anchorviz.io.groundtruth",
+    "GroundTruth": "anchorviz.io.groundtruth", "yolo_class_names": "anchorviz.io.yolo",
     "resize_image": "anchorviz.io.network_image",
     "parse_predictions": "anchorviz.io.predictions",
     # conventions, presets, configs

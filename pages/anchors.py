@@ -246,7 +246,7 @@ chart.show(viz.base_anchors_figure(
     panels, title=t("plots.base_title_one" if n_lv == 1 else "plots.base_title_many", total=n_shapes, n=n_lv),
     one_cell=t("plots.one_cell"), shape_word=t("plots.shape")), key="base_chart")
 conv = cfg.conv
-st.caption(t("anchors.base_caption", conv=conv.title, knobs=conv.knobs_help))
+st.caption(t("anchors.base_caption", conv=conv.title, knobs=t("conventions.help_" + conv.name)))
 with st.expander(t("anchors.base_table"), key="base_table"):
     st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
 

@@ -140,6 +140,10 @@ title = t("labels.fig_title", desc=desc, pos=f"{counts['positive']:,}", ign=f"{c
           neg=f"{counts['negative']:,}", zero=len(res.zero), n=n_gt)
 if mb:
     title += t("labels.fig_minibatch", p=len(sampled_pos), n=len(sampled_neg))
+if not n_gt:  # zero boxes are stated plainly (not as "0 of 0 GT without positives"), never as a success
+    title = t("inputs.no_gt_title", desc=desc, pos=f"{counts['positive']:,}", ign=f"{counts['ignored']:,}",
+              neg=f"{counts['negative']:,}")
+    st.info(t("inputs.no_gt", image=setup.pic.name))
 
 # ---------------------------------------------------------------------------------------------------------
 # Figure

@@ -403,7 +403,7 @@ def test_upload_image_and_multi_image_coco():
     assert any(abs(s.get("x0", -1) - 10 * 1067 / 640) < 1e-6 for s in shapes)
     # choosing the other image: recorded as 100x100, the loaded one is 640x480 -> error, boxes kept
     at.selectbox(key="coco_pick").set_value("other.jpg").run()
-    assert any("boxes.json" in e and "100x100" in e for e in errors(at))
+    assert any("boxes.json" in e and "100×100" in e for e in errors(at))
     assert picture(at).gt.boxes.tolist() == [[10, 20, 110, 70], [300, 200, 340, 240]]
 
 
@@ -463,7 +463,7 @@ BAD_ANNOTATIONS = [
     ("nan.txt", b"0 nan 0.5 0.1 0.2\n", "finite number"),
     ("xxe.xml", XXE, "entity"),
     ("inverted.csv", b"x1,y1,x2,y2,label\n50,10,20,40,cat\n", "x2 >= x1"),
-    ("outside.csv", b"10,10,900,40,cat\n", "outside the 512x512 image"),
+    ("outside.csv", b"10,10,900,40,cat\n", "outside the 512×512 image"),
     ("many.csv", _many_csv(10_000), "10,000 ground-truth boxes"),
 ]
 

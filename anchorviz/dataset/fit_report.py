@@ -16,7 +16,7 @@ from anchorviz.dataset.progress import ProgressFn, StopFn
 from anchorviz.dataset.shape_fit import ShapeFit, recall_curve, shape_fit
 from anchorviz.dataset.shapes import AnchorShapes
 
-__all__ = ["FitReport", "evaluate", "worst_fitting", "Comparison", "compare_setups"]
+__all__ = ["FitReport", "evaluate", "fit_report", "worst_fitting", "Comparison", "compare_setups", "compare_reports"]
 
 
 def _fmt_ratio(r: float) -> str:
@@ -141,13 +141,21 @@ def evaluate(ds: BoxDataset, cfg: AnchorConfig, *, anchor_t: float = 4.0, iou_th
         worst_k: rows of the worst-fitting table.
     """
     sf = shape_fit(ds, cfg, anchor_t=anchor_t, iou_thr=iou_thr)
-    nl = len(cfg.levels)
-    by_shape = np.bincount(sf.best_level, minlength=nl).astype(np.int64)
     pf = None
-    by_assign = None
     if positional:
         pf = positional_fit(ds, cfg, assigner=assigner, max_images=max_images, seed=seed,
                             on_progress=on_progress, should_stop=should_stop)
+    return fit_report(ds, cfg, sf, pf, worst_k=worst_k)
+
+
+def fit_report(ds: BoxDataset, cfg: AnchorConfig, sf: ShapeFit, pf: PositionalFit | None, *,
+               worst_k: int = 20) -> FitReport:
+    """A FitReport from a shape fit and a positional fit computed apart (the app caches each on its own inputs:
+    the shape fit does not depend on the image sample, the positional fit not on the IoU threshold)."""
+    nl = len(cfg.levels)
+    by_shape = np.bincount(sf.best_level, minlength=nl).astype(np.int64)
+    by_assign = None
+    if pf is not None:
         lv = np.where(pf.level < 0, nl, pf.level)
         by_assign = np.bincount(lv, minlength=nl + 1).astype(np.int64)
     return FitReport(config=cfg, shape=sf, positional=pf, level_counts_shape=by_shape,
@@ -187,8 +195,14 @@ def compare_setups(ds: BoxDataset, cfg_a: AnchorConfig, cfg_b: AnchorConfig, *,
     a_name, b_name = names
     if a_name == b_name:
         raise AnchorVizInputError(f"names: expected two different names, got {names!r}")
-    ra = evaluate(ds, cfg_a, **kwargs)
-    rb = evaluate(ds, cfg_b, **kwargs)
+    return compare_reports(evaluate(ds, cfg_a, **kwargs), evaluate(ds, cfg_b, **kwargs), names=names)
+
+
+def compare_reports(ra: FitReport, rb: FitReport, *, names: tuple[str, str] = ("before", "after")) -> Comparison:
+    """Line up two FitReports of the same dataset (see `compare_setups`; the app passes reports it already has)."""
+    a_name, b_name = names
+    if a_name == b_name:
+        raise AnchorVizInputError(f"names: expected two different names, got {names!r}")
     rows = []
     for (metric, va), (_, vb) in zip(ra.rows(), rb.rows()):
         num = isinstance(va, (int, float)) and isinstance(vb, (int, float))
