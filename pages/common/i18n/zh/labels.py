@@ -90,4 +90,14 @@ STRINGS = {
     "labels.total": "合计",
     "labels.assignment": "在 {h}×{w} 的网络输入上，用 {conv} 的 IoU（{dtype}{plus}）和规则进行分配。",
     "labels.plus_one": "，宽度 +1 像素",
+    # GTs positive only by the low-quality rule
+    "labels.fig_lq": " · {k} 个仅靠低质量规则",
+    "labels.lq_warning": "**{n} 个 GT 框中有 {k} 个仅靠低质量规则成为正样本**：没有锚框与它们的 IoU 达到 pos_iou "
+                         "{pos}，规则仍把它们最好的锚框设为正样本，于是检测器用只是弱重叠的锚框来学习它们。各自的原因：",
+    "labels.col_weak": "低质量 (IoU < {pos})",
+    "labels.col_match": "匹配",
+    "labels.match_none": "无正样本",
+    "labels.match_lq": "仅低质量",
+    "labels.match_thr": "IoU ≥ {pos}",
+    "labels.match_rule": "按规则",
 }
