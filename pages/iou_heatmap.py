@@ -9,6 +9,8 @@ import streamlit as st
 
 from anchorviz import viz
 from anchorviz.core.assign.labels import Label
+from anchorviz.core.diagnose import GTMatch
+from anchorviz.core.fmt import fmt_against
 from anchorviz.core.label_layers import level_grid
 from pages.common import cache, chart, teach
 from pages.common.page import open_page
@@ -183,17 +185,17 @@ for i, gl in enumerate(aset.levels):
                            title=pt, owner=(i == li_o and s == k_o),
                            hover=f"IoU %{{z}}%<extra>{gl.name} · {s}: {fmt_wh(gl.shapes_wh[s])}</extra>"))
 gl_o = aset.levels[li_o]
-owner_txt = dict(gt=setup.gt_texts[og], wh=fmt_wh([bw, bh]), best=f"{best:.3f}", lv=gl_o.name, k=k_o,
-                 awh=fmt_wh(gl_o.shapes_wh[k_o]), pos=f"{pos:g}")
-if best >= pos:
-    otitle = t("iou.owned", **owner_txt)
-else:
-    otitle = t("iou.not_owned", **owner_txt)
+owner_txt = dict(gt=setup.gt_texts[og], wh=fmt_wh([bw, bh]), best=fmt_against(best, pos, digits=3), lv=gl_o.name,
+                 k=k_o, awh=fmt_wh(gl_o.shapes_wh[k_o]), pos=f"{pos:g}", n=int(res.positives_per_gt[og]))
+# below the threshold, what the Labels page made of this GT: positives through the low-quality rule, or none
+below = "" if best >= pos else ("lq" if values["asg"] == "maxiou" and res.kind[og] == GTMatch.LOW_QUALITY else
+                                "none" if values["asg"] == "maxiou" else "other")
+otitle = t({"": "iou.owned", "lq": "iou.lq_owned"}.get(below, "iou.not_owned"), **owner_txt)
 fig2 = viz.small_multiples_figure(
     panels=panels, rows=len(aset.levels), cols=cols, view=view, gt_box=box, gt_color=setup.gt_colors[og],
     title=otitle, neg=neg, pos=pos, neg_txt=t("iou.tick_neg", v=f"{neg:g}"), pos_txt=t("iou.tick_pos", v=f"{pos:g}"),
     row_titles=names)
 chart.show(fig2, key="iou_overview")
-if best < pos:
-    st.warning(t("iou.not_owned_note", **owner_txt))
+if below:
+    st.warning(t({"lq": "iou.lq_owned_note", "none": "iou.none_note"}.get(below, "iou.not_owned_note"), **owner_txt))
 st.caption(t("iou.overview_caption"))
