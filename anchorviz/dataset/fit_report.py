@@ -10,7 +10,10 @@ import numpy as np
 
 from anchorviz.core.anchors.config import AnchorConfig
 from anchorviz.core.errors import AnchorVizInputError
-from anchorviz.dataset.grid_fit import _POSITIVES_CAP, AssignerSpec, PositionalFit, positional_fit
+from anchorviz.core.diagnose import GTMatch
+from anchorviz.core.fmt import fmt_against
+from anchorviz.dataset.grid_fit import (_POSITIVES_CAP, AssignerSpec, PositionalFit, _assign_one, default_assigner,
+                                        positional_fit)
 from anchorviz.dataset.load import BoxDataset
 from anchorviz.dataset.progress import ProgressFn, StopFn
 from anchorviz.dataset.shape_fit import ShapeFit, recall_curve, shape_fit
@@ -41,13 +44,45 @@ def _why(w: float, h: float, shapes: AnchorShapes) -> str:
     return "; ".join(reasons)
 
 
-def worst_fitting(ds: BoxDataset, fit: ShapeFit, *, k: int = 20) -> list[dict]:
+_MATCH_WORDS = {GTMatch.NONE: "none", GTMatch.LOW_QUALITY: "low_quality", GTMatch.THRESHOLD: "threshold"}
+
+
+def _grid_match(ds: BoxDataset, cfg: AnchorConfig, spec: AssignerSpec, boxes: list[int]) -> dict[int, tuple]:
+    """box index -> (``GTMatch``, grid best IoU) from the real assignment of those boxes' images (each image
+    assigned once, with all its GTs: a GT competes with its neighbours)."""
+    out = {}
+    for img in sorted({int(ds.image_index[i]) for i in boxes}):
+        idx = ds.box_indices_of(img)
+        _, best, _, kind = _assign_one(cfg, (int(ds.input_hw[img, 0]), int(ds.input_hw[img, 1])), ds.boxes[idx], spec)
+        out.update({int(i): (GTMatch(int(kd)), float(b)) for i, kd, b in zip(idx, kind, best)})
+    return out
+
+
+def _match_clause(kind: GTMatch, best: float, spec: AssignerSpec) -> str:
+    """The grid assignment's verdict, in the words of the Labels page's explanations."""
+    if kind == GTMatch.LOW_QUALITY:
+        return f"positive only by the low-quality rule: best IoU {fmt_against(best, spec.pos_iou)} < {spec.pos_iou:g}"
+    if kind == GTMatch.NONE:
+        if spec.kind == "max_iou" and best < spec.pos_iou:
+            return f"no positive anchor: best IoU {fmt_against(best, spec.pos_iou)} < {spec.pos_iou:g}"
+        return f"no positive anchor (best IoU {best:.2f})"
+    return ""
+
+
+def worst_fitting(ds: BoxDataset, fit: ShapeFit, *, k: int = 20, cfg: AnchorConfig | None = None,
+                  assigner: AssignerSpec | None = None) -> list[dict]:
     """The ``k`` GTs with the lowest best shape IoU, as table rows.
+
+    With ``cfg``, the images of those GTs are also assigned on the grid (``assigner``, default the setup's own),
+    so a row says when its GT gets no positive anchor, or positives only through the low-quality rule: a weak
+    shape fit that the rule hides is the case a summary must not call a success.
 
     Returns:
         list of dicts: image (name), image_index, box (xyxy network-input px), w, h, best_iou,
         best_anchor ((level name, w, h)), why (a sentence: too small / too large / aspect beyond the ratios /
-        between shapes). Lowest first; ties by box index.
+        between shapes; with ``cfg``, then the grid's verdict: "positive only by the low-quality rule: best IoU
+        0.14 < 0.5" or "no positive anchor: ..."). With ``cfg`` also match ("none", "low_quality", "threshold")
+        and grid_best_iou. Lowest first; ties by box index.
     """
     if isinstance(k, bool) or not isinstance(k, int) or k < 0:
         raise AnchorVizInputError(f"k: expected a whole number >= 0, got {k!r}")
@@ -59,6 +94,8 @@ def worst_fitting(ds: BoxDataset, fit: ShapeFit, *, k: int = 20) -> list[dict]:
         return []
     part = np.argpartition(fit.best_iou, k - 1)[:k] if k < n else np.arange(n)
     part = part[np.lexsort((part, fit.best_iou[part]))]
+    spec = (assigner or default_assigner(cfg)) if cfg is not None else None
+    grid = _grid_match(ds, cfg, spec, part.tolist()) if cfg is not None else {}
     rows = []
     for i in part.tolist():
         b = ds.boxes[i]
@@ -71,6 +108,11 @@ def worst_fitting(ds: BoxDataset, fit: ShapeFit, *, k: int = 20) -> list[dict]:
                      "w": round(w, 2), "h": round(h, 2), "best_iou": float(fit.best_iou[i]),
                      "best_anchor": (shapes.level_names[int(fit.best_level[i])], round(aw, 2), round(ah, 2)),
                      "why": _why(w, h, shapes)})
+        if cfg is not None:
+            kind, grid_best = grid[i]
+            clause = _match_clause(kind, grid_best, spec)
+            rows[-1].update({"why": rows[-1]["why"] + (f"; {clause}" if clause else ""), "match": _MATCH_WORDS[kind],
+                             "grid_best_iou": grid_best})
     return rows
 
 
@@ -116,6 +158,9 @@ class FitReport:
                 (f"assigner{extra}", p.assigner),
                 ("GTs with >= 1 positive (grid)", p.with_positive_share()),
                 ("GTs with 0 positives (grid)", p.zero_positive_fraction),
+                # "—" where the assigner has no low-quality rule (YOLOv5, ATSS): the rows of two setups line up
+                ("GTs positive only by the low-quality rule (grid)",
+                 p.low_quality_only_fraction if p.kind is not None else "—"),
                 ("mean positives per GT (grid)", float(p.positives.mean()) if len(p.positives) else 0.0),
                 ("mean best IoU (grid)", float(p.grid_best_iou.mean()) if len(p.grid_best_iou) else 0.0),
             ]
@@ -151,7 +196,8 @@ def evaluate(ds: BoxDataset, cfg: AnchorConfig, *, anchor_t: float = 4.0, iou_th
         lv = np.where(pf.level < 0, nl, pf.level)
         by_assign = np.bincount(lv, minlength=nl + 1).astype(np.int64)
     return FitReport(config=cfg, shape=sf, positional=pf, level_counts_shape=by_shape,
-                     level_counts_assigned=by_assign, worst=worst_fitting(ds, sf, k=worst_k))
+                     level_counts_assigned=by_assign,
+                     worst=worst_fitting(ds, sf, k=worst_k, cfg=cfg if positional else None, assigner=assigner))
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
