@@ -127,6 +127,8 @@ class FitReport:
         level_counts_shape: int64 (L,) GTs whose best-IoU anchor shape is on each level.
         level_counts_assigned: int64 (L + 1,) assessed GTs by the level holding most of their positives,
             last entry = GTs without positives; None without a positional fit.
+        level_counts_low_quality: int64 (L + 1,) of those, the GTs positive only by the low-quality rule (last
+            entry 0); None without a positional fit or with an assigner that has no such rule (YOLOv5, ATSS).
         worst: the worst-fitting GTs (see `worst_fitting`).
     """
 
@@ -136,6 +138,7 @@ class FitReport:
     level_counts_shape: np.ndarray
     level_counts_assigned: np.ndarray | None
     worst: list = field(default_factory=list)
+    level_counts_low_quality: np.ndarray | None = None
 
     def rows(self) -> list[tuple[str, float | int | str]]:
         """The metrics table: (metric, value) rows, in a fixed order."""
@@ -189,14 +192,16 @@ def evaluate(ds: BoxDataset, cfg: AnchorConfig, *, anchor_t: float = 4.0, iou_th
     nl = len(cfg.levels)
     by_shape = np.bincount(sf.best_level, minlength=nl).astype(np.int64)
     pf = None
-    by_assign = None
+    by_assign = by_lq = None
     if positional:
         pf = positional_fit(ds, cfg, assigner=assigner, max_images=max_images, seed=seed,
                             on_progress=on_progress, should_stop=should_stop)
         lv = np.where(pf.level < 0, nl, pf.level)
         by_assign = np.bincount(lv, minlength=nl + 1).astype(np.int64)
+        if pf.kind is not None:
+            by_lq = np.bincount(lv[pf.kind == GTMatch.LOW_QUALITY], minlength=nl + 1).astype(np.int64)
     return FitReport(config=cfg, shape=sf, positional=pf, level_counts_shape=by_shape,
-                     level_counts_assigned=by_assign,
+                     level_counts_assigned=by_assign, level_counts_low_quality=by_lq,
                      worst=worst_fitting(ds, sf, k=worst_k, cfg=cfg if positional else None, assigner=assigner))
 
 

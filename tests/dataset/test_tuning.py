@@ -199,8 +199,9 @@ def test_positional_fit_hand_checked():
     assert next(r for r in rows if r["w"] == 64)["match"] == "threshold"
     rows = worst_fitting(ds, shape_fit(ds, cfg), k=2, cfg=cfg, assigner=AssignerSpec(low_quality=False))
     assert next(r for r in rows if r["w"] == 4)["why"].endswith("; no positive anchor: best IoU 0.00 < 0.5")
-    metrics = dict(evaluate(ds, cfg).rows())
-    assert metrics["GTs positive only by the low-quality rule (grid)"] == 0.5
+    report = evaluate(ds, cfg)
+    assert dict(report.rows())["GTs positive only by the low-quality rule (grid)"] == 0.5
+    assert report.level_counts_assigned.tolist() == [2, 0] and report.level_counts_low_quality.tolist() == [1, 0]
     assert dict(evaluate(ds, one_anchor(64, 64, stride=64)).rows())["GTs positive only by the low-quality rule (grid)"] == "—"
 
 

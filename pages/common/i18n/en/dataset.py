@@ -185,4 +185,5 @@ STRINGS = {
                        "measured on all boxes) or YOLOv5's own autoanchor procedure step by step (whitened "
                        "k-means, evolution of the fitness on every box; slow on big datasets). Size-based "
                        "generators: a seeded search of shared scales and ratios."),
+    "ds.by_low_quality": "of which positive only by the low-quality rule",
 }

@@ -184,4 +184,5 @@ STRINGS = {
     "ds.method_yolov5": "YOLOv5 autoanchor 절차",
     "ds.method_search": "스케일 × 비율 탐색",
     "ds.method_help": "YOLO 앵커: anchorviz의 빠른 경로(구간화된 형태에 대한 1 − IoU k-means 후 진화, 모든 박스에서 측정) 또는 YOLOv5 자체의 autoanchor 절차 그대로(백색화 k-means, 모든 박스에서 적합도 진화; 큰 데이터셋에서는 느림). 크기 기반 생성기: 공유 스케일과 비율의 시드 고정 탐색.",
+    "ds.by_low_quality": "그중 저품질 규칙으로만 양성",
 }

@@ -177,4 +177,5 @@ STRINGS = {
     "ds.method_yolov5": "YOLOv5 autoanchor 流程",
     "ds.method_search": "尺度 × 比例搜索",
     "ds.method_help": "YOLO 锚框：anchorviz 的快速路径（对分箱后的形状做 1 − IoU k-means，再进化，在全部框上度量），或 YOLOv5 自己的 autoanchor 流程逐步复现（白化 k-means，在每个框上进化适应度；大数据集上较慢）。基于尺寸的生成器：对共享的尺度和比例做固定随机种子的搜索。",
+    "ds.by_low_quality": "其中仅靠低质量规则成为正样本",
 }
