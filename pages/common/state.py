@@ -5,7 +5,8 @@ every shareable value lives in a plain dict ``st.session_state["_p"]`` that no w
 ``key=`` only: ``bind_widget`` seeds the widget key from the dict before the widget is created, and
 ``remember`` copies the widget's value back after it. At the end of every run ``write_url`` puts the dict
 into ``st.query_params``, so a copied link reproduces the view. Invalid URL values give one warning and
-their defaults, never an exception.
+their defaults, never an exception. Knob texts keep every digit here; their fields and the link show them rounded
+(``anchorviz.core.knobs.display``), and a rounded preset value reads back as the exact one.
 
 Languages: widgets keep their ``key`` whatever the language, and choice widgets (radio, selectbox, pills) take
 internal ids as options and translate only in ``format_func``. The browser still sends back a choice widget's
@@ -26,6 +27,7 @@ from anchorviz.core.conventions import CONVENTIONS
 from anchorviz.core.errors import AnchorVizInputError
 from anchorviz.core.presets import PRESETS, presets_for
 from anchorviz.io.samples import DEFAULT_SAMPLE, SAMPLES
+from anchorviz.core.knobs.display import display_text, link_text
 from anchorviz.core.knobs.parse import build_config
 from anchorviz.core.knobs.table import KNOBS, default_knobs, default_level_names, fmt_num, level_choices
 from pages.common import knobs as K
@@ -224,8 +226,8 @@ def write_url() -> None:
     for key, param in PARAMS.items():
         v = values[key]
         if key in KNOB_KEYS:
-            if key in knob_keys:
-                out[key] = v
+            if key in knob_keys:  # rounded where that reads back exactly, else float32-exact (knobs.display)
+                out[key] = link_text(v, values["conv"], values["preset"], key)
             continue
         if key in ALWAYS_IN_URL or v != param.default or (key == "off"):
             out[key] = _fmt(param, v)
@@ -237,18 +239,29 @@ def write_url() -> None:
 # Widgets bound to the persisted dict
 
 
+def shown(key: str, value):
+    """What the widget of ``key`` shows for the persisted ``value``: knob texts rounded for reading (the persisted
+    text keeps every digit; ``remember`` keeps it while the field is not edited)."""
+    return display_text(value) if key in KNOB_KEYS and isinstance(value, str) else value
+
+
 def bind_widget(key: str, valid: Callable[[Any], bool] | None = None) -> str:
     """Seed the widget ``key`` from the persisted value (first render, or after a page switch)."""
     values = p()
     if key in st.session_state and valid is not None and not valid(st.session_state[key]):
         del st.session_state[key]
     if key not in st.session_state:
-        st.session_state[key] = values[key]
+        st.session_state[key] = shown(key, values[key])
     return key
 
 
 def remember(key: str, value) -> None:
-    p()[key] = value
+    """Copy a widget's value back to the persisted dict; a knob field that still shows the rounded persisted text
+    keeps the persisted (exact) text."""
+    values = p()
+    if key in KNOB_KEYS and value == shown(key, values[key]):
+        return
+    values[key] = value
 
 
 def widget(fn: Callable, label: str, key: str, *, valid: Callable[[Any], bool] | None = None, **kw):
@@ -266,7 +279,7 @@ def widget(fn: Callable, label: str, key: str, *, valid: Callable[[Any], bool] |
 def set_value(key: str, value) -> None:
     """Set a persisted value and its widget (call from callbacks or before the widget is created)."""
     p()[key] = value
-    st.session_state[key] = value
+    st.session_state[key] = shown(key, value)
 
 
 # ---------------------------------------------------------------------------------------------------------
