@@ -26,19 +26,32 @@ def _fmt_ratio(r: float) -> str:
     return f"1:{1 / r:.1f}" if r < 1 else f"{r:.1f}:1"
 
 
+def _g3(v: float, bound: float) -> str:
+    """``v`` to 3 significant digits, or with more decimals where that would read as equal to ``bound``."""
+    text = f"{v:.3g}"
+    if math.isfinite(v) and (float(text) > bound) - (float(text) < bound) != (v > bound) - (v < bound):
+        text = fmt_against(v, bound, digits=3)
+    return text
+
+
 def _why(w: float, h: float, shapes: AnchorShapes) -> str:
     side = math.sqrt(w * h)
     sides = np.sqrt(shapes.wh[:, 0] * shapes.wh[:, 1])
     ratios = shapes.wh[:, 1] / shapes.wh[:, 0]
     reasons = []
-    if side < sides.min():
-        reasons.append(f"smaller than the smallest anchor (side {side:.1f} px vs {sides.min():.1f} px)")
-    elif side > sides.max():
-        reasons.append(f"larger than the largest anchor (side {side:.1f} px vs {sides.max():.1f} px)")
+    lo_side, hi_side = float(sides.min()), float(sides.max())
+    if side < lo_side:
+        reasons.append(f"smaller than the smallest anchor (side {fmt_against(side, round(lo_side, 1), digits=1)} px vs "
+                       f"{lo_side:.1f} px)")
+    elif side > hi_side:
+        reasons.append(f"larger than the largest anchor (side {fmt_against(side, round(hi_side, 1), digits=1)} px vs "
+                       f"{hi_side:.1f} px)")
     r = h / w if w > 0 else math.inf
     lo, hi = float(ratios.min()), float(ratios.max())
     if r < lo * 0.999 or r > hi * 1.001:
-        reasons.append(f"aspect h/w {r:.3g} ({_fmt_ratio(r)}) beyond the anchors' ratios {lo:.3g}..{hi:.3g}")
+        bound = lo if r < lo else hi
+        reasons.append(f"aspect h/w {_g3(r, float(f'{bound:.3g}'))} ({_fmt_ratio(r)}) beyond the anchors' ratios "
+                       f"{lo:.3g}..{hi:.3g}")
     if not reasons:
         reasons.append("falls between the anchor sizes / shapes")
     return "; ".join(reasons)
