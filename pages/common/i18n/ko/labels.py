@@ -23,8 +23,8 @@ STRINGS = {
                             "(build_targets). ATSS: GT마다 적응형 IoU 임계값 (mmdet ATSSAssigner).",
     "labels.thr_preset": "임계값 프리셋",
     "labels.custom": "사용자 지정",
-    "labels.lq": "저품질 매칭 (low-quality matching)",
-    "labels.lq_help": "{conv}: {rule}.",
+    "labels.lq": "저품질 매칭",
+    "labels.lq_help": "저품질 매칭 (low-quality matching). {conv}: {rule}.",
     "labels.lq_argmax": "어떤 GT의 최고 IoU를 공동으로 가진 앵커는 모두 양성이 되며, 앵커 자신의 최적 GT에 매칭됩니다",
     "labels.lq_gt_all": "어떤 GT의 최고 IoU(≥ min_pos_iou)를 공동으로 가진 앵커는 모두 그 GT에 배정되며, 나중 GT가 "
                         "덮어씁니다",
