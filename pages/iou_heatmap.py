@@ -61,6 +61,13 @@ def _on_gt() -> None:
 # Controls
 
 gt_opts = [-1, *range(n_gt)]
+
+
+def _gt_label(i: int) -> str:
+    return t("iou.max_over_gts") if i < 0 else t("iou.with_gt", gt=setup.gt_texts[i])
+
+
+S.keep_labels("iou_gt", gt_opts, _gt_label)  # labels carry the GTs' classes: a box upload renames them
 if st.session_state.get("iou_gt") not in gt_opts:
     st.session_state["iou_gt"] = 0 if n_gt else -1
     st.session_state["iou_follow"] = True
@@ -72,19 +79,19 @@ if st.session_state.get("iou_lv") not in names:
 
 c1, c2, c3 = st.columns([1.6, 1, 1.4])
 with c1:
-    gt = st.selectbox(t("iou.values"), gt_opts, key=S.keep("iou_gt"), on_change=_on_gt,
-                      format_func=lambda i: t("iou.max_over_gts") if i < 0 else t("iou.with_gt", gt=setup.gt_texts[i]),
+    gt = st.selectbox(t("iou.values"), gt_opts, key="iou_gt", on_change=_on_gt, format_func=_gt_label,
                       help=t("iou.values_help"))
 with c2:
     lv = st.selectbox(t("iou.level"), names, key=S.keep("iou_lv"))
 li = names.index(lv)
 g = aset.levels[li]
 wh = g.shapes_wh
-if st.session_state.get("iou_shape") not in range(g.num_shapes):
+shape_opts = list(range(g.num_shapes))
+S.keep_labels("iou_shape", shape_opts, lambda s: f"{s}: {fmt_wh(wh[s])}")  # another level: other w×h labels
+if st.session_state.get("iou_shape") not in shape_opts:
     st.session_state["iou_shape"] = 0
 with c3:
-    k = st.selectbox(t("iou.shape"), list(range(g.num_shapes)), key=S.keep("iou_shape"),
-                     format_func=lambda s: f"{s}: {fmt_wh(wh[s])}")
+    k = st.selectbox(t("iou.shape"), shape_opts, key="iou_shape", format_func=lambda s: f"{s}: {fmt_wh(wh[s])}")
 
 if values["asg"] == "maxiou":
     pos, neg = float(values["pos"]), float(values["neg"])

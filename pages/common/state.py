@@ -268,8 +268,11 @@ def widget(fn: Callable, label: str, key: str, *, valid: Callable[[Any], bool] |
     """Create a widget seeded from, and written back to, the persisted dict. Returns its value.
 
     ``label`` may change from run to run (it is translated): Streamlit identifies a keyed widget by its key, and
-    ``keep_choices`` keeps a choice widget's value across a language switch.
+    ``keep_choices`` keeps a choice widget's value across a language switch. A choice widget (``options=``) keeps
+    its choice when its option labels change with the data (``keep_labels``).
     """
+    if "options" in kw:
+        keep_labels(key, kw["options"], kw.get("format_func", str))
     bind_widget(key, valid)
     value = fn(label, key=key, **kw)
     remember(key, value)
@@ -291,6 +294,30 @@ def keep(key: str) -> str:
     ``widget`` are kept anyway): ``keep_choices`` restores its value after a language switch. Returns ``key``."""
     st.session_state.setdefault("_kept", set()).add(key)
     return key
+
+
+def keep_labels(key: str, options, format_func: Callable[[Any], str] = str) -> str:
+    """``key=S.keep_labels(key, options, format_func)`` for a choice widget whose option *labels* carry data (a
+    GT's class, a shape's w×h, a file name); call it before the widget. Returns ``key`` (also kept across a
+    language switch, as ``keep`` does).
+
+    The browser holds a choice as its label and sends that label back with every interaction. When the data
+    changes the labels (a box upload, another level), the label it holds matches no option any more and Streamlit
+    falls back to the first option. So on the run where the labels change, the choice (still decoded with the
+    previous run's labels) is written back by its id: Streamlit then sends the browser the same option under its
+    new label.
+    """
+    options = list(options)
+    labels = tuple(str(format_func(o)) for o in options)
+    seen = st.session_state.setdefault("_choice_labels", {})
+    if seen.get(key) != labels:
+        seen[key] = labels
+        if key in st.session_state:
+            v = st.session_state[key]
+            ok = all(x in options for x in v) if isinstance(v, (list, tuple)) else v in options
+            if ok:
+                st.session_state[key] = v
+    return keep(key)
 
 
 def keep_choices() -> None:

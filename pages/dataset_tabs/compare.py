@@ -18,6 +18,7 @@ def render(ctx: Context) -> None:
     ds, ds_key, cfg, assigner = ctx.ds, ctx.ds_key, ctx.cfg, ctx.assigner
     max_images, anchor_t, iou_thr = ctx.max_images, ctx.anchor_t, ctx.iou_thr
     choices = setup_choices(ds_key)
+    S.keep_labels("ds_cmp", choices, lambda i: choices[i][0])  # a new tuning result renames its choice
     if st.session_state.get("ds_cmp") not in choices:
         st.session_state["ds_cmp"] = next(iter(choices))
     pick = st.selectbox(t("ds.compare_with"), list(choices), key=S.keep("ds_cmp"), format_func=lambda i: choices[i][0])

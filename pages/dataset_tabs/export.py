@@ -23,6 +23,7 @@ def render(ctx: Context) -> None:
         st.markdown(f"**{t('ds.export_head')}**")
         exportable = {"current": (t("ds.setup_current"), cfg)}
         exportable.update({k: v for k, v in setup_choices(ctx.ds_key).items() if k in ("tuned", "imported")})
+        S.keep_labels("ds_exp_which", exportable, lambda i: exportable[i][0])  # a new tuning result renames it
         if st.session_state.get("ds_exp_which") not in exportable:
             st.session_state["ds_exp_which"] = "current"
         which = st.radio(t("ds.export_which"), list(exportable), key=S.keep("ds_exp_which"), horizontal=True,
