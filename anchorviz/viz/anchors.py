@@ -105,7 +105,7 @@ def base_anchors_figure(panels: list[dict], *, title: str | None = None, one_cel
         # neighbouring panel (or out of the frame for the first one)
         fig.update_axes("x", range=[-ext, ext], zeroline=False, showgrid=False, ticks="outside", nticks=5,
                         row=1, col=i)
-        fig.update_axes("y", range=[ext, -ext], zeroline=False, showgrid=False, ticks="outside", domain=[0.42, 1.0],
+        fig.update_axes("y", range=[ext, -ext], zeroline=False, showgrid=False, ticks="", domain=[0.42, 1.0],
                         showticklabels=False, scaleanchor=f"x{i if i > 1 else ''}", scaleratio=1, row=1, col=i)
         # the key under the drawing: "k: w×h" per shape in its colour (two per line when there are many)
         items = [f"<span style='color:{c}'>■ {k}: {lab}</span>" for k, (c, lab) in enumerate(zip(colors, pn["labels"]))]
