@@ -18,6 +18,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 PAGES = [
     ("pages/anchors.py", "nav.anchors", "🔲"),
     ("pages/labels.py", "nav.labels", "🏷️"),
+    ("pages/assigners.py", "nav.assigners", "🧭"),
     ("pages/iou_heatmap.py", "nav.iou", "🌡️"),
     ("pages/coding.py", "nav.coding", "🧮"),
     ("pages/predictions.py", "nav.predictions", "🎯"),

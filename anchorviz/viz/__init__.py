@@ -13,6 +13,7 @@ return a ``go.Figure``. ``web/`` holds what a browser needs to draw a ``Fig`` of
 chart component), served by Streamlit from this package (see pages/common/chart.py).
 """
 
+from anchorviz.viz.assigners import assigners_figure, gt_candidates_figure
 from anchorviz.viz.anchors import anchors_figure, base_anchors_figure, centre_marker_size, offset_figure
 from anchorviz.viz.coding import coding_figure
 from anchorviz.viz.colors import (GT_COLORS, IGN_COLOR, LEVEL_COLORS, NEG_COLOR, SHAPE_COLORS, gt_color, level_color,
@@ -29,7 +30,7 @@ from anchorviz.viz.traces import add_gt, add_legend_key, add_points, add_rects, 
 
 __all__ = [
     "Fig", "GT_COLORS", "IGN_COLOR", "LEVEL_COLORS", "NEG_COLOR", "SHAPE_COLORS", "add_gt", "add_legend_key",
-    "add_points", "add_rects", "anchors_figure", "aspect_figure", "background", "base_anchors_figure", "boxes_path",
+    "add_points", "add_rects", "anchors_figure", "assigners_figure", "gt_candidates_figure", "aspect_figure", "background", "base_anchors_figure", "boxes_path",
     "centre_marker_size", "coding_figure", "counts_bar_figure", "curves_figure", "dots_layer", "gt_color",
     "heatmap_figure", "history_figure", "image_figure", "iou_colorscale", "jpeg_uri", "labels_figure",
     "level_color", "memo", "offset_figure", "predictions_figure", "rgba", "shape_color", "small_multiples_figure",

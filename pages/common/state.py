@@ -23,6 +23,7 @@ from typing import Any, Callable
 import streamlit as st
 
 from anchorviz.core.assign.max_iou import ASSIGNER_PRESETS
+from anchorviz.core.assigners.registry import POINT_RULES
 from anchorviz.core.conventions import CONVENTIONS
 from anchorviz.core.errors import AnchorVizInputError
 from anchorviz.core.presets import PRESETS, presets_for
@@ -37,6 +38,7 @@ UPLOAD = "upload"  # the value of `sample` while an uploaded image is shown
 ASSIGNERS = ("maxiou", "yolov5", "atss")  # shown as t("labels.asg_" + id)
 SAMPLING_RULES = ("torchvision", "detectron2", "mmdet")
 RESIZE_MODES = ("none", "shorter_side", "letterbox", "custom")
+POINT_RULE_KEYS = tuple(POINT_RULES)
 KNOB_KEYS = tuple(sorted({k.key for ks in KNOBS.values() for k in ks} | {"octave_base_scale", "scales_per_octave"}))
 
 
@@ -95,6 +97,16 @@ PARAMS: dict[str, Param] = {
     "mb_pf": Param(0.5, "float", 0.0, 1.0),
     "mb_seed": Param(0, "int", 0, 2**31 - 1),
     "mb_rule": Param("torchvision", "str", choices=SAMPLING_RULES),
+    # assigners page (the rule keys are anchorviz.core.assigners.POINT_RULES')
+    "pa_rule": Param("tal_8.4", "str", choices=POINT_RULE_KEYS),
+    "pa_cmp": Param("none", "str", choices=("none", *POINT_RULE_KEYS)),
+    "pa_tal": Param("v8", "str", choices=("v8", "defaults")),
+    "pa_cs": Param(False, "bool"),
+    "pa_st": Param([], "list"),
+    "pa_src": Param("sim", "str", choices=("sim", "upload")),
+    "pa_prog": Param(0.5, "float", 0.0, 1.0),
+    "pa_seed": Param(0, "int", 0, 2**31 - 1),
+    "pa_gt": Param(-1, "int", -1, 100_000),
 }
 
 # Written to the URL even when equal to the default, so a link always names the sample and the setup.
