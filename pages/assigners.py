@@ -229,10 +229,14 @@ st.markdown(f"**{t('assigners.per_gt')}**")
 if not n_gt:
     st.info(t("assigners.no_gt"))
 else:
+    # the anchor rule's GTs positive only by its low-quality rule: counted apart, never a success (issue 16)
+    lq_left = len(cache.labels(cfg, input_hw, setup.gt_key, anchor_key).lq_only)
     if len(zero_right) or len(zero_left):
         st.warning(t("assigners.zero_warning", zp=len(zero_right), n=n_gt, rule=rule_name, za=len(zero_left),
                      arule=anchor_name))
-    else:
+    if lq_left:
+        st.warning(t("assigners.lq_left", k=lq_left, n=n_gt, arule=anchor_name, pos=f"{values['pos']:g}"))
+    if not (len(zero_right) or len(zero_left) or lq_left):
         st.success(t("assigners.all_have", n=n_gt))
     table = AU.per_gt_table(gt_boxes=gts, class_names=label_names, left=left, right=right, right_asg=right_asg,
                             left_pairs=asg_id == "yolov5",

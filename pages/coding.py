@@ -88,7 +88,8 @@ with c2:
         S.keep_labels("cd_gt", range(n_gt), lambda i: setup.gt_texts[i])  # a box upload renames the GTs
         if st.session_state.get("cd_gt") not in range(n_gt):
             st.session_state["cd_gt"] = 0
-        gt_i = st.selectbox(t("coding.gt"), list(range(n_gt)), key="cd_gt", format_func=lambda i: setup.gt_texts[i])
+        gt_i = st.selectbox(t("coding.gt"), list(range(n_gt)), key=S.keep("cd_gt"),
+                            format_func=lambda i: setup.gt_texts[i])
         gt_box = gts[gt_i]
         gt_label = setup.gt_texts[gt_i]
         if mode == "best":

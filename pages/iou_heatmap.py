@@ -79,7 +79,7 @@ if st.session_state.get("iou_lv") not in names:
 
 c1, c2, c3 = st.columns([1.6, 1, 1.4])
 with c1:
-    gt = st.selectbox(t("iou.values"), gt_opts, key="iou_gt", on_change=_on_gt, format_func=_gt_label,
+    gt = st.selectbox(t("iou.values"), gt_opts, key=S.keep("iou_gt"), on_change=_on_gt, format_func=_gt_label,
                       help=t("iou.values_help"))
 with c2:
     lv = st.selectbox(t("iou.level"), names, key=S.keep("iou_lv"))
@@ -91,7 +91,7 @@ S.keep_labels("iou_shape", shape_opts, lambda s: f"{s}: {fmt_wh(wh[s])}")  # ano
 if st.session_state.get("iou_shape") not in shape_opts:
     st.session_state["iou_shape"] = 0
 with c3:
-    k = st.selectbox(t("iou.shape"), shape_opts, key="iou_shape", format_func=lambda s: f"{s}: {fmt_wh(wh[s])}")
+    k = st.selectbox(t("iou.shape"), shape_opts, key=S.keep("iou_shape"), format_func=lambda s: f"{s}: {fmt_wh(wh[s])}")
 
 if values["asg"] == "maxiou":
     pos, neg = float(values["pos"]), float(values["neg"])

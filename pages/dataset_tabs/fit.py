@@ -79,5 +79,6 @@ def render(ctx: Context, report) -> None:
             **({t("labels.col_match"): [_MATCH[r["match"]]() for r in report.worst]} if "match" in report.worst[0]
                else {}),
             t("ds.col_why"): [r["why"] for r in report.worst],
-        }), hide_index=True, width="stretch", column_config={t("ds.col_why"): st.column_config.TextColumn(width="large")})
+        }), hide_index=True, width="stretch",
+            column_config={t("ds.col_why"): st.column_config.TextColumn(width="large")})
 

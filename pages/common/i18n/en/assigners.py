@@ -205,4 +205,6 @@ STRINGS = {
                             "{pa}, {b} at {pb}.",
     "assigners.corners": "cell corners",
     "assigners.centres": "cell centres",
+    "assigners.lq_left": "{k} of {n} GT boxes are positive under {arule} only by its low-quality rule: no anchor "
+                         "reaches pos_iou {pos} with them (the Labels page says why, for each).",
 }

@@ -195,4 +195,6 @@ STRINGS = {
                             "둡니다.",
     "assigners.corners": "셀 모서리",
     "assigners.centres": "셀 중심",
+    "assigners.lq_left": "GT 박스 {n}개 중 {k}개는 {arule}에서 저품질 규칙으로만 양성입니다: pos_iou {pos}에 닿는 "
+                         "앵커가 없습니다 (각각의 이유는 라벨 페이지에).",
 }

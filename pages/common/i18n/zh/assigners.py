@@ -180,4 +180,6 @@ STRINGS = {
     "assigners.diff_cells": "按各库共同的顺序逐格比较；{a} 把点放在{pa}，{b} 放在{pb}。",
     "assigners.corners": "格子角上",
     "assigners.centres": "格子中心",
+    "assigners.lq_left": "{n} 个 GT 框中有 {k} 个在 {arule} 下仅靠低质量规则成为正样本：没有锚框的 IoU 达到 pos_iou "
+                         "{pos}（各自的原因见标签页）。",
 }
