@@ -147,6 +147,7 @@ STRINGS = {
     "assigners.col_flag": "flag",
     "assigners.flag_anchor": "no positive anchor",
     "assigners.flag_point": "no positive point",
+    "assigners.flag_anchor_lq": "anchors: low-quality only",
     "assigners.no_gt": "No GT boxes: add some in the sidebar to see who gets positives.",
     # one GT's candidates
     "assigners.cand_head": "One GT's candidates",

@@ -139,6 +139,7 @@ STRINGS = {
     "assigners.col_flag": "표시",
     "assigners.flag_anchor": "양성 앵커 없음",
     "assigners.flag_point": "양성 포인트 없음",
+    "assigners.flag_anchor_lq": "앵커: 저품질 규칙으로만",
     "assigners.no_gt": "GT 박스가 없습니다: 사이드바에서 추가하면 누가 양성을 받는지 보입니다.",
     # one GT's candidates
     "assigners.cand_head": "GT 하나의 후보",

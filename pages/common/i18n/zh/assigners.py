@@ -130,6 +130,7 @@ STRINGS = {
     "assigners.col_flag": "标记",
     "assigners.flag_anchor": "没有正样本锚框",
     "assigners.flag_point": "没有正样本点",
+    "assigners.flag_anchor_lq": "锚框：仅低质量",
     "assigners.no_gt": "没有 GT 框：在侧边栏添加一些，看看谁得到正样本。",
     # one GT's candidates
     "assigners.cand_head": "某个 GT 的候选点",
