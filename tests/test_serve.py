@@ -5,6 +5,7 @@ side: tests/test_truthful_browser.py::test_no_request_fails_when_a_page_is_opene
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from streamlit.web.server.app_discovery import discover_asgi_app
@@ -41,7 +42,9 @@ def _serve(path: str, *, content_type: bytes, body: bytes, method: str = "GET", 
         return {"type": "http.request"}
 
     scope = {"type": "http", "method": method, "path": path, "headers": [(b"accept-encoding", encoding)]}
-    asyncio.run(BaseUrlHint(inner, ["anchors", "labels", "dataset"])(scope, receive, send))
+    # in a thread of its own: the browser tests' Playwright driver keeps an event loop running in this one
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, BaseUrlHint(inner, ["anchors", "labels", "dataset"])(scope, receive, send)).result()
     return seen, got
 
 
