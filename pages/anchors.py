@@ -196,7 +196,7 @@ st.caption(t("anchors.click_caption", n=clickable))
 # ---------------------------------------------------------------------------------------------------------
 # Counts and the GT table
 
-left, right = st.columns([1, 1.4])
+left, right = st.columns([1.6, 1])  # the per-level table's five columns fit without a horizontal scrollbar
 with left:
     c_level, c_stride, c_fmap, c_loc, c_n = (t("anchors.col_level"), t("anchors.col_stride"), t("anchors.col_fmap"),
                                              t("anchors.col_per_location"), t("anchors.col_anchors"))

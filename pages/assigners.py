@@ -229,15 +229,20 @@ st.markdown(f"**{t('assigners.per_gt')}**")
 if not n_gt:
     st.info(t("assigners.no_gt"))
 else:
+    # the anchor rule's GTs positive only by its low-quality rule: counted apart, never a success (issue 16)
+    lq_gts = frozenset(z.gt for z in cache.labels(cfg, input_hw, setup.gt_key, anchor_key).lq_only)
+    lq_left = len(lq_gts)
     if len(zero_right) or len(zero_left):
         st.warning(t("assigners.zero_warning", zp=len(zero_right), n=n_gt, rule=rule_name, za=len(zero_left),
                      arule=anchor_name))
-    else:
+    if lq_left:
+        st.warning(t("assigners.lq_left", k=lq_left, n=n_gt, arule=anchor_name, pos=f"{values['pos']:g}"))
+    if not (len(zero_right) or len(zero_left) or lq_left):
         st.success(t("assigners.all_have", n=n_gt))
     table = AU.per_gt_table(gt_boxes=gts, class_names=label_names, left=left, right=right, right_asg=right_asg,
                             left_pairs=asg_id == "yolov5",
                             compare=(t("assigners.rule_" + cmp_rule), cmp_panel) if cmp_panel is not None else None,
-                            k_kind="topk" if family == "tal" else "dynamic")
+                            k_kind="topk" if family == "tal" else "dynamic", left_low_quality=lq_gts)
     st.dataframe(table, hide_index=True, width="stretch", height=min(420, 38 + 35 * n_gt))
 
 # ---------------------------------------------------------------------------------------------------------

@@ -150,14 +150,16 @@ st.markdown(f"**{t('pred.table_head')}**")
 if len(det.boxes):
     names = setup.pic.gt.class_names
     rows = pd.DataFrame({
-        t("pred.col_score"): np.round(det.scores, 3),
+        t("pred.col_score"): det.scores,
         t("pred.col_class"): [names[c] if 0 <= c < len(names) else str(c) for c in det.classes],
         "x1, y1, x2, y2": [", ".join(f"{v:.1f}" for v in b) for b in det.boxes],
         t("pred.col_gt"): [setup.gt_texts[g] if g >= 0 else "—" for g in gt_idx],
-        t("pred.col_iou"): np.round(ious, 3),
+        t("pred.col_iou"): ious,
         t("pred.col_anchor"): det.source,
     })
-    st.dataframe(rows, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(rows)))
+    three = st.column_config.NumberColumn(format="%.3f")  # one width for every row: 1.000 and 0.950, not 1 and 0.95
+    st.dataframe(rows, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(rows)),
+                 column_config={t("pred.col_score"): three, t("pred.col_iou"): three})
 else:
     st.info(t("pred.none_left"))
 

@@ -239,7 +239,7 @@ def test_keras_retinanet_gets_the_ini_that_train_py_config_reads():
 def test_a_value_shown_against_its_threshold_keeps_the_comparison_true(value, threshold, expected):
     """``anchorviz.core.fmt.fmt_against(value, threshold, *, digits=2) -> str``: ``value`` with at least ``digits``
     decimals, and more when fewer would round it onto or across ``threshold``."""
-    from anchorviz.fmt import fmt_against  # noqa: PLC0415  (new helper; core/fmt.py in the new layout)
+    from anchorviz.core.fmt import fmt_against  # noqa: PLC0415  (new helper, anchorviz/core/fmt.py)
 
     text = fmt_against(value, threshold)
     assert text == expected
@@ -256,7 +256,7 @@ def test_a_value_shown_against_its_threshold_keeps_the_comparison_true(value, th
 def test_knob_values_are_shown_rounded(value, expected):
     """``fmt_display(value, *, digits=2) -> str``: at most ``digits`` decimals, trailing zeros dropped. What the
     sizes field and the URL show; the setup in force keeps the exact value (see the AppTest of point 5)."""
-    from anchorviz.fmt import fmt_display  # noqa: PLC0415
+    from anchorviz.core.fmt import fmt_display  # noqa: PLC0415
 
     assert fmt_display(value) == expected
     assert math.isclose(float(fmt_display(value)), value, abs_tol=0.005)

@@ -92,14 +92,18 @@ def format_help(num_points: int, setup_desc: str, num_classes: int, example: Poi
 
 def per_gt_table(*, gt_boxes: np.ndarray, class_names: list[str], left: PanelLayers, right: PanelLayers,
                  right_asg: PointAssignment, left_pairs: bool,
-                 compare: tuple[str, PanelLayers] | None, k_kind: str) -> pd.DataFrame:
-    """One row per GT: positives in each panel (and the compared rule), k, picks lost, and the flags."""
+                 compare: tuple[str, PanelLayers] | None, k_kind: str,
+                 left_low_quality: frozenset = frozenset()) -> pd.DataFrame:
+    """One row per GT: positives in each panel (and the compared rule), k, picks lost, and the flags (a GT whose
+    anchors are positive only by the low-quality rule, ``left_low_quality``, is flagged too)."""
     n = len(gt_boxes)
     flags = []
     for i in range(n):
         f = []
         if left.positives_per_gt[i] == 0:
             f.append(t("assigners.flag_anchor"))
+        elif i in left_low_quality:
+            f.append(t("assigners.flag_anchor_lq"))
         if right.positives_per_gt[i] == 0:
             f.append(t("assigners.flag_point"))
         flags.append(("⚠ " + ", ".join(f)) if f else "")

@@ -106,7 +106,7 @@ def fit(key: tuple, _ds: BoxDataset, cfg: AnchorConfig, assigner: AssignerSpec |
     """The FitReport put together from the cached parts (``assigner`` None: the setup's own, `default_assigner`)."""
     sf = at_threshold(shape(key, _ds, cfg, anchor_t), iou_thr)
     pf = positional(key, _ds, cfg, assigner or default_assigner(cfg), max_images, seed)
-    return fit_report(_ds, cfg, sf, pf, worst_k=WORST_ROWS)
+    return fit_report(_ds, cfg, sf, pf, worst_k=WORST_ROWS, assigner=assigner)
 
 
 def compare(key: tuple, ds: BoxDataset, cfg_a: AnchorConfig, cfg_b: AnchorConfig, names: tuple[str, str],

@@ -70,7 +70,7 @@ def _reset_for_preset(values: dict) -> None:
     S.setup_defaults(values)
     values.update(K.preset_resize(values["preset"]))
     for key in ["lv", "off", *S.KNOB_KEYS, *K.preset_resize(values["preset"])]:
-        st.session_state[key] = values[key]
+        S.set_value(key, values[key])
     values["cell"], values["shape"], values["show"], values["l_show"], values["cmp_lv"] = "", -1, "picked", "all", ""
 
 

@@ -5,7 +5,8 @@ every shareable value lives in a plain dict ``st.session_state["_p"]`` that no w
 ``key=`` only: ``bind_widget`` seeds the widget key from the dict before the widget is created, and
 ``remember`` copies the widget's value back after it. At the end of every run ``write_url`` puts the dict
 into ``st.query_params``, so a copied link reproduces the view. Invalid URL values give one warning and
-their defaults, never an exception.
+their defaults, never an exception. Knob texts keep every digit here; their fields and the link show them rounded
+(``anchorviz.core.knobs.display``), and a rounded preset value reads back as the exact one.
 
 Languages: widgets keep their ``key`` whatever the language, and choice widgets (radio, selectbox, pills) take
 internal ids as options and translate only in ``format_func``. The browser still sends back a choice widget's
@@ -27,6 +28,7 @@ from anchorviz.core.conventions import CONVENTIONS
 from anchorviz.core.errors import AnchorVizInputError
 from anchorviz.core.presets import PRESETS, presets_for
 from anchorviz.io.samples import DEFAULT_SAMPLE, SAMPLES
+from anchorviz.core.knobs.display import display_text, link_text
 from anchorviz.core.knobs.parse import build_config
 from anchorviz.core.knobs.table import KNOBS, default_knobs, default_level_names, fmt_num, level_choices
 from pages.common import knobs as K
@@ -253,8 +255,8 @@ def write_url() -> None:
     for key, param in PARAMS.items():
         v = values[key]
         if key in KNOB_KEYS:
-            if key in knob_keys:
-                out[key] = v
+            if key in knob_keys:  # rounded where that reads back exactly, else float32-exact (knobs.display)
+                out[key] = link_text(v, values["conv"], values["preset"], key)
             continue
         if key in ALWAYS_IN_URL or v != param.default or (key == "off"):
             out[key] = _fmt(param, v)
@@ -266,26 +268,40 @@ def write_url() -> None:
 # Widgets bound to the persisted dict
 
 
+def shown(key: str, value):
+    """What the widget of ``key`` shows for the persisted ``value``: knob texts rounded for reading (the persisted
+    text keeps every digit; ``remember`` keeps it while the field is not edited)."""
+    return display_text(value) if key in KNOB_KEYS and isinstance(value, str) else value
+
+
 def bind_widget(key: str, valid: Callable[[Any], bool] | None = None) -> str:
     """Seed the widget ``key`` from the persisted value (first render, or after a page switch)."""
     values = p()
     if key in st.session_state and valid is not None and not valid(st.session_state[key]):
         del st.session_state[key]
     if key not in st.session_state:
-        st.session_state[key] = values[key]
+        st.session_state[key] = shown(key, values[key])
     return key
 
 
 def remember(key: str, value) -> None:
-    p()[key] = value
+    """Copy a widget's value back to the persisted dict; a knob field that still shows the rounded persisted text
+    keeps the persisted (exact) text."""
+    values = p()
+    if key in KNOB_KEYS and value == shown(key, values[key]):
+        return
+    values[key] = value
 
 
 def widget(fn: Callable, label: str, key: str, *, valid: Callable[[Any], bool] | None = None, **kw):
     """Create a widget seeded from, and written back to, the persisted dict. Returns its value.
 
     ``label`` may change from run to run (it is translated): Streamlit identifies a keyed widget by its key, and
-    ``keep_choices`` keeps a choice widget's value across a language switch.
+    ``keep_choices`` keeps a choice widget's value across a language switch. A choice widget (``options=``) keeps
+    its choice when its option labels change with the data (``keep_labels``).
     """
+    if "options" in kw:
+        keep_labels(key, kw["options"], kw.get("format_func", str))
     bind_widget(key, valid)
     value = fn(label, key=key, **kw)
     remember(key, value)
@@ -295,7 +311,7 @@ def widget(fn: Callable, label: str, key: str, *, valid: Callable[[Any], bool] |
 def set_value(key: str, value) -> None:
     """Set a persisted value and its widget (call from callbacks or before the widget is created)."""
     p()[key] = value
-    st.session_state[key] = value
+    st.session_state[key] = shown(key, value)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -307,6 +323,30 @@ def keep(key: str) -> str:
     ``widget`` are kept anyway): ``keep_choices`` restores its value after a language switch. Returns ``key``."""
     st.session_state.setdefault("_kept", set()).add(key)
     return key
+
+
+def keep_labels(key: str, options, format_func: Callable[[Any], str] = str) -> str:
+    """``key=S.keep_labels(key, options, format_func)`` for a choice widget whose option *labels* carry data (a
+    GT's class, a shape's w×h, a file name); call it before the widget. Returns ``key`` (also kept across a
+    language switch, as ``keep`` does).
+
+    The browser holds a choice as its label and sends that label back with every interaction. When the data
+    changes the labels (a box upload, another level), the label it holds matches no option any more and Streamlit
+    falls back to the first option. So on the run where the labels change, the choice (still decoded with the
+    previous run's labels) is written back by its id: Streamlit then sends the browser the same option under its
+    new label.
+    """
+    options = list(options)
+    labels = tuple(str(format_func(o)) for o in options)
+    seen = st.session_state.setdefault("_choice_labels", {})
+    if seen.get(key) != labels:
+        seen[key] = labels
+        if key in st.session_state:
+            v = st.session_state[key]
+            ok = all(x in options for x in v) if isinstance(v, (list, tuple)) else v in options
+            if ok:
+                st.session_state[key] = v
+    return keep(key)
 
 
 def keep_choices() -> None:
@@ -356,7 +396,10 @@ def page_widget(fn: Callable, label: str, key: str, *, default, valid: Callable[
                                                                   not valid(st.session_state[key])):
         st.session_state[key] = value
     seen[key] = run
-    keep(key)  # a choice widget keeps its value over a language switch
+    if "options" in kw:  # a choice widget: kept over a language switch and over labels that carry data
+        keep_labels(key, kw["options"], kw.get("format_func", str))
+    else:
+        keep(key)
     out = fn(label, key=key, **kw)
     store[key] = out
     return out

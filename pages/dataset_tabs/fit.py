@@ -15,6 +15,11 @@ from pages.common.i18n import t
 from pages.dataset_tabs.shared import Context, pct
 
 
+# the grid assignment's verdict on a worst GT, in the Labels page's words
+_MATCH = {"none": lambda: t("labels.match_none"), "low_quality": lambda: t("labels.match_lq"),
+          "threshold": lambda: t("labels.match_rule")}
+
+
 def settings(assigner: AssignerSpec, convention: str) -> tuple[int, float]:
     """(max images for the assignment, IoU threshold of the recall)."""
     f1, f2, f3 = st.columns([1, 1, 2])
@@ -75,6 +80,9 @@ def render(ctx: Context, report) -> None:
             t("ds.col_best_iou"): [round(r["best_iou"], 4) for r in report.worst],
             t("ds.col_best_anchor"): [f"{a[0]}: {a[1]:g}×{a[2]:g}"
                                       for a in (r["best_anchor"] for r in report.worst)],
+            **({t("labels.col_match"): [_MATCH[r["match"]]() for r in report.worst]} if "match" in report.worst[0]
+               else {}),
             t("ds.col_why"): [r["why"] for r in report.worst],
-        }), hide_index=True, width="stretch")
+        }), hide_index=True, width="stretch",
+            column_config={t("ds.col_why"): st.column_config.TextColumn(width="large")})
 

@@ -66,6 +66,8 @@ def render(ctx: Context, stats, report) -> None:
         if report.level_counts_assigned is not None:
             series[t("ds.by_assignment", n=f"{len(pos.gt_index):,}")] = \
                 report.level_counts_assigned / max(1, len(pos.gt_index))
+        if report.level_counts_low_quality is not None:  # counted apart: a weak match is not a match
+            series[t("ds.by_low_quality")] = report.level_counts_low_quality / max(1, len(pos.gt_index))
         chart.show(F.spec(
             viz.counts_bar_figure,
             names + [t("ds.no_level")], series, title=t("ds.fig_levels"), x_title=t("ds.axis_level"),

@@ -66,9 +66,9 @@ STRINGS = {
     "anchors.base_panel": "{lv} · stride {s}",
     "anchors.col_shape": "shape",
     "anchors.base_caption": "Each level's anchors of one location, centred on a common point, labelled width×height "
-                            "in pixels; the dotted square is one cell (stride × stride). {conv}: {knobs} Example "
-                            "(keras-retinanet knobs, seed note 002): size 32 × scale 0.5 = a 16×16 square; at ratio "
-                            "2 (h/w), w·h = 256 and h = 2w give 11.31×22.62.",
+                            "in pixels; the dotted square is one cell (stride × stride). {conv}: {knobs} Example: "
+                            "a 16×16 square (keras-retinanet writes it size 32 × scale 0.5) at ratio 2 (h/w): "
+                            "w·h = 256 and h = 2w give 11.31×22.62.",
     "anchors.base_table": "Base anchor table",
     # centre offset
     "anchors.offset_panel": "offset {o}: first centre at ({x}, {y})",

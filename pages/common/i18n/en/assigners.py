@@ -147,6 +147,7 @@ STRINGS = {
     "assigners.col_flag": "flag",
     "assigners.flag_anchor": "no positive anchor",
     "assigners.flag_point": "no positive point",
+    "assigners.flag_anchor_lq": "anchors: low-quality only",
     "assigners.no_gt": "No GT boxes: add some in the sidebar to see who gets positives.",
     # one GT's candidates
     "assigners.cand_head": "One GT's candidates",
@@ -205,4 +206,6 @@ STRINGS = {
                             "{pa}, {b} at {pb}.",
     "assigners.corners": "cell corners",
     "assigners.centres": "cell centres",
+    "assigners.lq_left": "{k} of {n} GT boxes are positive under {arule} only by its low-quality rule: no anchor "
+                         "reaches pos_iou {pos} with them (the Labels page says why, for each).",
 }

@@ -210,4 +210,5 @@ STRINGS = {
     "ds.rep_empty": "images without boxes: {n}",
     "ds.rep_resize": "train-time resize: {plan}",
     "ds.rep_sizes": " (one of {n} image sizes)",
+    "ds.by_low_quality": "of which positive only by the low-quality rule",
 }

@@ -66,9 +66,9 @@ STRINGS = {
     "anchors.base_panel": "{lv} · 스트라이드 {s}",
     "anchors.col_shape": "모양",
     "anchors.base_caption": "각 레벨에서 한 위치의 앵커들을 같은 점을 중심으로 겹쳐 그리고, 픽셀 단위의 너비×높이를 "
-                            "붙였습니다. 점선 정사각형은 셀 하나(스트라이드 × 스트라이드)입니다. {conv}: {knobs} 예 "
-                            "(keras-retinanet 설정, seed note 002): size 32 × scale 0.5 = 16×16 정사각형; 종횡비 2(h/w)"
-                            "에서는 w·h = 256, h = 2w이므로 11.31×22.62가 됩니다.",
+                            "붙였습니다. 점선 정사각형은 셀 하나(스트라이드 × 스트라이드)입니다. {conv}: {knobs} 예: "
+                            "16×16 정사각형(keras-retinanet에서는 size 32 × scale 0.5)을 종횡비 2(h/w)로 바꾸면 "
+                            "w·h = 256, h = 2w이므로 11.31×22.62가 됩니다.",
     "anchors.base_table": "기본 앵커 표",
     # centre offset
     "anchors.offset_panel": "offset {o}: 첫 중심 ({x}, {y})",

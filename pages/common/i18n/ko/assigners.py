@@ -139,6 +139,7 @@ STRINGS = {
     "assigners.col_flag": "표시",
     "assigners.flag_anchor": "양성 앵커 없음",
     "assigners.flag_point": "양성 포인트 없음",
+    "assigners.flag_anchor_lq": "앵커: 저품질 규칙으로만",
     "assigners.no_gt": "GT 박스가 없습니다: 사이드바에서 추가하면 누가 양성을 받는지 보입니다.",
     # one GT's candidates
     "assigners.cand_head": "GT 하나의 후보",
@@ -195,4 +196,6 @@ STRINGS = {
                             "둡니다.",
     "assigners.corners": "셀 모서리",
     "assigners.centres": "셀 중심",
+    "assigners.lq_left": "GT 박스 {n}개 중 {k}개는 {arule}에서 저품질 규칙으로만 양성입니다: pos_iou {pos}에 닿는 "
+                         "앵커가 없습니다 (각각의 이유는 라벨 페이지에).",
 }

@@ -207,4 +207,5 @@ STRINGS = {
     "ds.rep_empty": "박스 없는 이미지 {n}개",
     "ds.rep_resize": "학습 시 리사이즈: {plan}",
     "ds.rep_sizes": " (이미지 크기 {n}가지 중 하나)",
+    "ds.by_low_quality": "그중 저품질 규칙으로만 양성",
 }

@@ -62,9 +62,9 @@ STRINGS = {
     "anchors.base_panel": "{lv} · 步长 {s}",
     "anchors.col_shape": "形状",
     "anchors.base_caption": "每个层级一个位置上的全部锚框，以同一点为中心叠在一起，标注为像素单位的 宽×高；虚线正方形是"
-                            "一个格子（步长 × 步长）。{conv}：{knobs} 例子（keras-retinanet 参数，seed note 002）："
-                            "size 32 × scale 0.5 = 16×16 的正方形；宽高比 2（h/w）时 w·h = 256 且 h = 2w，得到 "
-                            "11.31×22.62。",
+                            "一个格子（步长 × 步长）。{conv}：{knobs} 例子："
+                            "16×16 的正方形（keras-retinanet 写作 size 32 × scale 0.5）在宽高比 2（h/w）时 w·h = 256 且 "
+                            "h = 2w，得到 11.31×22.62。",
     "anchors.base_table": "基础锚框表",
     # centre offset
     "anchors.offset_panel": "偏移 {o}：第一个中心在 ({x}, {y})",

@@ -130,6 +130,7 @@ STRINGS = {
     "assigners.col_flag": "标记",
     "assigners.flag_anchor": "没有正样本锚框",
     "assigners.flag_point": "没有正样本点",
+    "assigners.flag_anchor_lq": "锚框：仅低质量",
     "assigners.no_gt": "没有 GT 框：在侧边栏添加一些，看看谁得到正样本。",
     # one GT's candidates
     "assigners.cand_head": "某个 GT 的候选点",
@@ -180,4 +181,6 @@ STRINGS = {
     "assigners.diff_cells": "按各库共同的顺序逐格比较；{a} 把点放在{pa}，{b} 放在{pb}。",
     "assigners.corners": "格子角上",
     "assigners.centres": "格子中心",
+    "assigners.lq_left": "{n} 个 GT 框中有 {k} 个在 {arule} 下仅靠低质量规则成为正样本：没有锚框的 IoU 达到 pos_iou "
+                         "{pos}（各自的原因见标签页）。",
 }

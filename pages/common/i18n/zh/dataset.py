@@ -199,4 +199,5 @@ STRINGS = {
     "ds.rep_empty": "{n} 张图像没有框",
     "ds.rep_resize": "训练时缩放：{plan}",
     "ds.rep_sizes": "（{n} 种图像尺寸之一）",
+    "ds.by_low_quality": "其中仅靠低质量规则成为正样本",
 }
