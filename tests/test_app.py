@@ -326,7 +326,7 @@ def test_url_seeds_the_whole_setup():
     at = run_app(query)
     t = title(main_spec(at))
     assert "on 2 levels (P3, P4)" in t
-    assert "input 320×384" in t  # coins 303x384 padded to /32
+    assert "input 384×320" in t  # coins 384×303 (w×h) padded to /32
     assert "cell P4 (2, 3) at (56, 40)" in t  # ((3 + .5) * 16, (2 + .5) * 16)
     assert at.text_input(key="sizes").value == "24; 48"
     wh = np.concatenate([rects(tr) for tr in traces(main_spec(at), "cell anchor")])
@@ -385,7 +385,7 @@ def test_upload_image_and_multi_image_coco():
     assert not errors(at)
     pic = picture(at)
     assert pic.name == "street.png" and pic.wh == (640, 480) and len(pic.gt) == 0
-    assert "input 800×1088" in title(main_spec(at))  # 480x640 -> 800x1067 -> padded to 800x1088
+    assert "input 1088×800" in title(main_spec(at))  # 640×480 -> 1067×800 -> padded to 1088×800 (w×h)
     assert any("cannot travel in a link" in i.value for i in at.info)
     coco = {"images": [{"id": 1, "file_name": "other.jpg", "width": 100, "height": 100},
                        {"id": 7, "file_name": "train/street.png", "width": 640, "height": 480}],

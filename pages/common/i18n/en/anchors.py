@@ -33,12 +33,12 @@ STRINGS = {
                           "rectangles, the others only as centres.",
     "anchors.levels_one": "1 level",
     "anchors.levels_many": "{n} levels",
-    "anchors.fig_title": "{total} anchors on {levels} ({names}) · input {h}×{w} · cell {lv} ({y}, {x}) at ({cx}, "
+    "anchors.fig_title": "{total} anchors on {levels} ({names}) · input {w}×{h} · cell {lv} ({y}, {x}) at ({cx}, "
                          "{cy}): {n} anchors",
     "anchors.fig_shape": " · shape {k} {wh}: {n}",
     "anchors.centre_note": "{lv} has {n} locations: the {m} nearest the picked cell are drawn. Pick another cell to "
                            "move the window.",
-    "anchors.centres_name": "{lv} centres ({h}×{w})",
+    "anchors.centres_name": "{lv} centres ({w}×{h})",
     "anchors.cell": "cell",
     "anchors.shape_name": "shape {k} {wh} ({n})",
     "anchors.cell_anchor": "cell anchor {k}: {wh}",
@@ -77,7 +77,7 @@ STRINGS = {
     "anchors.offset_fig": "{lv}, stride {s}: the same cells with offset 0 and 0.5 ({conv} uses {cur})",
     "anchors.offset_text": """
 With offset 0 the anchor centres sit on the top-left **corner** of their cells: the first centre is on the image
-corner and the grid of centres is shifted half a stride up-left: on {lv} of this {h}×{w}
+corner and the grid of centres is shifted half a stride up-left: on {lv} of this {w}×{h}
 input the first and last centres are {l0} px and {r0} px from the left and right
 edges. With 0.5 they sit in the middle of the cells: {l5} px and {r5} px.
 Where a library puts them:

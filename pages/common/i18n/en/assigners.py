@@ -64,7 +64,7 @@ STRINGS = {
                                "continuously.",
     "assigners.seed": "seed",
     "assigners.seed_help": "The simulated head's random streams.",
-    "assigners.setup_desc": "{h}×{w} input, strides {st}",
+    "assigners.setup_desc": "{w}×{h} input, strides {st}",
     # predictions upload
     "assigners.upload": "Upload predictions (JSON, one row per point)",
     "assigners.upload_help": "Scores and decoded boxes for every point of this setup; see the format below.",

@@ -95,7 +95,7 @@ STRINGS = {
     "labels.col_positives": "positives",
     "labels.col_pairs": "positive pairs",
     "labels.total": "total",
-    "labels.assignment": "Assignment on the {h}×{w} network input with {conv}'s IoU ({dtype}{plus}) and rules. ",
+    "labels.assignment": "Assignment on the {w}×{h} network input with {conv}'s IoU ({dtype}{plus}) and rules. ",
     "labels.plus_one": ", +1 pixel widths",
     # GTs positive only by the low-quality rule
     "labels.fig_lq": " · {k} only by the low-quality rule",

@@ -60,7 +60,7 @@ STRINGS = {
                                "가깝고 중심 근처에서 점수가 높음). 같은 seed면 모든 예측이 연속적으로 움직입니다.",
     "assigners.seed": "seed",
     "assigners.seed_help": "시뮬레이션 head의 난수 스트림.",
-    "assigners.setup_desc": "{h}×{w} 입력, stride {st}",
+    "assigners.setup_desc": "{w}×{h} 입력, stride {st}",
     # predictions upload
     "assigners.upload": "예측 업로드 (JSON, 포인트마다 한 행)",
     "assigners.upload_help": "이 설정의 모든 포인트에 대한 점수와 디코딩된 박스. 형식은 아래를 보세요.",

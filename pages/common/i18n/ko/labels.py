@@ -92,7 +92,7 @@ STRINGS = {
     "labels.col_positives": "양성 수",
     "labels.col_pairs": "양성 쌍 수",
     "labels.total": "합계",
-    "labels.assignment": "{h}×{w} 네트워크 입력에서 {conv}의 IoU({dtype}{plus})와 규칙으로 할당했습니다. ",
+    "labels.assignment": "{w}×{h} 네트워크 입력에서 {conv}의 IoU({dtype}{plus})와 규칙으로 할당했습니다. ",
     "labels.plus_one": ", 너비 +1 픽셀",
     # GTs positive only by the low-quality rule
     "labels.fig_lq": " · {k}개는 저품질 규칙으로만",

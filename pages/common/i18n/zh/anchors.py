@@ -32,11 +32,11 @@ STRINGS = {
     "anchors.shape_note": "形状 {k} 在 {lv} 上有 {n} 个锚框：离所选格子最近的 {m} 个画成矩形，其余只画中心点。",
     "anchors.levels_one": "1 个层级",
     "anchors.levels_many": "{n} 个层级",
-    "anchors.fig_title": "{total} 个锚框，{levels}（{names}）· 输入 {h}×{w} · 格子 {lv} ({y}, {x})，中心 ({cx}, {cy})："
+    "anchors.fig_title": "{total} 个锚框，{levels}（{names}）· 输入 {w}×{h} · 格子 {lv} ({y}, {x})，中心 ({cx}, {cy})："
                          "{n} 个锚框",
     "anchors.fig_shape": " · 形状 {k} {wh}：{n} 个",
     "anchors.centre_note": "{lv} 有 {n} 个位置：只画离所选格子最近的 {m} 个。选择其他格子可以移动这个窗口。",
-    "anchors.centres_name": "{lv} 中心点（{h}×{w}）",
+    "anchors.centres_name": "{lv} 中心点（{w}×{h}）",
     "anchors.cell": "格子",
     "anchors.shape_name": "形状 {k} {wh}（{n} 个）",
     "anchors.cell_anchor": "格子锚框 {k}：{wh}",
@@ -73,7 +73,7 @@ STRINGS = {
     "anchors.offset_fig": "{lv}，步长 {s}：同一批格子分别用偏移 0 和 0.5（{conv} 使用 {cur}）",
     "anchors.offset_text": """
 偏移为 0 时，锚框中心位于格子的左上**角**：第一个中心落在图像角上，整个中心网格向左上方偏移半个步长：
-在这个 {h}×{w} 输入的 {lv} 上，第一个和最后一个中心分别距左、右边缘 {l0} px 和 {r0} px。
+在这个 {w}×{h} 输入的 {lv} 上，第一个和最后一个中心分别距左、右边缘 {l0} px 和 {r0} px。
 偏移为 0.5 时，中心位于格子正中：{l5} px 和 {r5} px。
 各个库的做法：
 

@@ -55,7 +55,7 @@ STRINGS = {
                                "同一个 seed 下所有预测连续变化。",
     "assigners.seed": "seed",
     "assigners.seed_help": "模拟 head 的随机数流。",
-    "assigners.setup_desc": "{h}×{w} 输入，stride {st}",
+    "assigners.setup_desc": "{w}×{h} 输入，stride {st}",
     # predictions upload
     "assigners.upload": "上传预测（JSON，每个点一行）",
     "assigners.upload_help": "本设置中每个点的分数和解码后的框；格式见下方。",

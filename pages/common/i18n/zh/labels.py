@@ -88,7 +88,7 @@ STRINGS = {
     "labels.col_positives": "正样本数",
     "labels.col_pairs": "正样本对数",
     "labels.total": "合计",
-    "labels.assignment": "在 {h}×{w} 的网络输入上，用 {conv} 的 IoU（{dtype}{plus}）和规则进行分配。",
+    "labels.assignment": "在 {w}×{h} 的网络输入上，用 {conv} 的 IoU（{dtype}{plus}）和规则进行分配。",
     "labels.plus_one": "，宽度 +1 像素",
     # GTs positive only by the low-quality rule
     "labels.fig_lq": " · {k} 个仅靠低质量规则",
