@@ -27,7 +27,7 @@ _EXPORTS: dict[str, str] = {
     "load_sample": "anchorviz.io.samples", "SAMPLES": "anchorviz.io.samples",
     "load_image": "anchorviz.io.images", "load_image_file": "anchorviz.io.images",
     "parse_annotations": "anchorviz.io.annotations", "load_annotations_file": "anchorviz.io.annotations",
-    "GroundTruth": "anchorviz.io.groundtruth",
+    "GroundTruth": "anchorviz.io.groundtruth", "yolo_class_names": "anchorviz.io.yolo",
     "resize_image": "anchorviz.io.network_image",
     "parse_predictions": "anchorviz.io.predictions",
     # conventions, presets, configs
@@ -48,7 +48,16 @@ _EXPORTS: dict[str, str] = {
     "MaxIoURule": "anchorviz.core.assign.max_iou", "max_iou_rule": "anchorviz.core.assign.max_iou",
     "assign_anchors": "anchorviz.core.assign.max_iou", "assign_max_iou": "anchorviz.core.assign.max_iou",
     "assign_yolov5": "anchorviz.core.assign.yolov5", "assign_atss": "anchorviz.core.assign.atss",
-    "explain_zero_positives": "anchorviz.core.diagnose",
+    "explain_zero_positives": "anchorviz.core.diagnose", "label_layers": "anchorviz.core.label_layers",
+    # points and the point-based / dynamic assigners (FCOS, SimOTA, TAL, RTMDet)
+    "library_points": "anchorviz.core.points", "POINT_RULES": "anchorviz.core.assigners",
+    "run_point_rule": "anchorviz.core.assigners", "PointAssignment": "anchorviz.core.assigners",
+    "simulate_point_head": "anchorviz.core.assigners", "simota_differences": "anchorviz.core.assigners",
+    "parse_point_predictions": "anchorviz.io.point_predictions",
+    # the training loss
+    "LOSS_SPECS": "anchorviz.core.loss", "loss_spec_for_preset": "anchorviz.core.loss",
+    "simulate_loss_head": "anchorviz.core.loss", "draw_head_noise": "anchorviz.core.loss",
+    "compute_loss": "anchorviz.core.loss", "LossResult": "anchorviz.core.loss",
     # sampling
     "sample_minibatch": "anchorviz.core.sampling.samplers", "TorchCPUGenerator": "anchorviz.core.sampling.torch_rng",
     # box coding, NMS, predictions

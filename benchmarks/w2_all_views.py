@@ -38,6 +38,11 @@ VIEWS = {
     "iou_heatmap": ("iou_heatmap", "pages/iou_heatmap.py", 2, "select", "Anchor shape", None),
     "coding": ("coding", "pages/coding.py", 1, "slider", "dx", ["ArrowRight"] * 6 + ["ArrowLeft"] * 6),
     "predictions": ("predictions", "pages/predictions.py", 1, "slider", "σ", ["ArrowRight"] * 6 + ["ArrowLeft"] * 6),
+    # TAL 8.4 on the points of strides 8 / 16 / 32 beside max-IoU; progress re-labels the points (and one GT's
+    # candidates below), the anchor panel stays
+    "assigners": ("assigners", "pages/assigners.py", 2, "slider", "training progress",
+                  ["ArrowRight"] * 6 + ["ArrowLeft"] * 6),
+    "loss": ("loss", "pages/loss.py", 2, "slider", "Training progress", ["ArrowRight"] * 6 + ["ArrowLeft"] * 6),
 }
 
 

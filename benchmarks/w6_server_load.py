@@ -134,7 +134,16 @@ PAGES = (
           ("ds_iou_thr", lambda i, k, w: [_r(0.3 + 0.05 * ((i + k) % 9))])),
          lambda s: [f"seeded sample of {s['ds_max_images']:,} of" if "ds_max_images" in s else ""],
          image=False, in_text=True),
-    # More pages (Loss, Assigners) are one row each: Page(url path, nav title, chart key, controls, expect).
+    Page("assigners", "Assigners", "pa_chart",
+         (("pa_prog", lambda i, k, w: [_r(0.05 * ((i + 3 * k) % 21))]),
+          ("pa_seed", lambda i, k, w: 5 * i + k)),
+         lambda s: [f"training progress {s['pa_prog'][0]:.2f}," if "pa_prog" in s else "",
+                    f", seed {s['pa_seed']}:" if "pa_seed" in s else ""]),
+    Page("loss", "Loss", "loss_chart",
+         (("loss_prog", lambda i, k, w: [_r(0.05 * ((i + 3 * k) % 21))]),
+          ("loss_gamma", lambda i, k, w: _r(0.5 * ((i + k) % 7)))),
+         lambda s: [f"progress {s['loss_prog'][0]:.2f}, seed" if "loss_prog" in s else ""]),
+    # More pages are one row each: Page(url path, nav title, chart key, controls, expect).
 )
 SIDEBAR_STEP_EVERY = 2  # a resize change after every second page
 ACTIVE: list = list(PAGES)  # the pages users visit (--skip-page leaves some out, to see what each costs)

@@ -196,7 +196,7 @@ st.caption(t("anchors.click_caption", n=clickable))
 # ---------------------------------------------------------------------------------------------------------
 # Counts and the GT table
 
-left, right = st.columns([1, 1.4])
+left, right = st.columns([1.6, 1])  # the per-level table's five columns fit without a horizontal scrollbar
 with left:
     c_level, c_stride, c_fmap, c_loc, c_n = (t("anchors.col_level"), t("anchors.col_stride"), t("anchors.col_fmap"),
                                              t("anchors.col_per_location"), t("anchors.col_anchors"))
@@ -246,7 +246,7 @@ chart.show(viz.base_anchors_figure(
     panels, title=t("plots.base_title_one" if n_lv == 1 else "plots.base_title_many", total=n_shapes, n=n_lv),
     one_cell=t("plots.one_cell"), shape_word=t("plots.shape")), key="base_chart")
 conv = cfg.conv
-st.caption(t("anchors.base_caption", conv=conv.title, knobs=conv.knobs_help))
+st.caption(t("anchors.base_caption", conv=conv.title, knobs=t("conventions.help_" + conv.name)))
 with st.expander(t("anchors.base_table"), key="base_table"):
     st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
 

@@ -85,6 +85,7 @@ with c2:
         gt_i, a_idx = -1, -1
         gt_label = t("coding.custom_gt")
     else:
+        S.keep_labels("cd_gt", range(n_gt), lambda i: setup.gt_texts[i])  # a box upload renames the GTs
         if st.session_state.get("cd_gt") not in range(n_gt):
             st.session_state["cd_gt"] = 0
         gt_i = st.selectbox(t("coding.gt"), list(range(n_gt)), key=S.keep("cd_gt"),

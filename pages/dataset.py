@@ -15,6 +15,7 @@ from pages.common import dataset_cache as D
 from pages.common import state as S
 from pages.common.i18n import t
 from pages.common.page import open_page
+from pages.common.resize_text import report_lines
 from pages.dataset_tabs import compare, export, fit, source, stats, tune
 from pages.dataset_tabs.shared import Context, show_apply_message
 
@@ -35,7 +36,7 @@ m[1].metric(t("ds.n_boxes"), f"{len(ds):,}")
 m[2].metric(t("ds.n_crowd"), f"{rep.n_crowd_dropped:,}")
 m[3].metric(t("ds.n_degenerate"), f"{rep.n_degenerate_dropped:,}")
 m[4].metric(t("ds.n_clipped"), f"{rep.n_out_of_image:,}")
-st.caption(" · ".join(rep.lines()))
+st.caption(" · ".join(report_lines(ds)))
 if rep.notes:
     with st.expander(t("ds.notes", n=len(rep.notes))):
         st.markdown("\n".join(f"- {n}" for n in rep.notes[:200]))
@@ -47,8 +48,6 @@ show_apply_message()
 assigner = AssignerSpec(kind=ASSIGNER_KINDS[values["asg"]], pos_iou=float(values["pos"]),
                         neg_iou=float(values["neg"]), low_quality=bool(values["lq"]),
                         anchor_t=float(values["anchor_t"]), topk=int(values["topk"]))
-st.session_state.setdefault("ds_max_images", 100)
-st.session_state.setdefault("ds_iou_thr", 0.5)
 
 tab_stats, tab_fit, tab_tune, tab_cmp, tab_exp = st.tabs(
     [t("ds.tab_stats"), t("ds.tab_fit"), t("ds.tab_tune"), t("ds.tab_compare"), t("ds.tab_export")])
@@ -61,7 +60,7 @@ with tab_fit:
 anchor_t = float(values["anchor_t"])
 try:
     with st.spinner(t("ds.computing")):
-        ds_stats = D.statistics(ds_key, ds, cfg)
+        ds_stats = D.statistics(ds_key, ds)
         report = D.fit(ds_key, ds, cfg, assigner, max_images, 0, anchor_t, iou_thr)
 except AnchorVizInputError as e:
     st.error(str(e))

@@ -9,6 +9,8 @@ import streamlit as st
 
 from anchorviz import viz
 from anchorviz.core.assign.labels import Label
+from anchorviz.core.diagnose import GTMatch
+from anchorviz.core.fmt import fmt_against
 from anchorviz.core.label_layers import level_grid
 from pages.common import cache, chart, teach
 from pages.common.page import open_page
@@ -59,6 +61,13 @@ def _on_gt() -> None:
 # Controls
 
 gt_opts = [-1, *range(n_gt)]
+
+
+def _gt_label(i: int) -> str:
+    return t("iou.max_over_gts") if i < 0 else t("iou.with_gt", gt=setup.gt_texts[i])
+
+
+S.keep_labels("iou_gt", gt_opts, _gt_label)  # labels carry the GTs' classes: a box upload renames them
 if st.session_state.get("iou_gt") not in gt_opts:
     st.session_state["iou_gt"] = 0 if n_gt else -1
     st.session_state["iou_follow"] = True
@@ -70,19 +79,19 @@ if st.session_state.get("iou_lv") not in names:
 
 c1, c2, c3 = st.columns([1.6, 1, 1.4])
 with c1:
-    gt = st.selectbox(t("iou.values"), gt_opts, key=S.keep("iou_gt"), on_change=_on_gt,
-                      format_func=lambda i: t("iou.max_over_gts") if i < 0 else t("iou.with_gt", gt=setup.gt_texts[i]),
+    gt = st.selectbox(t("iou.values"), gt_opts, key=S.keep("iou_gt"), on_change=_on_gt, format_func=_gt_label,
                       help=t("iou.values_help"))
 with c2:
     lv = st.selectbox(t("iou.level"), names, key=S.keep("iou_lv"))
 li = names.index(lv)
 g = aset.levels[li]
 wh = g.shapes_wh
-if st.session_state.get("iou_shape") not in range(g.num_shapes):
+shape_opts = list(range(g.num_shapes))
+S.keep_labels("iou_shape", shape_opts, lambda s: f"{s}: {fmt_wh(wh[s])}")  # another level: other w×h labels
+if st.session_state.get("iou_shape") not in shape_opts:
     st.session_state["iou_shape"] = 0
 with c3:
-    k = st.selectbox(t("iou.shape"), list(range(g.num_shapes)), key=S.keep("iou_shape"),
-                     format_func=lambda s: f"{s}: {fmt_wh(wh[s])}")
+    k = st.selectbox(t("iou.shape"), shape_opts, key=S.keep("iou_shape"), format_func=lambda s: f"{s}: {fmt_wh(wh[s])}")
 
 if values["asg"] == "maxiou":
     pos, neg = float(values["pos"]), float(values["neg"])
@@ -183,17 +192,17 @@ for i, gl in enumerate(aset.levels):
                            title=pt, owner=(i == li_o and s == k_o),
                            hover=f"IoU %{{z}}%<extra>{gl.name} · {s}: {fmt_wh(gl.shapes_wh[s])}</extra>"))
 gl_o = aset.levels[li_o]
-owner_txt = dict(gt=setup.gt_texts[og], wh=fmt_wh([bw, bh]), best=f"{best:.3f}", lv=gl_o.name, k=k_o,
-                 awh=fmt_wh(gl_o.shapes_wh[k_o]), pos=f"{pos:g}")
-if best >= pos:
-    otitle = t("iou.owned", **owner_txt)
-else:
-    otitle = t("iou.not_owned", **owner_txt)
+owner_txt = dict(gt=setup.gt_texts[og], wh=fmt_wh([bw, bh]), best=fmt_against(best, pos, digits=3), lv=gl_o.name,
+                 k=k_o, awh=fmt_wh(gl_o.shapes_wh[k_o]), pos=f"{pos:g}", n=int(res.positives_per_gt[og]))
+# below the threshold, what the Labels page made of this GT: positives through the low-quality rule, or none
+below = "" if best >= pos else ("lq" if values["asg"] == "maxiou" and res.kind[og] == GTMatch.LOW_QUALITY else
+                                "none" if values["asg"] == "maxiou" else "other")
+otitle = t({"": "iou.owned", "lq": "iou.lq_owned"}.get(below, "iou.not_owned"), **owner_txt)
 fig2 = viz.small_multiples_figure(
     panels=panels, rows=len(aset.levels), cols=cols, view=view, gt_box=box, gt_color=setup.gt_colors[og],
     title=otitle, neg=neg, pos=pos, neg_txt=t("iou.tick_neg", v=f"{neg:g}"), pos_txt=t("iou.tick_pos", v=f"{pos:g}"),
     row_titles=names)
 chart.show(fig2, key="iou_overview")
-if best < pos:
-    st.warning(t("iou.not_owned_note", **owner_txt))
+if below:
+    st.warning(t({"lq": "iou.lq_owned_note", "none": "iou.none_note"}.get(below, "iou.not_owned_note"), **owner_txt))
 st.caption(t("iou.overview_caption"))

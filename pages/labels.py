@@ -9,6 +9,7 @@ import streamlit as st
 from anchorviz import viz
 from anchorviz.core.assign.max_iou import ASSIGNER_PRESETS
 from anchorviz.core.assign.labels import Label
+from anchorviz.core.diagnose import GTMatch
 from anchorviz.core.errors import AnchorVizInputError
 from anchorviz.core.label_layers import label_layers
 from pages.common import cache, chart, gt_edit
@@ -138,8 +139,14 @@ else:
     desc = t("labels.desc_atss", k=values["topk"])
 title = t("labels.fig_title", desc=desc, pos=f"{counts['positive']:,}", ign=f"{counts['ignored']:,}",
           neg=f"{counts['negative']:,}", zero=len(res.zero), n=n_gt)
+if res.lq_only:
+    title += t("labels.fig_lq", k=len(res.lq_only))
 if mb:
     title += t("labels.fig_minibatch", p=len(sampled_pos), n=len(sampled_neg))
+if not n_gt:  # zero boxes are stated plainly (not as "0 of 0 GT without positives"), never as a success
+    title = t("inputs.no_gt_title", desc=desc, pos=f"{counts['positive']:,}", ign=f"{counts['ignored']:,}",
+              neg=f"{counts['negative']:,}")
+    st.info(t("inputs.no_gt", image=setup.pic.name))
 
 # ---------------------------------------------------------------------------------------------------------
 # Figure
@@ -160,25 +167,33 @@ notes.append(t("labels.caption"))
 st.caption(" ".join(notes))
 
 # ---------------------------------------------------------------------------------------------------------
-# Zero-positive GTs
+# GTs without positives, and GTs positive only by the low-quality rule: never a success
+
+
+def _why_lines(entries) -> str:
+    gts, label_names = setup.gt_input, setup.pic.gt.label_names
+    return "\n".join(t("labels.zero_line", gt=z.gt, cls=label_names[z.gt], wh=fmt_wh(gts[z.gt, 2:] - gts[z.gt, :2]),
+                        why=why_text(z)) for z in entries)
+
 
 if res.zero:
     st.warning(t("labels.zero_warning", zero=len(res.zero), n=n_gt))
-    lines = []
     zrows = []
     gts = setup.gt_input
     label_names = setup.pic.gt.label_names
     for z in res.zero:
         gwh = gts[z.gt, 2:] - gts[z.gt, :2]
-        lines.append(t("labels.zero_line", gt=z.gt, cls=label_names[z.gt], wh=fmt_wh(gwh), why=why_text(z)))
         zrows.append({"GT": z.gt, t("labels.col_class"): label_names[z.gt], t("labels.col_size"): fmt_wh(gwh),
                       t("labels.col_best"): round(z.best_iou, 3) if np.isfinite(z.best_iou) else None,
                       t("labels.col_level"): z.level or "—",
                       t("labels.col_cell"): f"({z.cell_y}, {z.cell_x})" if z.anchor >= 0 else "—",
                       t("labels.col_anchor"): fmt_wh(z.shape_wh) if z.anchor >= 0 else "—"})
-    st.markdown("\n".join(lines))
+    st.markdown(_why_lines(res.zero))
     st.dataframe(pd.DataFrame(zrows), hide_index=True, width="stretch")
-elif n_gt:
+if res.lq_only:
+    st.warning(t("labels.lq_warning", k=len(res.lq_only), n=n_gt, pos=f"{values['pos']:g}"))
+    st.markdown(_why_lines(res.lq_only))
+if n_gt and not res.zero and not res.lq_only:
     st.success(t("labels.all_have", n=n_gt))
 
 # ---------------------------------------------------------------------------------------------------------
@@ -190,16 +205,20 @@ with left:
     c_level, c_pos, c_ign, c_neg = (t("labels.col_level"), t("labels.col_positive"), t("labels.col_ignored"),
                                     t("labels.col_negative"))
     c_spos, c_sneg = t("labels.col_sampled_pos"), t("labels.col_sampled_neg")
+    c_weak = t("labels.col_weak", pos=f"{values['pos']:g}")
     rows = []
     for g in aset.levels:
         L = lab[g.start:g.stop]
-        row = {c_level: g.name, c_pos: int((L == Label.POSITIVE).sum()),
-               c_ign: int((L == Label.IGNORED).sum()), c_neg: int((L == Label.NEGATIVE).sum())}
+        row = {c_level: g.name, c_pos: int((L == Label.POSITIVE).sum())}
+        if asg == "maxiou":  # of those positives, the ones the low-quality rule made (IoU with their GT < pos_iou)
+            row[c_weak] = int(res.weak[g.start:g.stop].sum())
+        row.update({c_ign: int((L == Label.IGNORED).sum()), c_neg: int((L == Label.NEGATIVE).sum())})
         if mb:
             row[c_spos] = int(((sampled_pos >= g.start) & (sampled_pos < g.stop)).sum())
             row[c_sneg] = int(((sampled_neg >= g.start) & (sampled_neg < g.stop)).sum())
         rows.append(row)
-    total = {c_level: t("labels.total"), c_pos: counts["positive"], c_ign: counts["ignored"],
+    total = {c_level: t("labels.total"), c_pos: counts["positive"],
+             **({c_weak: int(res.weak.sum())} if asg == "maxiou" else {}), c_ign: counts["ignored"],
              c_neg: counts["negative"]}
     if mb:
         total.update({c_spos: len(sampled_pos), c_sneg: len(sampled_neg)})
@@ -208,11 +227,15 @@ with left:
 with right:
     st.markdown(f"**{t('labels.per_gt')}**")
     gts = setup.gt_input
+    match_words = {GTMatch.NONE: t("labels.match_none"), GTMatch.LOW_QUALITY: t("labels.match_lq"),
+                   GTMatch.THRESHOLD: t("labels.match_thr", pos=f"{values['pos']:g}") if asg == "maxiou"
+                   else t("labels.match_rule")}
     per_gt = pd.DataFrame({
         "GT": np.arange(n_gt), t("labels.col_class"): list(setup.pic.gt.label_names),
         t("labels.col_wh"): [fmt_wh(b[2:] - b[:2]) for b in gts],
         t("labels.col_positives" if asg != "yolov5" else "labels.col_pairs"): res.positives_per_gt,
         t("labels.col_best"): np.round(res.gt_max_iou, 3),
+        t("labels.col_match"): [match_words[int(k)] for k in res.kind],
     })
     st.dataframe(per_gt, hide_index=True, width="stretch", height=min(400, 38 + 35 * max(1, n_gt)))
 

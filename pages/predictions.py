@@ -34,29 +34,26 @@ gt_classes = tuple(int(c) for c in setup.pic.gt.labels) if n_gt else ()
 # ---------------------------------------------------------------------------------------------------------
 # Controls
 
-st.session_state.setdefault("pred_src", "sim")
-st.session_state.setdefault("pred_sigma", 0.1)
-st.session_state.setdefault("pred_seed", 0)
-st.session_state.setdefault("pred_score", 0.05)
-st.session_state.setdefault("pred_nms", 0.5)
-st.session_state.setdefault("pred_cls", True)
-
 c1, c2, c3, c4 = st.columns([1.1, 1.6, 1.3, 1.3])
 with c1:
-    src = st.radio(t("pred.source"), ["sim", "upload"], key=S.keep("pred_src"),
-                   format_func=lambda s: t("pred.src_" + s))
+    src = S.page_widget(st.radio, t("pred.source"), "pred_src", default="sim", options=["sim", "upload"],
+                        format_func=lambda s: t("pred.src_" + s), valid=lambda v: v in ("sim", "upload"))
 with c2:
     spec = teach.coder_picker(conv, "pred_coder")
     if src == "sim":
         s1, s2 = st.columns([2, 1])
         with s1:
-            sigma = st.slider(t("pred.sigma"), 0.0, 1.0, step=0.05, key="pred_sigma", help=t("pred.sigma_help"))
+            sigma = S.page_widget(st.slider, t("pred.sigma"), "pred_sigma", default=0.1, min_value=0.0,
+                                  max_value=1.0, step=0.05, help=t("pred.sigma_help"))
         with s2:
-            seed = st.number_input(t("pred.seed"), 0, 2**31 - 1, step=1, key="pred_seed")
+            seed = S.page_widget(st.number_input, t("pred.seed"), "pred_seed", default=0, min_value=0,
+                                 max_value=2**31 - 1, step=1)
 with c3:
-    score_thr = st.slider(t("pred.score"), 0.0, 1.0, step=0.05, key="pred_score", help=t("pred.score_help"))
+    score_thr = S.page_widget(st.slider, t("pred.score"), "pred_score", default=0.05, min_value=0.0, max_value=1.0,
+                              step=0.05, help=t("pred.score_help"))
 with c4:
-    nms_thr = st.slider(t("pred.nms"), 0.0, 1.0, step=0.05, key="pred_nms", help=t("pred.nms_help"))
+    nms_thr = S.page_widget(st.slider, t("pred.nms"), "pred_nms", default=0.5, min_value=0.0, max_value=1.0,
+                            step=0.05, help=t("pred.nms_help"))
 
 # ---------------------------------------------------------------------------------------------------------
 # The head output: simulated, or the last good upload
@@ -104,8 +101,8 @@ if head.deltas is not None and spec is None:
     st.stop()
 classes_present = len(np.unique(head.classes)) > 1
 with c4:
-    class_aware = st.toggle(t("pred.class_aware"), key="pred_cls", disabled=not classes_present,
-                            help=t("pred.class_aware_help"))
+    class_aware = S.page_widget(st.toggle, t("pred.class_aware"), "pred_cls", default=True,
+                                disabled=not classes_present, help=t("pred.class_aware_help"))
 
 # ---------------------------------------------------------------------------------------------------------
 # Decode -> threshold -> NMS
@@ -156,14 +153,16 @@ st.markdown(f"**{t('pred.table_head')}**")
 if len(det.boxes):
     names = setup.pic.gt.class_names
     rows = pd.DataFrame({
-        t("pred.col_score"): np.round(det.scores, 3),
+        t("pred.col_score"): det.scores,
         t("pred.col_class"): [names[c] if 0 <= c < len(names) else str(c) for c in det.classes],
         "x1, y1, x2, y2": [", ".join(f"{v:.1f}" for v in b) for b in det.boxes],
         t("pred.col_gt"): [setup.gt_texts[g] if g >= 0 else "—" for g in gt_idx],
-        t("pred.col_iou"): np.round(ious, 3),
+        t("pred.col_iou"): ious,
         t("pred.col_anchor"): det.source,
     })
-    st.dataframe(rows, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(rows)))
+    three = st.column_config.NumberColumn(format="%.3f")  # one width for every row: 1.000 and 0.950, not 1 and 0.95
+    st.dataframe(rows, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(rows)),
+                 column_config={t("pred.col_score"): three, t("pred.col_iou"): three})
 else:
     st.info(t("pred.none_left"))
 

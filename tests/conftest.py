@@ -72,10 +72,17 @@ def server():
 
 
 @pytest.fixture(scope="session")
-def browser_context():
-    with sync_api.sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
-        ctx = p.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, headless=True, args=FLAGS,
-                                                   viewport=VIEWPORT)
+def playwright():
+    """One Playwright driver for the whole run: the sync API refuses a second one while another is running."""
+    with sync_api.sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser_context(playwright):
+    with tempfile.TemporaryDirectory() as profile:
+        ctx = playwright.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, headless=True,
+                                                            args=FLAGS, viewport=VIEWPORT)
         ctx.set_default_timeout(STEP_MS)
         yield ctx
         ctx.close()

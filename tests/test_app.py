@@ -326,7 +326,7 @@ def test_url_seeds_the_whole_setup():
     at = run_app(query)
     t = title(main_spec(at))
     assert "on 2 levels (P3, P4)" in t
-    assert "input 320×384" in t  # coins 303x384 padded to /32
+    assert "input 384×320" in t  # coins 384×303 (w×h) padded to /32
     assert "cell P4 (2, 3) at (56, 40)" in t  # ((3 + .5) * 16, (2 + .5) * 16)
     assert at.text_input(key="sizes").value == "24; 48"
     wh = np.concatenate([rects(tr) for tr in traces(main_spec(at), "cell anchor")])
@@ -385,7 +385,7 @@ def test_upload_image_and_multi_image_coco():
     assert not errors(at)
     pic = picture(at)
     assert pic.name == "street.png" and pic.wh == (640, 480) and len(pic.gt) == 0
-    assert "input 800×1088" in title(main_spec(at))  # 480x640 -> 800x1067 -> padded to 800x1088
+    assert "input 1088×800" in title(main_spec(at))  # 640×480 -> 1067×800 -> padded to 1088×800 (w×h)
     assert any("cannot travel in a link" in i.value for i in at.info)
     coco = {"images": [{"id": 1, "file_name": "other.jpg", "width": 100, "height": 100},
                        {"id": 7, "file_name": "train/street.png", "width": 640, "height": 480}],
@@ -403,7 +403,7 @@ def test_upload_image_and_multi_image_coco():
     assert any(abs(s.get("x0", -1) - 10 * 1067 / 640) < 1e-6 for s in shapes)
     # choosing the other image: recorded as 100x100, the loaded one is 640x480 -> error, boxes kept
     at.selectbox(key="coco_pick").set_value("other.jpg").run()
-    assert any("boxes.json" in e and "100x100" in e for e in errors(at))
+    assert any("boxes.json" in e and "100×100" in e for e in errors(at))
     assert picture(at).gt.boxes.tolist() == [[10, 20, 110, 70], [300, 200, 340, 240]]
 
 
@@ -463,7 +463,7 @@ BAD_ANNOTATIONS = [
     ("nan.txt", b"0 nan 0.5 0.1 0.2\n", "finite number"),
     ("xxe.xml", XXE, "entity"),
     ("inverted.csv", b"x1,y1,x2,y2,label\n50,10,20,40,cat\n", "x2 >= x1"),
-    ("outside.csv", b"10,10,900,40,cat\n", "outside the 512x512 image"),
+    ("outside.csv", b"10,10,900,40,cat\n", "outside the 512×512 image"),
     ("many.csv", _many_csv(10_000), "10,000 ground-truth boxes"),
 ]
 

@@ -102,11 +102,17 @@ def test_iou_thresholds_follow_the_labels_page():
 
 
 def test_iou_small_gt_not_owned_warns():
-    # a 6x6 GT: no anchor of RetinaNet (smallest 32x32) reaches 0.5
+    # a 6x6 GT: no anchor of RetinaNet (smallest 32x32) reaches 0.5; with low-quality matching (the default) its
+    # best anchors are positive anyway, which the overview says (as the Labels page does), never "no one owns it"
     at = run_app(IOU, query={"gt": "100,100,106,106,0"})
     t1 = title(specs(at)[1])
+    assert "owned only through the low-quality rule" in t1, t1
+    assert any("No anchor reaches the positive threshold" in w.value and "Low-quality matching makes its best "
+               "anchors positive anyway" in w.value for w in at.warning)
+    at = run_app(IOU, query={"gt": "100,100,106,106,0", "lq": "0"})  # without the rule: no positive at all
+    t1 = title(specs(at)[1])
     assert "no level or shape owns it" in t1, t1
-    assert any("No anchor reaches the positive threshold" in w.value for w in at.warning)
+    assert any("it gets no positive anchor at all" in w.value for w in at.warning)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -217,7 +217,7 @@ def test_upload_image_and_coco_file(page, server, tmp_path):
     open_page(page, server + "/")
     uploaders = page.get_by_test_id("stFileUploaderDropzoneInput")
     uploaders.nth(0).set_input_files(str(_street_png(tmp_path)))
-    title = wait_title(page, "t.includes('input 800×1088')")
+    title = wait_title(page, "t.includes('input 1088×800')")  # w×h
     assert "anchors" in title
     assert page.get_by_text("An uploaded image cannot travel in a link").count() == 1
     coco = {"images": [{"id": 1, "file_name": "elsewhere.jpg", "width": 100, "height": 100},

@@ -53,48 +53,47 @@ def _wait_fig(page, predicate: str, timeout: int = STEP_MS) -> dict:
     return page.evaluate(JS_FIG)
 
 
-def test_three_sessions_keep_their_own_picture_boxes_and_thresholds(server, tmp_path):
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        try:
-            contexts = [browser.new_context(viewport=VIEWPORT) for _ in SIZES]
-            pages = [c.new_page() for c in contexts]
-            own = []
-            for j, (page, (w, h)) in enumerate(zip(pages, SIZES)):
-                page.goto(server + "/labels?rs=none")
-                _wait_fig(page, "f.title.startsWith('Max IoU 0.5/0.4')", timeout=FIRST_CHART_MS)
-                png, boxes, n_gt = _files(tmp_path, j, w, h)
-                up = page.get_by_test_id("stFileUploaderDropzoneInput")
-                up.nth(0).set_input_files(str(png))
-                hw = (math.ceil(h / 32) * 32, math.ceil(w / 32) * 32)
-                _wait_fig(page, f"f.w === {hw[1]} && f.h === {hw[0]}")
-                up.nth(1).set_input_files(str(boxes))
-                fig = _wait_fig(page, f"f.title.includes(' of {n_gt} GT without')")
-                own.append({"hw": hw, "n_gt": n_gt, "src": fig["src"], "pos": 0.5, "neg": 0.4})
-                neg = page.get_by_test_id("stSlider").filter(has_text="neg_iou").get_by_role("slider")
-                for _ in range(j + 1):  # a threshold of its own: neg_iou 0.35, 0.3, 0.25
-                    neg.focus()
-                    page.keyboard.press("ArrowLeft")
-                    own[j]["neg"] = round(own[j]["neg"] - 0.05, 2)
-                    fig = _wait_fig(page, f"f.title.startsWith('Max IoU 0.5/{own[j]['neg']:g},')")
-            assert len({o["src"] for o in own}) == len(own), "two sessions show the same background picture"
+def test_three_sessions_keep_their_own_picture_boxes_and_thresholds(server, playwright, tmp_path):
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+    try:
+        contexts = [browser.new_context(viewport=VIEWPORT) for _ in SIZES]
+        pages = [c.new_page() for c in contexts]
+        own = []
+        for j, (page, (w, h)) in enumerate(zip(pages, SIZES)):
+            page.goto(server + "/labels?rs=none")
+            _wait_fig(page, "f.title.startsWith('Max IoU 0.5/0.4')", timeout=FIRST_CHART_MS)
+            png, boxes, n_gt = _files(tmp_path, j, w, h)
+            up = page.get_by_test_id("stFileUploaderDropzoneInput")
+            up.nth(0).set_input_files(str(png))
+            hw = (math.ceil(h / 32) * 32, math.ceil(w / 32) * 32)
+            _wait_fig(page, f"f.w === {hw[1]} && f.h === {hw[0]}")
+            up.nth(1).set_input_files(str(boxes))
+            fig = _wait_fig(page, f"f.title.includes(' of {n_gt} GT without')")
+            own.append({"hw": hw, "n_gt": n_gt, "src": fig["src"], "pos": 0.5, "neg": 0.4})
+            neg = page.get_by_test_id("stSlider").filter(has_text="neg_iou").get_by_role("slider")
+            for _ in range(j + 1):  # a threshold of its own: neg_iou 0.35, 0.3, 0.25
+                neg.focus()
+                page.keyboard.press("ArrowLeft")
+                own[j]["neg"] = round(own[j]["neg"] - 0.05, 2)
+                fig = _wait_fig(page, f"f.title.startsWith('Max IoU 0.5/{own[j]['neg']:g},')")
+        assert len({o["src"] for o in own}) == len(own), "two sessions show the same background picture"
 
-            sliders = [pg.get_by_test_id("stSlider").filter(has_text="pos_iou").get_by_role("slider") for pg in pages]
-            for _ in range(4):
-                for j, (page, slider) in enumerate(zip(pages, sliders)):  # all three press before any waits
-                    slider.focus()
-                    page.keyboard.press("ArrowRight")
-                    own[j]["pos"] = round(own[j]["pos"] + 0.05, 2)
-                for j, page in enumerate(pages):
-                    o = own[j]
-                    fig = _wait_fig(page, f"f.title.startsWith('Max IoU {o['pos']:g}/{o['neg']:g},')")
-                    assert (fig["h"], fig["w"]) == o["hw"], f"session {j} shows another input size: {fig}"
-                    assert f" of {o['n_gt']} GT without" in fig["title"], f"session {j}: {fig['title']}"
-                    assert fig["src"] == o["src"], f"session {j} shows another background picture"
+        sliders = [pg.get_by_test_id("stSlider").filter(has_text="pos_iou").get_by_role("slider") for pg in pages]
+        for _ in range(4):
+            for j, (page, slider) in enumerate(zip(pages, sliders)):  # all three press before any waits
+                slider.focus()
+                page.keyboard.press("ArrowRight")
+                own[j]["pos"] = round(own[j]["pos"] + 0.05, 2)
             for j, page in enumerate(pages):
-                errors = page.evaluate("() => document.querySelectorAll('[data-testid=\"stException\"], "
-                                       "[data-testid=\"stAlertContentError\"]').length")
-                assert errors == 0, f"session {j} shows an error"
-                assert page.get_by_text(f"{own[j]['n_gt']} boxes on session{j}.png").count() == 1
-        finally:
-            browser.close()
+                o = own[j]
+                fig = _wait_fig(page, f"f.title.startsWith('Max IoU {o['pos']:g}/{o['neg']:g},')")
+                assert (fig["h"], fig["w"]) == o["hw"], f"session {j} shows another input size: {fig}"
+                assert f" of {o['n_gt']} GT without" in fig["title"], f"session {j}: {fig['title']}"
+                assert fig["src"] == o["src"], f"session {j} shows another background picture"
+        for j, page in enumerate(pages):
+            errors = page.evaluate("() => document.querySelectorAll('[data-testid=\"stException\"], "
+                                   "[data-testid=\"stAlertContentError\"]').length")
+            assert errors == 0, f"session {j} shows an error"
+            assert page.get_by_text(f"{own[j]['n_gt']} boxes on session{j}.png").count() == 1
+    finally:
+        browser.close()

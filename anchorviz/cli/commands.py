@@ -17,11 +17,12 @@ from pathlib import Path
 
 import numpy as np
 
-from anchorviz.cli.inputs import _assigner, _load, _setup
+from anchorviz.cli.inputs import _DEFAULT_PRESET, _assigner, _load, _setup
 from anchorviz.cli.output import _describe_setup, _fmt, _print_report, _table
 from anchorviz.cli.parser import build_parser
 from anchorviz.cli.progress import _Progress
 from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.core.presets import PRESETS
 from anchorviz.dataset.export.exporters import FILE_NAMES, export_config
 from anchorviz.dataset.fit_report import compare_setups, evaluate
 from anchorviz.dataset.stats import dataset_statistics
@@ -39,11 +40,13 @@ def _cmd_stats(args, out) -> int:
     progress = _Progress(not args.quiet)
     _print_report(ds, out)
     st = dataset_statistics(ds)
-    b = st.buckets
-    sh = b.shares()
-    out.write("\nbox statistics (network-input pixels, after the resize)\n")
-    out.write(f"  COCO sizes: small (< 32^2) {b.small:,} ({sh[0]:.1%}), medium {b.medium:,} ({sh[1]:.1%}), "
-              f"large (>= 96^2) {b.large:,} ({sh[2]:.1%})\n")
+    out.write("\nbox statistics\n")
+    for what, bk, unit in (("COCO sizes", st.buckets, "box area in the original images"),
+                           ("after the resize", st.buckets_input, "network-input px")):
+        sh = bk.shares()
+        out.write(f"  {what}: small (< 32^2) {bk.small:,} ({sh[0]:.1%}), medium {bk.medium:,} ({sh[1]:.1%}), "
+                  f"large (>= 96^2) {bk.large:,} ({sh[2]:.1%}) ({unit})\n")
+    out.write("  (the rest in network-input pixels, after the resize)\n")
     sp = st.side_percentiles
     out.write(f"  sqrt(area) px: p1 {sp[1]:.1f}, p25 {sp[25]:.1f}, median {sp[50]:.1f}, p75 {sp[75]:.1f}, p99 {sp[99]:.1f}\n")
     ap = st.aspect_percentiles
@@ -84,7 +87,11 @@ def _cmd_stats(args, out) -> int:
             "dataset": ds.report.__dict__ | {"notes": list(ds.report.notes)},
             "setup": json.loads(export_config(cfg, "json")),
             "statistics": {
-                "size_buckets": {"small": b.small, "medium": b.medium, "large": b.large},
+                "size_buckets": {"small": st.buckets.small, "medium": st.buckets.medium, "large": st.buckets.large,
+                                 "measured_on": "box area in the original images (COCO)"},
+                "size_buckets_input": {"small": st.buckets_input.small, "medium": st.buckets_input.medium,
+                                       "large": st.buckets_input.large,
+                                       "measured_on": "box area after the resize (network-input px)"},
                 "sqrt_area": {"edges": st.sqrt_area.edges.tolist(), "counts": st.sqrt_area.counts.tolist()},
                 "aspect_h_over_w": {"edges": st.aspect.edges.tolist(), "counts": st.aspect.counts.tolist()},
                 "wh_density": {"w_edges": st.density.w_edges.tolist(), "h_edges": st.density.h_edges.tolist(),
@@ -166,9 +173,17 @@ def _cmd_tune(args, out) -> int:
         outdir = Path(args.out)
         for fmt in args.export:
             path = outdir / FILE_NAMES[fmt]
-            _write(path, export_config(res.config, fmt))
+            head = _mmdet_head(args) if fmt == "mmdet" else None
+            _write(path, export_config(res.config, fmt, head=head))
             out.write(f"wrote {path}\n")
     return 0
+
+
+def _mmdet_head(args) -> str:
+    """The mmdet head the setup's preset belongs to (the key path of the mmdet export); bbox_head otherwise."""
+    name = None if args.config is not None else (args.preset or _DEFAULT_PRESET.get(args.convention))
+    preset = PRESETS.get(name or "")
+    return preset.mmdet_head if preset is not None else "bbox_head"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -106,7 +106,6 @@ class Convention:
     coder: str = "torchvision_rpn"
     sampler: Literal["torchvision", "detectron2", "mmdet", ""] = ""
     nms_rule: Literal["torchvision", "d2l"] = "torchvision"
-    knobs_help: str = ""
 
 
 _TORCH_NAN_IOU = IoUStyle(dtype="float32", zero_without_overlap=False)
@@ -128,11 +127,6 @@ CONVENTIONS: dict[str, Convention] = {
             low_quality="argmax",
             coder="torchvision_rpn",
             sampler="torchvision",
-            knobs_help=(
-                "AnchorGenerator(sizes, aspect_ratios). aspect_ratio = h/w; cell anchors are "
-                "round(±w/2), round(±h/2) (half-to-even), centred on the top-left corner of each cell; "
-                "stride = padded image size // feature size."
-            ),
         ),
         Convention(
             name="mmdet",
@@ -147,11 +141,6 @@ CONVENTIONS: dict[str, Convention] = {
             low_quality="gt_all",
             coder="mmdet",
             sampler="mmdet",
-            knobs_help=(
-                "AnchorGenerator(strides, ratios, scales | octave_base_scale, base_sizes, center_offset). "
-                "ratio = h/w; w = base_size*scale/sqrt(ratio); no rounding; the base centre is "
-                "center_offset*base_size (the base size, not the stride)."
-            ),
         ),
         Convention(
             name="mmdet_v1",
@@ -168,10 +157,6 @@ CONVENTIONS: dict[str, Convention] = {
             outside_rule="border",
             coder="mmdet_v1",
             sampler="mmdet",
-            knobs_help=(
-                "LegacyAnchorGenerator: widths count pixels (x2 - x1 + 1); centre 0.5*(base - 1); corners "
-                "ctr ∓ 0.5*(w - 1), rounded. ratio = h/w."
-            ),
         ),
         Convention(
             name="mmdet_ssd",
@@ -185,10 +170,6 @@ CONVENTIONS: dict[str, Convention] = {
             low_quality="gt_all",
             coder="mmdet_roi",
             sampler="",
-            knobs_help=(
-                "SSDAnchorGenerator(scale_major=False): per level base size (from basesize_ratio_range), scales "
-                "(1, sqrt(max/min)) and ratios (1, 1/r, r); anchors centred at stride/2."
-            ),
         ),
         Convention(
             name="detectron2",
@@ -203,11 +184,6 @@ CONVENTIONS: dict[str, Convention] = {
             low_quality="argmax",
             coder="detectron2",
             sampler="detectron2",
-            knobs_help=(
-                "MODEL.ANCHOR_GENERATOR.SIZES / ASPECT_RATIOS / OFFSET. aspect ratio = h/w; "
-                "size is the outer loop; cell centre at (x + OFFSET)*stride; config default OFFSET is 0.0 "
-                "(the class default is 0.5)."
-            ),
         ),
         Convention(
             name="keras_retinanet",
@@ -224,10 +200,6 @@ CONVENTIONS: dict[str, Convention] = {
             outside_rule="centre",
             coder="keras_retinanet",
             sampler="",
-            knobs_help=(
-                "AnchorParameters(sizes, strides, ratios, scales). ratio = h/w; side = size*scale; "
-                "centres at (x + 0.5)*stride; feature sizes ceil(image / 2^level)."
-            ),
         ),
         Convention(
             name="d2l",
@@ -244,10 +216,6 @@ CONVENTIONS: dict[str, Convention] = {
             coder="d2l",
             sampler="",
             nms_rule="d2l",
-            knobs_help=(
-                "multibox_prior(data, sizes, ratios). sizes are fractions of the image height, "
-                "ratio = w/h (not h/w!), n + m - 1 anchors per pixel, centres at (x + 0.5)/W."
-            ),
         ),
         Convention(
             name="yolov5",
@@ -262,10 +230,6 @@ CONVENTIONS: dict[str, Convention] = {
             low_quality="none",
             coder="",
             sampler="",
-            knobs_help=(
-                "anchors: explicit (w, h) pixel pairs per level (model yaml). A target matches an anchor "
-                "when max(r, 1/r) < anchor_t for both w and h; anchor centres at (x + 0.5)*stride."
-            ),
         ),
     )
 }

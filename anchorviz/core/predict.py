@@ -3,9 +3,9 @@
 threshold and NMS, with the count at each stage.
 
 A trained head is simulated as a teacher would draw it: for each positive anchor the deltas are the true
-regression targets plus Gaussian noise of std ``sigma`` and the score is high (0.9 plus noise); every
-other anchor gets a small random score. Seeded, so a slider move that does not touch the seed redraws
-nothing.
+regression targets plus Gaussian noise of std ``sigma`` and the score is high, higher the better the anchor
+overlaps its GT (see ``simulate_head``); every other anchor gets a small random score. Seeded, so a slider move
+that does not touch the seed redraws nothing.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from anchorviz.core.boxes import as_boxes
 from anchorviz.core.coding.codec import decode, encode
 from anchorviz.core.coding.spec import CoderSpec
 from anchorviz.core.errors import AnchorVizInputError
-from anchorviz.core.iou.pairwise import pairwise_iou
+from anchorviz.core.iou.pairwise import paired_iou, pairwise_iou
 from anchorviz.core.nms import batched_nms, nms
 
 __all__ = ["HeadOutput", "simulate_head", "Detections", "postprocess", "match_to_gt"]
@@ -35,12 +35,17 @@ class HeadOutput:
         boxes: float64 (N, 4) xyxy boxes, or None when deltas are given.
         scores: float64 (N,) in [0, 1].
         classes: int64 (N,) class index of each score.
+        class_scores: float64 (N, C) every class column of every anchor, or None. One score per anchor is enough
+            to threshold and suppress, not for a multi-class loss (the Loss page reads these).
+        class_scores_kind: "logits" or "probabilities" (what ``class_scores`` hold), "" without them.
     """
 
     scores: np.ndarray
     classes: np.ndarray
     deltas: np.ndarray | None = None
     boxes: np.ndarray | None = None
+    class_scores: np.ndarray | None = None
+    class_scores_kind: str = ""
 
 
 def simulate_head(anchors: np.ndarray, gts: np.ndarray, assignment: Assignment, spec: CoderSpec, *,
@@ -71,7 +76,12 @@ def simulate_head(anchors: np.ndarray, gts: np.ndarray, assignment: Assignment, 
     if len(pos) and len(g):
         matched = assignment.matched_gt[pos]
         deltas[pos] = encode(a[pos], g[matched], spec) + rng.normal(0.0, sigma, (len(pos), 4))
-        scores[pos] = np.clip(0.9 + rng.normal(0.0, 0.05, len(pos)), 0.0, 1.0)
+        # confidence grows with the anchor's IoU with its GT, as a trained head's does: 0.5 + 0.5 * sigmoid(z),
+        # z = 1.5 + 4 (IoU - 0.5) + noise, kept below 6 so no score reaches 1 (0.5 + 0.5 sigmoid(6) = 0.9988)
+        # and all lie in (0.5, 1): spread enough to rank, never a tie at "1"
+        iou = paired_iou(a[pos], g[matched])
+        z = np.minimum(1.5 + 4.0 * (iou - 0.5) + rng.normal(0.0, 0.7, len(pos)), 6.0)
+        scores[pos] = 0.5 + 0.5 / (1.0 + np.exp(-z))
         classes[pos] = classes_gt[matched]
     return HeadOutput(scores=scores, classes=classes.astype(np.int64), deltas=deltas)
 

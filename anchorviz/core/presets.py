@@ -151,6 +151,8 @@ class Preset:
 
     ``fixed_levels`` is used instead of ``spec`` by setups whose levels are not a stride-2 ladder (SSD, d2l).
     ``scale_major`` is mmdet's ordering switch as the library's config sets it (SSD300: False).
+    ``mmdet_head`` is the key of the mmdet head whose ``anchor_generator`` the setup is (the mmdet export's
+    key path): ``bbox_head`` for one-stage detectors, ``rpn_head`` for Faster R-CNN's RPN.
     """
 
     name: str
@@ -160,13 +162,14 @@ class Preset:
     fixed_levels: Callable[[], tuple[LevelSpec, ...]] | None = None
     note: str = ""
     scale_major: bool = True
+    mmdet_head: str = "bbox_head"
 
 
 PRESETS: dict[str, Preset] = {
     p.name: p
     for p in (
         Preset("Faster R-CNN FPN", ("torchvision", "mmdet", "detectron2", "mmdet_v1"), (2, 3, 4, 5, 6), _faster_rcnn,
-               note="RPN: one size per level (32..512), ratios 0.5/1/2, strides 4..64."),
+               note="RPN: one size per level (32..512), ratios 0.5/1/2, strides 4..64.", mmdet_head="rpn_head"),
         Preset("RetinaNet", ("torchvision", "mmdet", "detectron2", "keras_retinanet", "mmdet_v1"), (3, 4, 5, 6, 7),
                _retinanet, note="3 scales x 3 ratios per level, base 32..512 on strides 8..128."),
         Preset("SSD300", ("mmdet_ssd",), fixed_levels=_ssd300_levels, scale_major=False,

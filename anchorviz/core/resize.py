@@ -161,27 +161,28 @@ class ResizePlan:
         return (self.pad_left, self.pad_top, self.pad_left + self.resized_hw[1], self.pad_top + self.resized_hw[0])
 
     def describe(self) -> str:
-        """One line for the UI, e.g. ``'shorter side: 480x640 photo x1.667 -> 800x1067, padded bottom/right ...'``."""
+        """One line for the UI, sizes written width×height, e.g. ``'shorter side: 640×480 photo ×1.667 → 1067×800,
+        padded bottom/right to 1088×800 (multiple of 32); network input 1088×800 (w×h)'``."""
         (h, w), (rh, rw), (ih, iw) = self.image_hw, self.resized_hw, self.input_hw
         if math.isclose(self.scale_x, self.scale_y, rel_tol=1e-2):
-            scale = f"x{self.scale_x:.4g}"
+            scale = f"×{self.scale_x:.4g}"
         else:
-            scale = f"x{self.scale_x:.4g} wide, x{self.scale_y:.4g} high"
+            scale = f"×{self.scale_x:.4g} wide, ×{self.scale_y:.4g} high"
         label = {"none": "no resize", "shorter_side": "shorter side", "letterbox": "letterbox", "custom": "custom"}
-        head = f"{label.get(self.mode, self.mode)}: {h}x{w} photo"
+        head = f"{label.get(self.mode, self.mode)}: {w}×{h} photo"
         if (rh, rw) != (h, w):
-            head += f" {scale} -> {rh}x{rw}"
+            head += f" {scale} → {rw}×{rh}"
         if (ih, iw) == (rh, rw):
-            return f"{head}; network input {ih}x{iw} (HxW), no padding"
+            return f"{head}; network input {iw}×{ih} (w×h), no padding"
         if self.mode == "letterbox":
             pads = (
                 f"grey borders left {self.pad_left}, right {self.pad_right}, "
                 f"top {self.pad_top}, bottom {self.pad_bottom}"
             )
-            return f"{head}, centred in {ih}x{iw} with {pads}; network input {ih}x{iw} (HxW)"
+            return f"{head}, centred in {iw}×{ih} with {pads}; network input {iw}×{ih} (w×h)"
         return (
-            f"{head}, padded bottom/right to {ih}x{iw} (multiple of {self.size_divisor}); "
-            f"network input {ih}x{iw} (HxW)"
+            f"{head}, padded bottom/right to {iw}×{ih} (multiple of {self.size_divisor}); "
+            f"network input {iw}×{ih} (w×h)"
         )
 
 

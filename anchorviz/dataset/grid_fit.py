@@ -14,6 +14,7 @@ from anchorviz.core.assign.labels import Label
 from anchorviz.core.assign.max_iou import assign_anchors, max_iou_rule
 from anchorviz.core.assign.yolov5 import assign_yolov5
 from anchorviz.core.conventions import get_convention
+from anchorviz.core.diagnose import GTMatch, match_kinds
 from anchorviz.core.errors import AnchorVizInputError
 from anchorviz.dataset.load import BoxDataset
 from anchorviz.dataset.progress import ProgressFn, StopFn, _never, _noop_progress
@@ -90,6 +91,8 @@ class PositionalFit:
         zero_positive_fraction: share of assessed GTs without any positive anchor.
         positives_hist: int64 (CAP + 1,) GTs with 0, 1, ..., CAP-1 and >= CAP positives (CAP = 20).
         cancelled: True when ``should_stop`` ended the run early (the fields cover the images done).
+        kind: int8 (M,) how each GT is matched (``anchorviz.core.diagnose.GTMatch``: none, positive only by the
+            low-quality rule, at the threshold); None for YOLOv5 and ATSS, which have no low-quality rule.
     """
 
     assigner: str
@@ -103,6 +106,14 @@ class PositionalFit:
     zero_positive_fraction: float
     positives_hist: np.ndarray
     cancelled: bool = False
+    kind: np.ndarray | None = None
+
+    @property
+    def low_quality_only_fraction(self) -> float:
+        """Share of assessed GTs positive only by the low-quality rule (no positive anchor reaches pos_iou)."""
+        if self.kind is None or not len(self.kind):
+            return 0.0
+        return float((self.kind == GTMatch.LOW_QUALITY).mean())
 
     @property
     def sampled(self) -> bool:
@@ -114,7 +125,8 @@ class PositionalFit:
 
 
 def _assign_one(cfg: AnchorConfig, input_hw: tuple[int, int], gts: np.ndarray, spec: AssignerSpec):
-    """(positives per GT, grid best IoU per GT, per-GT level (most positives, finest on ties) or -1)."""
+    """(positives per GT, grid best IoU per GT, per-GT level (most positives, finest on ties) or -1, per-GT
+    ``GTMatch``)."""
     aset = cached_anchors(cfg, input_hw)
     nl = len(cfg.levels)
     if spec.kind == "yolov5":
@@ -136,13 +148,16 @@ def _assign_one(cfg: AnchorConfig, input_hw: tuple[int, int], gts: np.ndarray, s
             rule = max_iou_rule(cfg.convention, pos_iou=spec.pos_iou, neg_iou=spec.neg_iou,
                                 low_quality=spec.low_quality)
             a = assign_anchors(aset, gts, rule)
+            kind = match_kinds(aset, gts, a, pos_iou=spec.pos_iou).kind
         best = a.gt_max_iou
         pos = np.flatnonzero(a.labels == Label.POSITIVE)
         per_level = np.zeros((len(gts), nl), np.int64)
         np.add.at(per_level, (a.matched_gt[pos], aset.level[pos].astype(np.int64)), 1)
     positives = a.positives_per_gt()
     level = np.where(per_level.max(axis=1) > 0, per_level.argmax(axis=1), -1)
-    return positives, np.nan_to_num(best, nan=0.0), level
+    if spec.kind != "max_iou":  # no low-quality rule, no fixed threshold: matched by the assigner's own rule
+        kind = np.where(positives > 0, GTMatch.THRESHOLD, GTMatch.NONE).astype(np.int8)
+    return positives, np.nan_to_num(best, nan=0.0), level, kind
 
 
 def positional_fit(ds: BoxDataset, cfg: AnchorConfig, *, assigner: AssignerSpec | None = None,
@@ -171,7 +186,7 @@ def positional_fit(ds: BoxDataset, cfg: AnchorConfig, *, assigner: AssignerSpec 
     imgs = ds.sample_images(max_images, seed=seed) if images is None else np.asarray(images, np.int64)
     if len(imgs) == 0:
         raise AnchorVizInputError("positional fit: no image with boxes to assess")
-    gi, pos, best, lvl, done = [], [], [], [], []
+    gi, pos, best, lvl, kinds, done = [], [], [], [], [], []
     cancelled = False
     every = max(1, len(imgs) // 50)
     # images of the same input size one after the other: cached_anchors then generates each grid once
@@ -184,11 +199,12 @@ def positional_fit(ds: BoxDataset, cfg: AnchorConfig, *, assigner: AssignerSpec 
         idx = ds.box_indices_of(i)
         if len(idx) == 0:
             continue
-        p, b, lv = _assign_one(cfg, (int(ds.input_hw[i, 0]), int(ds.input_hw[i, 1])), ds.boxes[idx], spec)
+        p, b, lv, kd = _assign_one(cfg, (int(ds.input_hw[i, 0]), int(ds.input_hw[i, 1])), ds.boxes[idx], spec)
         gi.append(idx)
         pos.append(p)
         best.append(b)
         lvl.append(lv)
+        kinds.append(kd)
         if j % every == 0:
             progress(j / len(imgs), f"assigning anchors: image {j + 1:,} of {len(imgs):,}")
     progress(1.0, "assignment done")
@@ -200,4 +216,5 @@ def positional_fit(ds: BoxDataset, cfg: AnchorConfig, *, assigner: AssignerSpec 
     return PositionalFit(assigner=spec.describe(cfg.convention), images=np.array(done, np.int64),
                          n_images_with_boxes=n_with, gt_index=cat(gi, np.int64), positives=positives,
                          grid_best_iou=cat(best, np.float64), level=cat(lvl, np.int64), level_names=names,
-                         zero_positive_fraction=zero, positives_hist=hist, cancelled=cancelled)
+                         zero_positive_fraction=zero, positives_hist=hist, cancelled=cancelled,
+                         kind=cat(kinds, np.int8) if spec.kind == "max_iou" else None)

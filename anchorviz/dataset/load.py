@@ -170,6 +170,22 @@ class BoxDataset:
         """float64 (N, 2) width and height of every box in network-input pixels (a new array)."""
         return self.boxes[:, 2:] - self.boxes[:, :2]
 
+    @functools.cached_property
+    def original_wh(self) -> np.ndarray:
+        """float64 (N, 2) width and height of every box in its original image's pixels, read-only.
+
+        What COCO's size buckets measure: the resize is undone with each image's own plan (one per distinct image
+        size, as `build_dataset` made them), and the result is rounded to 1e-6 px so that a box recorded as 32 x 32
+        stays exactly 32 x 32 after the round trip through the scale.
+        """
+        if len(self) == 0:
+            return _readonly(np.zeros((0, 2)))
+        uniq, inv = np.unique(self.image_hw, axis=0, return_inverse=True)
+        scales = np.array([[p.scale_x, p.scale_y] for p in (plan_resize((int(h), int(w)), self.resize)
+                                                            for h, w in uniq.tolist())])
+        out = np.round(self.wh / scales[inv.reshape(-1)][self.image_index], 6)
+        return _readonly(out)
+
     def boxes_per_image(self) -> np.ndarray:
         """int64 (I,) number of boxes of each image."""
         return np.bincount(self.image_index, minlength=self.n_images).astype(np.int64)

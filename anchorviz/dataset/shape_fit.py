@@ -3,7 +3,7 @@ recall vs IoU, YOLOv5 autoanchor's BPR / aat / fitness). Cheap: 10M boxes in sec
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -13,7 +13,8 @@ from anchorviz.core.fit import yolo_fit
 from anchorviz.dataset.load import BoxDataset
 from anchorviz.dataset.shapes import _SHAPE_CHUNK_ELEMENTS, AnchorShapes, anchor_shapes, best_shape_match
 
-__all__ = ["ShapeFit", "shape_fit", "recall_curve", "YoloMetrics", "yolo_metrics", "RECALL_THRESHOLDS"]
+__all__ = ["ShapeFit", "shape_fit", "at_threshold", "recall_curve", "YoloMetrics", "yolo_metrics",
+           "RECALL_THRESHOLDS"]
 
 
 #: IoU thresholds of the recall curves: 0, 0.01, ..., 1.
@@ -161,3 +162,17 @@ def shape_fit(data, cfg: AnchorConfig, *, anchor_t: float = 4.0, iou_thr: float 
                     mean_best_iou=float(best.mean()), iou_thr=float(iou_thr),
                     bpr_iou=float((best >= iou_thr).mean()), thresholds=thr, recall=recall_curve(best, thr),
                     anchor_t=float(anchor_t), yolo=ym)
+
+
+def at_threshold(fit: ShapeFit, iou_thr: float) -> ShapeFit:
+    """The same fit read at another IoU threshold: only ``iou_thr`` and ``bpr_iou`` change (one pass over the
+    best IoUs), so a threshold change reuses the IoU work of `shape_fit`.
+
+    Raises:
+        AnchorVizInputError: iou_thr outside [0, 1].
+    """
+    if not isinstance(iou_thr, (int, float)) or not 0.0 <= iou_thr <= 1.0:
+        raise AnchorVizInputError(f"iou_thr: expected a number in [0, 1], got {iou_thr!r}")
+    if float(iou_thr) == fit.iou_thr:
+        return fit
+    return replace(fit, iou_thr=float(iou_thr), bpr_iou=float((fit.best_iou >= iou_thr).mean()))

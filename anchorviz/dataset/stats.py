@@ -5,8 +5,11 @@ Everything is binned, never one point per box, so 10M boxes cost a few passes ov
 used for sizes and aspect ratios (boxes span 2 to 2000 px, ratios 1:10 to 10:1). Aspect ratio is h/w.
 
 COCO size buckets (``size_buckets``): small ``area < 32²``, medium ``32² <= area < 96²``, large
-``area >= 96²``, measured on the box area after the train-time resize (COCO's evaluation uses the
-segmentation area of the original image, and counts a box exactly at a cut-off in both neighbours).
+``area >= 96²``. ``DatasetStats.buckets`` is COCO's split as COCO defines it: box area in the *original* image's
+pixels (w x h of the box; COCOeval itself reads each annotation's ``area`` field, the segmentation area, which is
+smaller than the box for most objects, and counts a box exactly at a cut-off in both neighbours).
+``DatasetStats.buckets_input`` is the same cut-offs applied after the train-time resize, in network-input pixels,
+what the anchors actually meet; the two differ by the resize's scale (x1.25 to x3 on COCO at 800 px).
 """
 
 from __future__ import annotations
@@ -202,7 +205,9 @@ class DatasetStats:
     Attributes:
         n_boxes, n_images: sizes.
         density: w x h 2-D histogram.
-        sqrt_area: sqrt-area histogram; buckets: COCO small / medium / large.
+        sqrt_area: sqrt-area histogram (network-input px).
+        buckets: COCO small / medium / large on box areas in the original images (COCO's own definition).
+        buckets_input: the same cut-offs on box areas after the train-time resize (network-input px).
         aspect: h/w histogram.
         boxes_per_image: images by box count.
         side_percentiles, aspect_percentiles: {q: value}.
@@ -214,6 +219,7 @@ class DatasetStats:
     density: Histogram2D
     sqrt_area: Histogram
     buckets: SizeBuckets
+    buckets_input: SizeBuckets
     aspect: Histogram
     boxes_per_image: Histogram
     side_percentiles: dict
@@ -232,7 +238,8 @@ def dataset_statistics(ds: BoxDataset, cfg: AnchorConfig | None = None, *, bins:
         names, counts = gts_per_level(ds, cfg, by="best_iou")
     return DatasetStats(
         n_boxes=len(ds), n_images=ds.n_images, density=wh_density(wh, bins=bins), sqrt_area=sqrt_area_histogram(wh),
-        buckets=size_buckets(wh), aspect=aspect_histogram(wh), boxes_per_image=boxes_per_image_histogram(ds),
+        buckets=size_buckets(ds.original_wh), buckets_input=size_buckets(wh), aspect=aspect_histogram(wh),
+        boxes_per_image=boxes_per_image_histogram(ds),
         side_percentiles=percentiles(side), aspect_percentiles=percentiles(wh[ok, 1] / wh[ok, 0]),
         level_names=names, level_counts=counts,
     )

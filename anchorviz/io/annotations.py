@@ -17,7 +17,7 @@ from typing import Literal
 from anchorviz.core.errors import AnchorVizInputError
 from anchorviz.io.coco import parse_coco
 from anchorviz.io.csv_format import parse_csv
-from anchorviz.io.groundtruth import GroundTruth
+from anchorviz.io.groundtruth import GroundTruth, same_image
 from anchorviz.io.voc import parse_voc
 from anchorviz.io.yolo import parse_yolo
 
@@ -75,8 +75,14 @@ def parse_annotations(
     image_wh,
     image_key: int | str | None = None,
     class_names: Sequence[str] | None = None,
+    image_name: str | None = None,
 ) -> GroundTruth:
     """Parse an uploaded annotation file of any supported format.
+
+    A file that names its images is matched to the loaded image by ``image_name``, so another image's boxes are
+    never taken for this one's: COCO (``image_key``, default ``image_name``), a VOC ``<filename>``, a CSV image
+    column, and a YOLO label file's own name (YOLO pairs ``a.txt`` with ``a.jpg``). A mismatch is an error naming
+    both; a file that lists the image without objects gives zero boxes with ``report.empty_reason`` saying so.
 
     Args:
         data: the file's bytes.
@@ -85,6 +91,8 @@ def parse_annotations(
         image_key: COCO only: the image id or file name to read (None when the file has one image).
         class_names: YOLO: names of the class indices; VOC/CSV: the allowed class names. Ignored for
             COCO, whose categories are authoritative.
+        image_name: the loaded image's file name, or None to skip the matching (library callers with one file
+            per image).
 
     Returns:
         GroundTruth with a ParseReport (``gt.report.format`` says which format was read).
@@ -97,17 +105,25 @@ def parse_annotations(
     data = bytes(data)
     fmt = guess_format(name, data)
     if fmt == "coco":
-        return parse_coco(data, name=name, image=image_key, image_wh=image_wh)
+        return parse_coco(data, name=name, image=image_key if image_key is not None else image_name, image_wh=image_wh)
     if fmt == "voc":
-        return parse_voc(data, name=name, image_wh=image_wh, class_names=class_names)
+        return parse_voc(data, name=name, image_wh=image_wh, class_names=class_names, image_name=image_name)
     text = _decode(data, name=name)
     if fmt == "yolo":
         if image_wh is None:
             raise AnchorVizInputError(
                 f"{name}: YOLO coordinates are relative to the image size; expected image_wh, got None"
             )
-        return parse_yolo(text, name=name, image_wh=image_wh, class_names=class_names)
-    return parse_csv(text, name=name, image_wh=image_wh, class_names=class_names)
+        gt = parse_yolo(text, name=name, image_wh=image_wh, class_names=class_names)
+        if image_name and not same_image(name, image_name):  # after the content checks: a broken file says so first
+            stem = Path(name).stem
+            raise AnchorVizInputError(
+                f"{name}: YOLO pairs a label file with its image by name: these are the labels of an image named "
+                f"{stem}.*, not of {image_name!r}; expected {Path(image_name).stem}.txt (rename the file if these "
+                f"really are this image's boxes)"
+            )
+        return gt
+    return parse_csv(text, name=name, image_wh=image_wh, class_names=class_names, image_name=image_name)
 
 
 def load_annotations_file(

@@ -100,8 +100,8 @@ def parse_coco(
                 info.height,
             ) else ""
             raise AnchorVizInputError(
-                f"{name}: image {info.file_name!r} is recorded as {info.width}x{info.height} but the loaded image "
-                f"is {w:g}x{h:g}{swapped}; expected the same size"
+                f"{name}: image {info.file_name!r} is recorded as {info.width}×{info.height} but the loaded image "
+                f"is {w:g}×{h:g}{swapped}; expected the same size"
             )
 
     cats = sorted(coco.loadCats(coco.getCatIds()), key=lambda c: c["id"])
@@ -110,6 +110,8 @@ def parse_coco(
 
     anns = coco.loadAnns(coco.getAnnIds(imgIds=[img["id"]], iscrowd=None))
     anns.sort(key=lambda a: a["id"])  # the fresh ids are positions in the file
+    if not anns:
+        _check_not_misnumbered(ds, coco, info, name=name)
     n_crowd = sum(1 for a in anns if _is_crowd(a))
     check_box_count(len(anns) - n_crowd, name=f"{name} (image {info.file_name!r})")
     xywh: list[list[float]] = []
@@ -138,6 +140,28 @@ def parse_coco(
         image_wh=(info.width, info.height),
         n_records=len(anns),
         n_crowd_dropped=n_crowd,
+        image=info.file_name,
+        empty_reason="no_objects" if ds["annotations"] else "empty_file",
+    )
+
+
+def _check_not_misnumbered(ds: Mapping, coco: COCO, info: CocoImage, *, name: str) -> None:
+    """No annotation refers to the chosen image: refuse when the file's annotations point at image ids its
+    ``images`` list does not have (a renumbered or merged file: the boxes exist but their link is broken), so the
+    image is not shown as one without objects."""
+    orphans: dict[int, int] = {}
+    for ann in ds["annotations"]:
+        if ann["image_id"] not in coco.imgs:
+            orphans[ann["image_id"]] = orphans.get(ann["image_id"], 0) + 1
+    if not orphans:
+        return
+    n = sum(orphans.values())
+    ids = sorted(orphans)
+    raise AnchorVizInputError(
+        f"{name}: no annotation refers to image id {info.id} ({info.file_name!r}); {n} of the file's "
+        f"{len(ds['annotations'])} annotations refer to image id{'s' if len(ids) > 1 else ''} {_few(ids, _SHOW_NAMES)}, "
+        f"which its images list does not have (it lists ids {_few(sorted(coco.imgs), _SHOW_NAMES)}); expected the "
+        f"annotations' image_id to be the image's id"
     )
 
 
@@ -230,7 +254,7 @@ def _coco_image(img: Mapping, *, name: str, loc: str) -> CocoImage:
     width = _int_field(img, "width", name=name, loc=loc)
     height = _int_field(img, "height", name=name, loc=loc)
     if width <= 0 or height <= 0:
-        raise AnchorVizInputError(f"{name}, {loc}: expected a positive width and height, got {width}x{height}")
+        raise AnchorVizInputError(f"{name}, {loc}: expected a positive width and height, got {width}×{height}")
     return CocoImage(id=int(img["id"]), file_name=file_name, width=width, height=height)
 
 

@@ -24,6 +24,7 @@ import numpy as np
 
 from anchorviz.core.boxes import as_boxes
 from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.io.parse_report import BOX_TOLERANCE_PX, ParseReport
 
 __all__ = [
     "BOX_TOLERANCE_PX",
@@ -34,60 +35,11 @@ __all__ = [
     "build_ground_truth",
     "check_box_count",
     "check_inside_image",
+    "same_image",
 ]
 
 #: Most ground-truth boxes accepted for one image (COCO's busiest image has under 100).
 MAX_GT_BOXES = 2000
-
-#: How far (in pixels) a box may reach outside the image before it is an error; closer ones are clipped.
-BOX_TOLERANCE_PX = 1.0
-
-
-@dataclass(frozen=True, kw_only=True)
-class ParseReport:
-    """What happened while reading one image's annotations.
-
-    Attributes:
-        source: the file name.
-        format: "coco", "yolo", "voc", "csv" (or another short tag for hand-made data).
-        n_records: box records read for this image, including the dropped ones.
-        n_crowd_dropped: COCO ``iscrowd`` regions left out (they are not object boxes).
-        n_degenerate_dropped: zero-width or zero-height boxes left out.
-        n_clipped: boxes reaching at most `BOX_TOLERANCE_PX` outside the image, clipped to it.
-    """
-
-    source: str
-    format: str
-    n_records: int = 0
-    n_crowd_dropped: int = 0
-    n_degenerate_dropped: int = 0
-    n_clipped: int = 0
-
-    @property
-    def n_kept(self) -> int:
-        """Boxes that made it into the GroundTruth."""
-        return self.n_records - self.n_crowd_dropped - self.n_degenerate_dropped
-
-    @property
-    def notes(self) -> tuple[str, ...]:
-        """Human-readable sentences about anything left out or changed (empty when nothing was)."""
-        out = []
-        if self.n_crowd_dropped:
-            out.append(
-                f"{self.source}: {_plural(self.n_crowd_dropped, 'crowd region')} (iscrowd=1) left out; "
-                f"they mark groups of objects, not single boxes."
-            )
-        if self.n_degenerate_dropped:
-            out.append(
-                f"{self.source}: {_plural(self.n_degenerate_dropped, 'box', 'boxes')} with zero width or "
-                f"height left out."
-            )
-        if self.n_clipped:
-            out.append(
-                f"{self.source}: {_plural(self.n_clipped, 'box', 'boxes')} reaching up to "
-                f"{BOX_TOLERANCE_PX:g} px outside the image clipped to its border."
-            )
-        return tuple(out)
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -223,6 +175,17 @@ def as_image_wh(image_wh, *, name: str) -> tuple[float, float]:
     return w, h
 
 
+def same_image(ref: str, image_name: str, *, by_stem: bool = True) -> bool:
+    """Whether a file's reference to an image (a path, a VOC ``<filename>``) names the image ``image_name``:
+    the same base name (folders ignored, either slash), or with ``by_stem`` the same name without its extension
+    (a photo converted from .png to .jpg is still that photo)."""
+    a = ref.replace("\\", "/").rsplit("/", 1)[-1]
+    b = image_name.replace("\\", "/").rsplit("/", 1)[-1]
+    if a == b:
+        return True
+    return by_stem and a.rsplit(".", 1)[0] == b.rsplit(".", 1)[0] and bool(a.rsplit(".", 1)[0])
+
+
 def check_box_count(n: int, *, name: str) -> None:
     """Refuse more than `MAX_GT_BOXES` boxes for one image."""
     if n > MAX_GT_BOXES:
@@ -255,7 +218,7 @@ def check_inside_image(
         more = int(outside.sum()) - 1
         also = f" ({_plural(more, 'other box', 'other boxes')} too)" if more else ""
         raise AnchorVizInputError(
-            f"{name}, {loc}: box [x1, y1, x2, y2] = [{_fmt_box(b[i])}] lies outside the {w:g}x{h:g} image "
+            f"{name}, {loc}: box [x1, y1, x2, y2] = [{_fmt_box(b[i])}] lies outside the {w:g}×{h:g} image "
             f"(expected 0 <= x <= {w:g}, 0 <= y <= {h:g}, {tol:g} px tolerance){also}"
         )
     out = b.copy()
@@ -276,6 +239,8 @@ def build_ground_truth(
     image_wh=None,
     n_records: int | None = None,
     n_crowd_dropped: int = 0,
+    image: str = "",
+    empty_reason: str = "empty_file",
 ) -> GroundTruth:
     """The common end of every parser: count limit, inside-image check, degenerate drop, report.
 
@@ -289,6 +254,10 @@ def build_ground_truth(
         image_wh: (width, height) or None to skip the inside-image check.
         n_records: records read including crowd ones (default N + n_crowd_dropped).
         n_crowd_dropped: crowd records already left out by the parser.
+        image: the image the records belong to, as the file names it ("" when it names none).
+        empty_reason: why there is no record when there is none ("empty_file": the file holds no box at all;
+            "no_objects": it lists the image without objects). Records that were all left out give
+            "all_left_out"; any kept box gives "".
 
     Returns:
         GroundTruth with a ParseReport.
@@ -316,13 +285,16 @@ def build_ground_truth(
         clipped = (inside != b).any(axis=1)
         b = inside
     flat = (b[:, 2] <= b[:, 0]) | (b[:, 3] <= b[:, 1])
+    n_all = int(n_records if n_records is not None else b.shape[0] + n_crowd_dropped)
     report = ParseReport(
         source=name,
         format=fmt,
-        n_records=int(n_records if n_records is not None else b.shape[0] + n_crowd_dropped),
+        n_records=n_all,
         n_crowd_dropped=int(n_crowd_dropped),
         n_degenerate_dropped=int(flat.sum()),
         n_clipped=int((clipped & ~flat).sum()),  # clipped boxes that were kept
+        image=image,
+        empty_reason="" if (~flat).any() else ("all_left_out" if n_all else empty_reason),
     )
     return GroundTruth(boxes=b[~flat], labels=lab[~flat], class_names=tuple(class_names), report=report)
 

@@ -82,7 +82,7 @@ def load_image(
                 raise _bomb_error(name, e, max_pixels) from e
             except MemoryError as e:
                 raise AnchorVizInputError(
-                    f"{name}: not enough memory to decode this {img.width}x{img.height} image"
+                    f"{name}: not enough memory to decode this {img.width}×{img.height} image"
                 ) from e
             except Exception as e:  # Pillow raises OSError, SyntaxError, ValueError, struct.error, ...
                 raise AnchorVizInputError(
@@ -187,7 +187,7 @@ def _open(data: bytes, *, name: str) -> Image.Image:
         img.close()
         raise AnchorVizInputError(f"{name}: expected a {_ACCEPTED_TEXT} image, got {found} data")
     if img.width <= 0 or img.height <= 0:
-        size = f"{img.width}x{img.height}"
+        size = f"{img.width}×{img.height}"
         img.close()
         raise AnchorVizInputError(f"{name}: expected an image with at least one pixel, got size {size}")
     return img
@@ -197,7 +197,7 @@ def _check_pixel_count(img: Image.Image, *, name: str, max_pixels: int) -> None:
     pixels = img.width * img.height
     if pixels > max_pixels:
         raise AnchorVizInputError(
-            f"{name}: the image is {img.width}x{img.height} = {pixels:,} pixels, more than the limit of "
+            f"{name}: the image is {img.width}×{img.height} = {pixels:,} pixels, more than the limit of "
             f"{int(max_pixels):,} pixels; refused before decoding (possible decompression bomb). "
             f"Downscale it first."
         )

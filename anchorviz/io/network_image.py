@@ -36,8 +36,8 @@ def resize_image(image: np.ndarray, plan: ResizePlan, *, pad_value: int | None =
         raise AnchorVizInputError(f"image: expected a uint8 (H, W, 3) RGB array, got {got}")
     if tuple(image.shape[:2]) != plan.image_hw:
         raise AnchorVizInputError(
-            f"image: the plan was made for a {plan.image_hw[0]}x{plan.image_hw[1]} photo (HxW), "
-            f"got {image.shape[0]}x{image.shape[1]}"
+            f"image: the plan was made for a {plan.image_hw[1]}×{plan.image_hw[0]} photo (w×h), "
+            f"got {image.shape[1]}×{image.shape[0]}"
         )
     if pad_value is None:
         pad_value = LETTERBOX_PAD_VALUE if plan.mode == "letterbox" else 0

@@ -32,7 +32,8 @@ from anchorviz.core.boxes import cxcywh_to_xyxy, xywh_to_xyxy
 from anchorviz.core.assigners.head import PointPredictions
 from anchorviz.core.errors import AnchorVizInputError
 
-__all__ = ["FORMAT", "parse_point_predictions", "load_point_predictions_file", "MAX_BYTES", "MAX_ABS_COORD"]
+__all__ = ["FORMAT", "parse_point_predictions", "load_point_predictions_file", "point_predictions_json", "MAX_BYTES",
+           "MAX_ABS_COORD"]
 
 FORMAT = "anchorviz.point_predictions/1"
 MAX_BYTES = 256 * 2**20  # 8400 points x 80 classes is ~7 MB of JSON; this leaves room for 4k inputs
@@ -173,3 +174,18 @@ def load_point_predictions_file(path: str | PathLike, **kwargs) -> PointPredicti
     kwargs.setdefault("name", p.name)
     return parse_point_predictions(data, **kwargs)
 
+
+
+def point_predictions_json(pred: PointPredictions, *, decimals: int = 4) -> str:
+    """Predictions as a file of this format (logits, xyxy boxes), e.g. an example for users to start from.
+
+    Logits are rounded to ``decimals`` places and boxes to 2; objectness is written only when the head has one
+    (finite logits). ``parse_point_predictions`` reads the text back.
+    """
+    out = {"format": FORMAT, "scores": "logits",
+           "cls": np.round(pred.cls_logits.astype(np.float64), decimals).tolist()}
+    if np.isfinite(pred.obj_logits).all():
+        out["obj"] = np.round(pred.obj_logits.astype(np.float64), decimals).tolist()
+    out["boxes"] = np.round(pred.boxes, 2).tolist()
+    out["box_format"] = "xyxy"
+    return json.dumps(out, separators=(",", ":"))

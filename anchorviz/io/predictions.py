@@ -36,9 +36,16 @@ def parse_predictions(data: bytes | str | dict, *, num_anchors: int, name: str =
     * sparse per anchor: ``{"anchor_index": [...], "deltas": [...], "scores": [...]}``, other anchors score 0;
     * boxes: ``{"boxes": [[x1, y1, x2, y2], ...], "scores": [...]}`` in network-input pixels.
 
+    Per-class scores (optional, for the Loss page): ``"logits": [[c_0, ..., c_{C-1}], ...]`` or
+    ``"probabilities"`` (same shape, in [0, 1]) -- one row of C columns per anchor, in the per-anchor layout
+    only (a loss needs every anchor's scores, so neither ``anchor_index`` nor ``boxes`` can carry them). One
+    score per anchor thresholds and suppresses; a K-class loss needs every column. Files without them read as
+    before.
+
     Raises:
         AnchorVizInputError: malformed JSON, missing keys, wrong lengths, NaN, non-numeric values,
-            scores outside [0, 1], deltas beyond +-MAX_ABS_DELTA, inverted boxes.
+            scores outside [0, 1], deltas beyond +-MAX_ABS_DELTA, inverted boxes, per-class scores that are
+            not one row of equal length per anchor.
     """
     if isinstance(data, (bytes, str)):
         try:
@@ -57,6 +64,11 @@ def parse_predictions(data: bytes | str | dict, *, num_anchors: int, name: str =
         bad = scores[(scores < 0) | (scores > 1)][0]
         raise AnchorVizInputError(f"{name}: scores must lie in [0, 1] (probabilities), got {bad:g}")
     k = len(scores)
+    class_scores, kind = _class_scores(obj, name)
+    if class_scores is not None and ("boxes" in obj or "anchor_index" in obj):
+        raise AnchorVizInputError(f"{name}: '{kind}' need one row per anchor (every anchor counts in a loss); "
+                                  f"give them with per-anchor 'deltas' and 'scores', without "
+                                  f"'{'boxes' if 'boxes' in obj else 'anchor_index'}'")
     classes = np.zeros(k, np.int64)
     if "classes" in obj:
         c = _numbers(obj["classes"], "classes", "one integer per prediction", source=name).reshape(-1)
@@ -86,4 +98,26 @@ def parse_predictions(data: bytes | str | dict, *, num_anchors: int, name: str =
     if k != num_anchors:
         raise AnchorVizInputError(f"{name}: {k} predictions for {num_anchors} anchors; give one row per anchor "
                                   "in anchorviz's anchor order, or add 'anchor_index'")
-    return HeadOutput(scores=scores, classes=classes, deltas=deltas)
+    if class_scores is not None and class_scores.shape[0] != k:
+        raise AnchorVizInputError(f"{name}: '{kind}' has {class_scores.shape[0]} rows, expected {k} (one per "
+                                  f"anchor, like 'scores')")
+    return HeadOutput(scores=scores, classes=classes, deltas=deltas, class_scores=class_scores,
+                      class_scores_kind=kind)
+
+
+def _class_scores(obj: dict, name: str) -> tuple[np.ndarray | None, str]:
+    """The optional (N, C) 'logits' or 'probabilities' of a predictions object, checked."""
+    given = [key for key in ("logits", "probabilities") if key in obj]
+    if not given:
+        return None, ""
+    if len(given) == 2:
+        raise AnchorVizInputError(f"{name}: expected 'logits' or 'probabilities', not both")
+    kind = given[0]
+    arr = _numbers(obj[kind], kind, "one row of C class scores per anchor", source=name)
+    if arr.ndim != 2 or arr.shape[1] < 1:
+        raise AnchorVizInputError(f"{name}: '{kind}' must be rows of equal length (one row of C class scores per "
+                                  f"anchor), got shape {list(arr.shape)}")
+    if kind == "probabilities" and ((arr < 0) | (arr > 1)).any():
+        bad = arr[(arr < 0) | (arr > 1)][0]
+        raise AnchorVizInputError(f"{name}: 'probabilities' must lie in [0, 1], got {bad:g}")
+    return arr, kind

@@ -25,7 +25,7 @@ import defusedxml.ElementTree as DET
 import numpy as np
 
 from anchorviz.core.errors import AnchorVizInputError
-from anchorviz.io.groundtruth import GroundTruth, as_image_wh, build_ground_truth, check_box_count
+from anchorviz.io.groundtruth import GroundTruth, as_image_wh, build_ground_truth, check_box_count, same_image
 
 __all__ = ["parse_voc"]
 
@@ -33,7 +33,8 @@ _COORDS = ("xmin", "ymin", "xmax", "ymax")
 
 
 def parse_voc(
-    data: bytes | str, *, name: str, image_wh=None, class_names: Sequence[str] | None = None
+    data: bytes | str, *, name: str, image_wh=None, class_names: Sequence[str] | None = None,
+    image_name: str | None = None,
 ) -> GroundTruth:
     """Parse one Pascal VOC XML file.
 
@@ -42,6 +43,8 @@ def parse_voc(
         name: file name for messages.
         image_wh: (width, height) of the loaded image, or None to use the file's ``<size>`` (if any).
         class_names: the allowed class names; without them the names are the distinct object names, sorted.
+        image_name: the loaded image's file name; when given, a ``<filename>`` naming another image is an error
+            (matched by base name, else without the extension).
 
     Returns:
         GroundTruth with boxes (N, 4) xyxy pixels (coordinates kept as written, see module docstring),
@@ -51,7 +54,8 @@ def parse_voc(
         AnchorVizInputError: malformed XML (with line and column), entity declarations or external
             references, a root other than ``<annotation>``, an object without a name or a complete numeric
             ``<bndbox>``, xmax < xmin or ymax < ymin, an unknown class, ``<size>`` disagreeing with
-            ``image_wh``, a box outside the image, more than MAX_GT_BOXES objects.
+            ``image_wh``, a ``<filename>`` other than ``image_name``, a box outside the image, more than
+            MAX_GT_BOXES objects.
     """
     if not isinstance(data, (bytes, bytearray, str)):
         raise AnchorVizInputError(f"{name}: expected the VOC XML as bytes or text, got {type(data).__name__}")
@@ -63,13 +67,19 @@ def parse_voc(
     if root.tag != "annotation":
         raise AnchorVizInputError(f"{name}: expected a Pascal VOC <annotation> root element, got <{root.tag}>")
 
+    filename = (root.findtext("filename") or "").strip()
+    if image_name and filename and not same_image(filename, image_name):
+        raise AnchorVizInputError(
+            f"{name}: <filename> says these boxes are for {filename!r}, but the loaded image is {image_name!r}; "
+            f"expected the annotation of this image"
+        )
     file_wh = _file_size(root, name=name)
     if image_wh is not None and file_wh is not None:
         w, h = as_image_wh(image_wh, name=name)
         if (w, h) != file_wh:
             raise AnchorVizInputError(
-                f"{name}: <size> says the image is {file_wh[0]:g}x{file_wh[1]:g} but the loaded image is "
-                f"{w:g}x{h:g}; expected the annotation of this image"
+                f"{name}: <size> says the image is {file_wh[0]:g}×{file_wh[1]:g} but the loaded image is "
+                f"{w:g}×{h:g}; expected the annotation of this image"
             )
     check_wh = image_wh if image_wh is not None else file_wh
 
@@ -111,6 +121,8 @@ def parse_voc(
         fmt="voc",
         where=where,
         image_wh=check_wh,
+        image=filename,
+        empty_reason="no_objects",
     )
 
 

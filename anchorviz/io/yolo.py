@@ -14,6 +14,7 @@ import numpy as np
 
 from anchorviz.core.boxes import cxcywh_to_xyxy, xyxy_to_cxcywh
 from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.io.yaml_safe import parse_yaml
 from anchorviz.io.groundtruth import (
     GroundTruth,
     as_image_wh,
@@ -22,7 +23,10 @@ from anchorviz.io.groundtruth import (
     check_inside_image,
 )
 
-__all__ = ["parse_yolo", "to_yolo_txt", "xyxy_to_yolo", "yolo_to_xyxy"]
+__all__ = ["CLASS_NAME_FILES", "parse_yolo", "to_yolo_txt", "xyxy_to_yolo", "yolo_class_names", "yolo_to_xyxy"]
+
+#: Files that hold a YOLO dataset's class names, one per line (Darknet's obj.names, Ultralytics' classes.txt).
+CLASS_NAME_FILES = ("classes.txt", "obj.names", "classes.names")
 
 _FIELDS = ("cx", "cy", "w", "h")
 _MAX_CLASS_INDEX = 100_000  # without class names, one name per index up to the largest is made
@@ -98,6 +102,48 @@ def parse_yolo(
     return build_ground_truth(
         boxes, np.array(classes, dtype=np.int64), names, name=name, fmt="yolo", where=where, image_wh=image_wh
     )
+
+
+def yolo_class_names(text: str, *, name: str) -> tuple[str, ...]:
+    """The class names of a YOLO dataset, index by index, from the file that holds them.
+
+    Args:
+        text: the file's text: a ``data.yaml`` (``.yaml`` / ``.yml``: its ``names:``, a list or a mapping keyed
+            0..K-1, read with the safe YAML loader) or a ``classes.txt`` / ``obj.names`` (one name per line,
+            blank lines skipped).
+        name: the file name (its extension tells YAML from a names list; used in messages).
+
+    Raises:
+        AnchorVizInputError: no names, a YAML without ``names:``, keys other than 0..K-1, a name used twice.
+    """
+    if not isinstance(text, str):
+        raise AnchorVizInputError(f"{name}: expected the class-names file's text, got {type(text).__name__}")
+    if name.lower().endswith((".yaml", ".yml")):
+        doc = parse_yaml(text, name=name)
+        if not isinstance(doc, dict) or "names" not in doc:
+            raise AnchorVizInputError(f"{name}: expected a data.yaml with 'names:' (a list, or a mapping of class "
+                                      "index to name)")
+        names = doc["names"]
+        if isinstance(names, dict):
+            try:
+                keyed = {int(k): v for k, v in names.items()}
+            except (TypeError, ValueError):
+                raise AnchorVizInputError(f"{name}: expected 'names' keyed by class index 0, 1, ...") from None
+            if sorted(keyed) != list(range(len(keyed))):
+                raise AnchorVizInputError(f"{name}: expected 'names' keyed 0..{len(keyed) - 1}, got keys "
+                                          f"{sorted(keyed)[:8]}")
+            names = [keyed[k] for k in range(len(keyed))]
+        if not isinstance(names, list):
+            raise AnchorVizInputError(f"{name}: expected 'names' to be a list or a mapping, got {type(names).__name__}")
+        out = tuple(str(n) for n in names)
+    else:
+        out = tuple(line.strip() for line in text.removeprefix("\ufeff").splitlines() if line.strip())
+    if not out:
+        raise AnchorVizInputError(f"{name}: expected class names, found none")
+    if len(set(out)) != len(out):
+        dup = next(n for i, n in enumerate(out) if n in out[:i])
+        raise AnchorVizInputError(f"{name}: the class name {dup!r} appears twice; expected one name per class index")
+    return out
 
 
 def to_yolo_txt(gt: GroundTruth, *, image_wh) -> str:

@@ -13,6 +13,7 @@ return a ``go.Figure``. ``web/`` holds what a browser needs to draw a ``Fig`` of
 chart component), served by Streamlit from this package (see pages/common/chart.py).
 """
 
+from anchorviz.viz.assigners import assigners_figure, gt_candidates_figure
 from anchorviz.viz.anchors import anchors_figure, base_anchors_figure, centre_marker_size, offset_figure
 from anchorviz.viz.coding import coding_figure
 from anchorviz.viz.colors import (GT_COLORS, IGN_COLOR, LEVEL_COLORS, NEG_COLOR, SHAPE_COLORS, gt_color, level_color,
@@ -23,15 +24,17 @@ from anchorviz.viz.figure import Fig, spec_json, subplots, trace_dict
 from anchorviz.viz.image import background, dots_layer, image_figure, jpeg_uri
 from anchorviz.viz.iou import heatmap_figure, iou_colorscale, small_multiples_figure
 from anchorviz.viz.labels import labels_figure
+from anchorviz.viz.loss import breakdown_figure, loss_figure
 from anchorviz.viz.memo import memo
 from anchorviz.viz.predictions import predictions_figure
 from anchorviz.viz.traces import add_gt, add_legend_key, add_points, add_rects, boxes_path
 
 __all__ = [
     "Fig", "GT_COLORS", "IGN_COLOR", "LEVEL_COLORS", "NEG_COLOR", "SHAPE_COLORS", "add_gt", "add_legend_key",
-    "add_points", "add_rects", "anchors_figure", "aspect_figure", "background", "base_anchors_figure", "boxes_path",
-    "centre_marker_size", "coding_figure", "counts_bar_figure", "curves_figure", "dots_layer", "gt_color",
-    "heatmap_figure", "history_figure", "image_figure", "iou_colorscale", "jpeg_uri", "labels_figure",
-    "level_color", "memo", "offset_figure", "predictions_figure", "rgba", "shape_color", "small_multiples_figure",
-    "spec_json", "sqrt_area_figure", "subplots", "trace_dict", "wh_density_figure",
+    "add_points", "add_rects", "anchors_figure", "aspect_figure", "assigners_figure", "background",
+    "base_anchors_figure", "boxes_path", "breakdown_figure", "centre_marker_size", "coding_figure",
+    "counts_bar_figure", "curves_figure", "dots_layer", "gt_candidates_figure", "gt_color", "heatmap_figure",
+    "history_figure", "image_figure", "iou_colorscale", "jpeg_uri", "labels_figure", "level_color", "loss_figure",
+    "memo", "offset_figure", "predictions_figure", "rgba", "shape_color", "small_multiples_figure", "spec_json",
+    "sqrt_area_figure", "subplots", "trace_dict", "wh_density_figure",
 ]

@@ -11,6 +11,8 @@ from anchorviz.viz.image import background, dots_layer, image_figure
 from anchorviz.viz.memo import memo
 from anchorviz.viz.traces import add_gt, add_legend_key, add_points, add_rects, boxes_path, gt_defaults
 
+LEGEND_W = 215  # px the anchors figure's legend takes on the right ("P3 centres (17,100)", "picked cell", ...)
+
 
 def centre_marker_size(stride: float, input_hw: tuple[int, int]) -> float:
     """Marker size of a level's centres: a third of its stride at a 700 px wide chart, 3 to 9 px."""
@@ -42,7 +44,7 @@ def anchors_figure(image: np.ndarray | str, *, input_hw: tuple[int, int] | None 
     """
     bg_uri, input_hw = background(image, input_hw)
     h, w = input_hw
-    fig = image_figure(bg_uri, input_hw, title, view=view)
+    fig = image_figure(bg_uri, input_hw, title, view=view, beside=LEGEND_W)
     dots = []
     for lv in levels:
         color = C.level_color(lv["index"])
@@ -99,9 +101,12 @@ def base_anchors_figure(panels: list[dict], *, title: str | None = None, one_cel
             fig.add_trace(trace_dict("scatter", x=xs, y=ys, mode="lines", line=dict(color=colors[k], width=1.5),
                                      hovertemplate=f"{pn['name']} {shape_word} {k}: {label}<extra></extra>",
                                      showlegend=False), row=1, col=i)
-        fig.update_axes("x", range=[-ext, ext], zeroline=False, showgrid=False, ticks="outside", row=1, col=i)
-        fig.update_axes("y", range=[ext, -ext], zeroline=False, showgrid=False, ticks="outside", domain=[0.42, 1.0],
-                        scaleanchor=f"x{i if i > 1 else ''}", scaleratio=1, row=1, col=i)
+        # equal axes over a square range: the x ticks give the scale, and y tick labels would fall into the
+        # neighbouring panel (or out of the frame for the first one)
+        fig.update_axes("x", range=[-ext, ext], zeroline=False, showgrid=False, ticks="outside", nticks=5,
+                        row=1, col=i)
+        fig.update_axes("y", range=[ext, -ext], zeroline=False, showgrid=False, ticks="", domain=[0.42, 1.0],
+                        showticklabels=False, scaleanchor=f"x{i if i > 1 else ''}", scaleratio=1, row=1, col=i)
         # the key under the drawing: "k: w×h" per shape in its colour (two per line when there are many)
         items = [f"<span style='color:{c}'>■ {k}: {lab}</span>" for k, (c, lab) in enumerate(zip(colors, pn["labels"]))]
         per_line = 1 if len(items) <= 10 else 2
@@ -132,7 +137,7 @@ def offset_figure(panels: list[dict], title: str, *, bg: dict, input_hw: tuple[i
         cell_borders, image_border, anchor_name, centres_name: legend names; centre_word: of the hover text.
     """
     h, w = input_hw
-    fig = subplots(1, len(panels), [pn["title"] for pn in panels], horizontal_spacing=0.04)
+    fig = subplots(1, len(panels), [pn["title"] for pn in panels], horizontal_spacing=0.08)  # room for y labels
     for i, pn in enumerate(panels, start=1):
         xref = "x" if i == 1 else f"x{i}"
         yref = "y" if i == 1 else f"y{i}"
@@ -163,9 +168,9 @@ def offset_figure(panels: list[dict], title: str, *, bg: dict, input_hw: tuple[i
                                  name=centres_name, showlegend=(i == 1), legendgroup="centre",
                                  hovertemplate=centre_word + " (%{x:.1f}, %{y:.1f})<extra></extra>"),
                       row=1, col=i)
-        fig.update_axes("x", range=[x0, x1], zeroline=False, showgrid=False, row=1, col=i)
+        fig.update_axes("x", range=[x0, x1], zeroline=False, showgrid=False, automargin=True, row=1, col=i)
         fig.update_axes("y", range=[y1, y0], zeroline=False, showgrid=False, scaleanchor=xref, scaleratio=1,
-                        domain=[0.0, 0.9], row=1, col=i)
+                        domain=[0.0, 0.9], automargin=True, row=1, col=i)
     fig.update_layout(title=dict(text=title, x=0.0, font=dict(size=14)), height=460,
                       margin=dict(l=10, r=10, t=90, b=10), plot_bgcolor="#2b2b2b",
                       legend=dict(orientation="h", y=-0.06))

@@ -9,6 +9,8 @@ from anchorviz.viz.figure import Fig, trace_dict
 from anchorviz.viz.image import background, image_figure
 from anchorviz.viz.traces import add_rects
 
+CODING_WIDTH = 520  # px: the Encode / decode page draws it in the right column of two
+
 
 def coding_figure(image: np.ndarray | str, *, anchor: np.ndarray, gt: np.ndarray, decoded: np.ndarray | None,
                   input_hw: tuple[int, int] | None = None, title: str = "Encode / decode",
@@ -24,7 +26,7 @@ def coding_figure(image: np.ndarray | str, *, anchor: np.ndarray, gt: np.ndarray
     """
     bg_uri, input_hw = background(image, input_hw)
     anchor, gt = np.asarray(anchor, np.float64), np.asarray(gt, np.float64)
-    fig = image_figure(bg_uri, input_hw, title, height=620, view=view)
+    fig = image_figure(bg_uri, input_hw, title, view=view, width=CODING_WIDTH, below=60)
     fig.update_layout(margin=dict(l=10, r=10, t=60, b=10))
     add_rects(fig, anchor[None], name=names[0], color="#00e5ff", width=2.5, dash="dash", gl=False)
     add_rects(fig, gt[None], name=names[1], color=gt_color or _gt_color(0), width=2.5, gl=False)

@@ -123,6 +123,8 @@ def counts_bar_figure(categories: list[str], series: dict[str, np.ndarray], *, t
     fig.update_layout(barmode="group")
     _layout(fig, title, x_title, y_title)
     fig.update_xaxes(type="category")
+    if len(series) > 2:  # a legend of three or more entries wraps: start it below the axis title, and grow
+        fig.update_layout(height=400, legend=dict(y=-0.3), margin=dict(_MARGIN, b=70))
     return fig
 
 

@@ -20,6 +20,32 @@ from anchorviz.viz.memo import memo
 MAX_BG_SIDE = 1000  # the background JPEG is at most this many pixels on its longer side
 BG_QUALITY = 80
 
+# Figure height from the picture's aspect (the width is the browser's; plotly fills it): the main column of the app
+# is 940 px wide at a 1400 px window (wide layout, sidebar open; measured), so an image figure is as high as that
+# width gives the view, within limits a screen holds (a landscape photo no longer floats in a 720 px frame, a
+# portrait one is not a strip).
+CHART_WIDTH = 940
+MIN_HEIGHT, MAX_HEIGHT = 420, 800
+_TITLE_H, _TICKS_W, _TICKS_H, _SIDE_MARGINS = 40, 45, 30, 20
+
+
+def image_height(view_wh: tuple[float, float], *, width: int = CHART_WIDTH, beside: int = 0, below: int = 0) -> int:
+    """The figure height that shows a ``view_wh`` (w, h) region at its aspect in a chart ``width`` px wide.
+
+    Args:
+        view_wh: the visible region's width and height (data units = network-input pixels, 1:1).
+        width: the chart's expected width in the page.
+        beside: px taken beside the plot (a legend or colour bar on the right).
+        below: px taken below the plot (a horizontal legend).
+
+    Returns:
+        px, within [MIN_HEIGHT, MAX_HEIGHT].
+    """
+    vw, vh = (max(1e-9, float(v)) for v in view_wh)
+    plot_w = max(200, width - _SIDE_MARGINS - _TICKS_W - beside)
+    h = _TITLE_H + _TICKS_H + below + plot_w * vh / vw
+    return int(np.clip(round(h), MIN_HEIGHT, MAX_HEIGHT))
+
 
 def jpeg_uri(image: np.ndarray, *, max_side: int = MAX_BG_SIDE, quality: int = BG_QUALITY) -> str:
     """A uint8 (H, W, 3) image as a JPEG data URI, at most ``max_side`` pixels on its longer side (the figure
@@ -49,14 +75,20 @@ def background(image: np.ndarray | str, input_hw: tuple[int, int] | None) -> tup
     return jpeg_uri(arr), hw
 
 
-def image_figure(bg_uri: str, input_hw: tuple[int, int], title: str, *, height: int = 680,
-                 view: tuple[float, float, float, float] | None = None) -> Fig:
+def image_figure(bg_uri: str, input_hw: tuple[int, int], title: str, *, height: int | None = None,
+                 view: tuple[float, float, float, float] | None = None, width: int = CHART_WIDTH, beside: int = 0,
+                 below: int = 0) -> Fig:
     """An empty figure showing the network input image, y down, 1 px = 1 unit on both axes.
+
+    Tick labels get the margin they need (``automargin``): with equal-aspect axes the plot area shrinks to the
+    image in one direction, so fixed thin margins cut the x labels of portrait images and the y labels of
+    landscape ones.
 
     Args:
         bg_uri: data URI of the image (stretched over [0, W] x [0, H]).
         input_hw: network input (height, width).
         title: the figure title.
+        height: px; default ``image_height`` of the view (with ``width``, ``beside``, ``below``).
         view: (x0, y0, x1, y1) visible region; default the image with a 4% margin.
     """
     h, w = input_hw
@@ -64,13 +96,16 @@ def image_figure(bg_uri: str, input_hw: tuple[int, int], title: str, *, height: 
         m = 0.04 * max(h, w)
         view = (-m, -m, w + m, h + m)
     x0, y0, x1, y1 = view
+    if height is None:
+        height = image_height((x1 - x0, y1 - y0), width=width, beside=beside, below=below)
     return Fig(dict(
         title=dict(text=title, x=0.0, xanchor="left", font=dict(size=14)),
         images=[dict(source=bg_uri, xref="x", yref="y", x=0, y=0, sizex=w, sizey=h, sizing="stretch",
                      layer="below", xanchor="left", yanchor="top")],
-        xaxis=dict(range=[x0, x1], showgrid=False, zeroline=False, constrain="domain", ticks="outside"),
+        xaxis=dict(range=[x0, x1], showgrid=False, zeroline=False, constrain="domain", ticks="outside",
+                   automargin=True),
         yaxis=dict(range=[y1, y0], showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1,
-                   constrain="domain", ticks="outside"),
+                   constrain="domain", ticks="outside", automargin=True),
         margin=dict(l=10, r=10, t=40, b=10), height=height, plot_bgcolor="#2b2b2b",
         legend=dict(bgcolor="rgba(255,255,255,0.85)", font=dict(size=11), itemsizing="constant"),
         hovermode="closest", dragmode="pan",

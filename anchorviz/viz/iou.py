@@ -54,7 +54,7 @@ def heatmap_figure(image: np.ndarray | str, *, z: np.ndarray, x0: float, dx: flo
         best_box: (4,) the best anchor of this level and shape for the picked GT, or None.
     """
     bg_uri, input_hw = background(image, input_hw)
-    fig = image_figure(bg_uri, input_hw, title, height=720)
+    fig = image_figure(bg_uri, input_hw, title, beside=90, below=70)  # the colour bar; the legend below
     fig.add_trace(trace_dict(
         "heatmap", z=np.asarray(z, np.float32), x0=x0, dx=dx, y0=y0, dy=dy, zmin=0.0, zmax=1.0, text=text,
         colorscale=iou_colorscale(neg, pos), hovertemplate=hover, name="IoU",

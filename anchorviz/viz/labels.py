@@ -13,6 +13,7 @@ from anchorviz.viz.traces import add_gt, add_legend_key, add_points, add_rects, 
 MAX_RECTS = 2000  # positives drawn as rectangles up to this many, else as centres in the dot layer
 NEG_DOT = ((210, 210, 210, 170), 1)  # colour and radius in the dot layer
 IGN_DOT = ((255, 145, 0, 255), 3)
+LEGEND_W = 210  # px the legend takes on the right ("GT 12 positives (35)", "negative locations (17,796)")
 
 
 def labels_figure(image: np.ndarray | str, layers: LabelLayers, gt_boxes: np.ndarray, *,
@@ -21,7 +22,7 @@ def labels_figure(image: np.ndarray | str, layers: LabelLayers, gt_boxes: np.nda
                   max_rects: int = MAX_RECTS, pos_name: str = "GT {gt} positives ({n})",
                   as_centres_name: str = "{name} · centres", neg_name: str | None = None,
                   ign_name: str | None = None, sampled_neg_name: str | None = None,
-                  sampled_pos_name: str | None = None, height: int = 720) -> Fig:
+                  sampled_pos_name: str | None = None, height: int | None = None) -> Fig:
     """The Labels figure over the network input.
 
     Negative and ignored locations are one dot layer (grey, orange); positives are outlined in their GT's colour,
@@ -38,6 +39,7 @@ def labels_figure(image: np.ndarray | str, layers: LabelLayers, gt_boxes: np.nda
         pos_name: legend name of one GT's positives, a ``str.format`` text with fields ``gt`` and ``n``.
         as_centres_name: legend name when they are drawn as centres, with field ``name`` (``pos_name`` filled).
         neg_name, ign_name, sampled_neg_name, sampled_pos_name: legend names; default English with the count.
+        height: px; default from the image's aspect (``image.image_height``, the legend on the right).
     """
     if input_hw is None and isinstance(image, str):
         input_hw = layers.image_hw
@@ -47,7 +49,7 @@ def labels_figure(image: np.ndarray | str, layers: LabelLayers, gt_boxes: np.nda
     if title is None:
         title = (f"{len(layers.pos_idx):,} positive anchors · {len(layers.ign_xy):,} ignored and "
                  f"{len(layers.neg_xy):,} negative locations · {len(gts)} GT")
-    fig = image_figure(bg_uri, input_hw, title, height=height)
+    fig = image_figure(bg_uri, input_hw, title, height=height, beside=LEGEND_W)
     dots = [(layers.neg_xy, *NEG_DOT), (layers.ign_xy, *IGN_DOT)]
     as_rects = len(layers.pos_idx) <= max_rects
     for gi in np.unique(layers.pos_gt):

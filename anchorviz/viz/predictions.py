@@ -26,7 +26,7 @@ def predictions_figure(image: np.ndarray | str, *, candidates: np.ndarray, final
         names: legend names of the candidates and the final boxes.
     """
     bg_uri, input_hw = background(image, input_hw)
-    fig = image_figure(bg_uri, input_hw, title, height=720)
+    fig = image_figure(bg_uri, input_hw, title, below=70)  # the legend below
     if len(candidates):
         add_rects(fig, candidates, name=names[0], color="rgba(255,255,255,0.4)", width=1, gl=False)
     gts = np.asarray(gt_boxes, np.float64).reshape(-1, 4)

@@ -28,7 +28,8 @@ from anchorviz.core.assign.labels import Assignment, Label
 from anchorviz.core.assign.max_iou import assign_anchors, max_iou_rule
 from anchorviz.core.assign.atss import assign_atss
 from anchorviz.core.assign.yolov5 import assign_yolov5
-from anchorviz.core.diagnose import explain_zero_positives
+from anchorviz.core.conventions import ANCHORVIZ_IOU
+from anchorviz.core.diagnose import GTMatch, explain_low_quality_only, explain_zero_positives, match_kinds
 from anchorviz.core.iou.grid import grid_match_quality
 from anchorviz.core.iou.quality import MAXIMA_ONLY, MatchRequest
 from anchorviz.core.resize import ResizeSpec, plan_resize
@@ -96,6 +97,9 @@ class LabelResult:
     positives_per_gt: np.ndarray  # int64 (M,)
     zero: list  # anchorviz.core.diagnose.ZeroPositive per GT without positives
     method: str
+    kind: np.ndarray  # int8 (M,) anchorviz.core.diagnose.GTMatch of each GT
+    weak: np.ndarray  # bool (N,) positives below pos_iou with their own GT (the low-quality rule's)
+    lq_only: list  # anchorviz.core.diagnose.ZeroPositive per GT positive only by the low-quality rule
 
 
 def assignment_key(method: str, pos: float, neg: float, lq: bool, anchor_t: float, topk: int) -> tuple:
@@ -124,18 +128,23 @@ def labels(cfg: AnchorConfig, input_hw: tuple[int, int], gt_boxes: tuple, key: t
     gts = np.asarray(gt_boxes, dtype=np.float64).reshape(-1, 4)
     asg, rule = _assign(aset, gts, key)
     per_gt = asg.positives_per_gt()
-    zero_idx = np.flatnonzero(per_gt == 0)
-    zero = []
-    if len(zero_idx):
+    kinds = match_kinds(aset, gts, asg, pos_iou=rule.pos_iou if rule is not None else None,
+                        style=cfg.conv.iou if rule is not None else ANCHORVIZ_IOU)
+    zero_idx, lq_idx = kinds.indices(GTMatch.NONE), kinds.indices(GTMatch.LOW_QUALITY)
+    zero, lq_only = [], []
+    if len(zero_idx) or len(lq_idx):
         style = cfg.conv.iou if key[0] == "maxiou" else None
         ties = MatchRequest(ties_from=0.0)  # each GT's best anchor
         stats = grid_match_quality(aset, gts, **({"style": style} if style is not None else {}), request=ties)
-        zero = explain_zero_positives(aset, gts, asg, stats, zero_idx, method=key[0], rule=rule,
-                                      **({"anchor_t": key[1]} if key[0] == "yolov5" else
-                                         {"topk": key[1]} if key[0] == "atss" else {}))
+        if len(zero_idx):
+            zero = explain_zero_positives(aset, gts, asg, stats, zero_idx, method=key[0], rule=rule,
+                                          **({"anchor_t": key[1]} if key[0] == "yolov5" else
+                                             {"topk": key[1]} if key[0] == "atss" else {}))
+        if len(lq_idx):
+            lq_only = explain_low_quality_only(aset, gts, asg, stats, kinds)
     return LabelResult(labels=asg.labels, matched_gt=asg.matched_gt.astype(np.int32),
                        gt_max_iou=(stats_max(asg, aset, gts, key)), positives_per_gt=per_gt, zero=zero,
-                       method=key[0])
+                       method=key[0], kind=kinds.kind, weak=kinds.weak, lq_only=lq_only)
 
 
 def stats_max(asg: Assignment, aset: AnchorSet, gts: np.ndarray, key: tuple) -> np.ndarray:

@@ -36,14 +36,15 @@ _CONFIG = {"displaylogo": False, "responsive": True}
 ZOOM = {"scrollZoom": True}  # config for the image views: the mouse wheel zooms (elsewhere it scrolls the page)
 
 
-def show(fig: Fig | go.Figure, *, key: str, select: tuple[str, ...] = (),
+def show(fig: Fig | go.Figure | str, *, key: str, select: tuple[str, ...] = (),
          on_select: Callable[[], None] | None = None, config: dict | None = None) -> None:
-    """Draw ``fig`` in the chart ``key`` (updated in place on later reruns).
+    """Draw ``fig`` (or its JSON spec, e.g. from `pages.common.figcache.spec`) in the chart ``key`` (updated in
+    place on later reruns).
 
     select: which interactions come back as ``st.session_state[key]["selection"]``: "points" (a click on a
     point) and/or "box" (a box drag; it also makes box select the default drag mode). on_select runs, as a
     widget callback, before the rerun that a selection causes."""
-    _COMPONENT(key=key, data={"spec": spec_json(fig), "select": list(select),
+    _COMPONENT(key=key, data={"spec": fig if isinstance(fig, str) else spec_json(fig), "select": list(select),
                               "config": {**_CONFIG, **(config or {})}},
                on_selection_change=on_select or _ignore)
 

@@ -1,25 +1,68 @@
 """Bounded caches of the Dataset page.
 
 A dataset is keyed by what determines it (the upload's digest and reading options, or the synthetic size
-and seed, and the train-time resize); results built on it take that key plus the setup. ``st.cache_resource``
+and seed, and the train-time resize); results built on it take that key plus the setup, and each part only what
+it depends on: the statistics the dataset alone, the shape fit the setup and anchor_t, the positional fit the
+setup, the assigner and the image sample, so a change of the IoU threshold or of the image count recomputes only
+what it changes, and the Compare tab reuses the Fit tab's report of the current setup. ``st.cache_resource``
 keeps one shared read-only object instead of pickling copies of up to millions of boxes on every rerun; the
 entry limits bound the memory one server spends on datasets.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 import numpy as np
 import streamlit as st
 
 from anchorviz.core.anchors.config import AnchorConfig
 from anchorviz.dataset.load import BoxDataset, parse_dataset
-from anchorviz.dataset.grid_fit import AssignerSpec
-from anchorviz.dataset.fit_report import FitReport, compare_setups, evaluate
+from anchorviz.dataset.grid_fit import AssignerSpec, PositionalFit, default_assigner, positional_fit
+from anchorviz.dataset.fit_report import Comparison, FitReport, compare_reports, fit_report
+from anchorviz.dataset.shape_fit import ShapeFit, at_threshold, shape_fit
 from anchorviz.dataset.stats import DatasetStats, dataset_statistics
 from anchorviz.core.resize import ResizeSpec
 from anchorviz.dataset.synthetic import synthetic_dataset
 
 WORST_ROWS = 25
+RECENT_UPLOADS = 6             # uploads a reload can bring back, newest kept
+RECENT_UPLOAD_BYTES = 800 << 20  # and at most this many bytes of them (the oldest leave first)
+
+
+class RecentUploads:
+    """The last few Dataset-page uploads of this server, by the random token each session put in its link, so a
+    reload (a new session) finds its upload again. Bounded in count and bytes; shared by every session (a token is
+    known only to the session that made it, and to whoever it shares its link with)."""
+
+    def __init__(self, max_entries: int, max_bytes: int) -> None:
+        self._items: OrderedDict[str, tuple] = OrderedDict()
+        self._lock = threading.Lock()
+        self.max_entries, self.max_bytes = max_entries, max_bytes
+
+    def put(self, token: str, entry: tuple) -> None:
+        """entry: (key parts, upload bytes, sizes bytes or None), as the page keeps it."""
+        with self._lock:
+            self._items[token] = entry
+            self._items.move_to_end(token)
+            while len(self._items) > self.max_entries or (len(self._items) > 1 and self._bytes() > self.max_bytes):
+                self._items.popitem(last=False)
+
+    def get(self, token: str) -> tuple | None:
+        with self._lock:
+            entry = self._items.get(token)
+            if entry is not None:
+                self._items.move_to_end(token)
+            return entry
+
+    def _bytes(self) -> int:
+        return sum(len(e[1]) + len(e[2] or b"") for e in self._items.values())
+
+
+@st.cache_resource(show_spinner=False)
+def recent_uploads() -> RecentUploads:
+    return RecentUploads(RECENT_UPLOADS, RECENT_UPLOAD_BYTES)
 
 
 @st.cache_resource(max_entries=3, show_spinner=False)
@@ -35,22 +78,40 @@ def synthetic(n_boxes: int, seed: int, spec: ResizeSpec) -> BoxDataset:
     return synthetic_dataset(n_boxes, seed=seed, resize=spec)
 
 
-@st.cache_resource(max_entries=6, show_spinner=False)
-def statistics(key: tuple, _ds: BoxDataset, cfg: AnchorConfig) -> DatasetStats:
-    """The statistics; the w x h density gets fewer bins for small datasets (about 10 boxes per bin row)."""
+@st.cache_resource(max_entries=3, show_spinner=False)
+def statistics(key: tuple, _ds: BoxDataset) -> DatasetStats:
+    """The dataset's own statistics (no setup: GTs per level come from the shape fit); the w x h density gets
+    fewer bins for small datasets (about 10 boxes per bin row)."""
     bins = int(np.clip(np.sqrt(len(_ds)) / 1.5, 16, 64))
-    return dataset_statistics(_ds, cfg, bins=bins)
+    return dataset_statistics(_ds, None, bins=bins)
 
 
 @st.cache_resource(max_entries=6, show_spinner=False)
-def fit(key: tuple, _ds: BoxDataset, cfg: AnchorConfig, assigner: AssignerSpec, max_images: int, seed: int,
+def shape(key: tuple, _ds: BoxDataset, cfg: AnchorConfig, anchor_t: float) -> ShapeFit:
+    """Every box against the setup's shapes: the costly part that neither the image sample nor the IoU threshold
+    changes (the threshold is applied by `at_threshold`)."""
+    return shape_fit(_ds, cfg, anchor_t=anchor_t)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def positional(key: tuple, _ds: BoxDataset, cfg: AnchorConfig, assigner: AssignerSpec, max_images: int,
+               seed: int) -> PositionalFit:
+    """The real assignment on the sampled images' grids: the IoU threshold does not change it."""
+    return positional_fit(_ds, cfg, assigner=assigner, max_images=max_images, seed=seed)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def fit(key: tuple, _ds: BoxDataset, cfg: AnchorConfig, assigner: AssignerSpec | None, max_images: int, seed: int,
         anchor_t: float, iou_thr: float) -> FitReport:
-    return evaluate(_ds, cfg, anchor_t=anchor_t, iou_thr=iou_thr, assigner=assigner, max_images=max_images,
-                    seed=seed, worst_k=WORST_ROWS)
+    """The FitReport put together from the cached parts (``assigner`` None: the setup's own, `default_assigner`)."""
+    sf = at_threshold(shape(key, _ds, cfg, anchor_t), iou_thr)
+    pf = positional(key, _ds, cfg, assigner or default_assigner(cfg), max_images, seed)
+    return fit_report(_ds, cfg, sf, pf, worst_k=WORST_ROWS, assigner=assigner)
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def compare(key: tuple, _ds: BoxDataset, cfg_a: AnchorConfig, cfg_b: AnchorConfig, names: tuple[str, str],
-            assigner: AssignerSpec | None, max_images: int, seed: int, anchor_t: float, iou_thr: float):
-    return compare_setups(_ds, cfg_a, cfg_b, names=names, assigner=assigner, max_images=max_images, seed=seed,
-                          anchor_t=anchor_t, iou_thr=iou_thr, worst_k=0)
+def compare(key: tuple, ds: BoxDataset, cfg_a: AnchorConfig, cfg_b: AnchorConfig, names: tuple[str, str],
+            assigner: AssignerSpec | None, max_images: int, seed: int, anchor_t: float, iou_thr: float) -> Comparison:
+    """Two setups' reports side by side; the current setup's is the Fit tab's own (the same cache entries)."""
+    ra = fit(key, ds, cfg_a, assigner, max_images, seed, anchor_t, iou_thr)
+    rb = fit(key, ds, cfg_b, assigner, max_images, seed, anchor_t, iou_thr)
+    return compare_reports(ra, rb, names=names)

@@ -1,12 +1,15 @@
-"""Why a GT got no positive anchor, as one sentence in the current language.
+"""Why a GT got no positive anchor, or only low-quality ones, as one sentence in the current language.
 
 The reasons are computed by ``anchorviz.core.diagnose`` (codes with their raw values, cached whatever the
-language); here each code becomes its i18n sentence (``diagnose.<code>``) with its values formatted.
+language); here each code becomes its i18n sentence (``diagnose.<code>``) with its values formatted. A value
+written next to the threshold it is compared with keeps enough digits for the comparison to stay true
+(``fmt_against``: "best IoU 0.698 < 0.7", never "0.70 < 0.7").
 """
 
 from __future__ import annotations
 
 from anchorviz.core.diagnose import ZeroPositive
+from anchorviz.core.fmt import fmt_against
 from pages.common.i18n import t
 
 __all__ = ["why_text", "fmt_wh"]
@@ -18,7 +21,7 @@ def fmt_wh(wh) -> str:
     return f"{f(w)}×{f(h)}"
 
 
-# how each value of a reason is written
+# how each value of a reason is written when nothing is compared with it
 _FORMATS = {
     "gwh": fmt_wh, "fit": fmt_wh, "wh": fmt_wh,
     "best": "{:.2f}".format, "shape_best": "{:.2f}".format, "r": "{:.2f}".format, "lo": "{:.2f}".format,
@@ -28,7 +31,18 @@ _FORMATS = {
 
 
 def _fields(fields: dict) -> dict:
-    return {k: _FORMATS[k](v) if k in _FORMATS else v for k, v in fields.items()}
+    out = {k: _FORMATS[k](v) if k in _FORMATS else v for k, v in fields.items()}
+    # values the sentence compares with a threshold: IoUs with thr, YOLOv5's ratio with anchor_t, an aspect ratio
+    # with the nearer end of the anchors' range
+    for k in ("best", "shape_best"):
+        if k in fields and "thr" in fields:
+            out[k] = fmt_against(fields[k], fields["thr"])
+    if "r" in fields and "anchor_t" in fields:
+        out["r"] = fmt_against(fields["r"], fields["anchor_t"])
+    elif "r" in fields and "lo" in fields and "hi" in fields:
+        r, lo, hi = fields["r"], fields["lo"], fields["hi"]
+        out["r"] = fmt_against(r, lo if r < lo else hi)
+    return out
 
 
 def why_text(z: ZeroPositive) -> str:

@@ -19,12 +19,13 @@ import streamlit as st
 from anchorviz.core.errors import AnchorVizInputError
 from anchorviz.io import GroundTruth, check_inside_image, coco_images, guess_format, load_image, parse_annotations
 from anchorviz.io.samples import SAMPLES, sample_path
+from anchorviz.io.yolo import CLASS_NAME_FILES, yolo_class_names
 from pages.common import cache
 from pages.common import state as S
 from pages.common.i18n import t
 
 IMAGE_TYPES = ["jpg", "jpeg", "png", "webp", "bmp"]
-ANNOTATION_TYPES = ["json", "txt", "xml", "csv"]
+ANNOTATION_TYPES = ["json", "txt", "xml", "csv", "yaml", "yml", "names"]  # + a YOLO class-names file
 MAX_URL_BOXES = 200  # edited sample boxes travel in the link up to this many
 
 
@@ -201,10 +202,42 @@ def input_ui() -> list[str]:
     return errors
 
 
+def _is_names_file(name: str) -> bool:
+    """A YOLO class-names file (data.yaml, classes.txt, obj.names) rather than a box file."""
+    low = Path(name).name.lower()
+    return low.endswith((".yaml", ".yml", ".names")) or low in CLASS_NAME_FILES
+
+
+def _split_uploads(files) -> tuple[object | None, object | None, list[str]]:
+    """(box file, class-names file, notes) of the box uploader's files: the last of each kind is used."""
+    boxes = [f for f in files if not _is_names_file(f.name)]
+    names = [f for f in files if _is_names_file(f.name)]
+    notes = []
+    if len(boxes) > 1:
+        notes.append(t("inputs.last_box_file", name=boxes[-1].name, n=len(boxes)))
+    if len(names) > 1:
+        notes.append(t("inputs.last_names_file", name=names[-1].name, n=len(names)))
+    return (boxes[-1] if boxes else None), (names[-1] if names else None), notes
+
+
 def _annotation_ui() -> list[str]:
     errors = []
-    ann = st.file_uploader(t("inputs.upload_gt"), type=ANNOTATION_TYPES, key="up_ann", help=t("inputs.upload_gt_help"))
+    files = st.file_uploader(t("inputs.upload_gt"), type=ANNOTATION_TYPES, key="up_ann", accept_multiple_files=True,
+                             help=t("inputs.upload_gt_help"))
+    ann, names_file, upload_notes = _split_uploads(files or [])
+    for n in upload_notes:
+        st.caption(n)
+    class_names = None
+    if names_file is not None:
+        try:
+            class_names = yolo_class_names(names_file.getvalue().decode("utf-8-sig"), name=names_file.name)
+        except UnicodeDecodeError:
+            return [t("inputs.names_not_text", name=names_file.name)]
+        except AnchorVizInputError as e:
+            return [str(e)]
     if ann is None:
+        if class_names is not None:
+            st.caption(t("inputs.names_waiting", name=names_file.name, n=len(class_names)))
         return errors
     pic = current()
     data = ann.getvalue()
@@ -215,6 +248,8 @@ def _annotation_ui() -> list[str]:
             if st.session_state.get("_coco_for") != ann.file_id:
                 st.session_state["_coco_for"] = ann.file_id
                 st.session_state["_coco_names"] = [im.file_name for im in coco_images(data, name=ann.name)]
+            if st.session_state.get("_coco_pic") != (ann.file_id, pic.token):  # a new file or a new photo: the
+                st.session_state["_coco_pic"] = (ann.file_id, pic.token)     # photo's own entry, not the last pick
                 st.session_state.pop("coco_pick", None)
             names = st.session_state["_coco_names"]
             match = next((n for n in names if n == pic.name or Path(n).name == pic.name), None)
@@ -224,23 +259,45 @@ def _annotation_ui() -> list[str]:
                                   placeholder=t("inputs.coco_placeholder"), help=t("inputs.coco_help"))
     except AnchorVizInputError as e:
         return [str(e)]
-    signature = (ann.file_id, choice, pic.token)
+    if class_names is not None and fmt != "yolo":
+        st.caption(t("inputs.names_unused", name=names_file.name, fmt=fmt.upper()))
+        class_names = None
+    signature = (ann.file_id, names_file.file_id if class_names is not None else None, choice, pic.token)
     if st.session_state.get("_ann_done") != signature:
         st.session_state["_ann_done"] = signature
         st.session_state.pop("_ann_error", None)
         try:
             key = choice if choice is not None else (pic.name if fmt == "coco" else None)
-            gt = parse_annotations(data, name=ann.name, image_wh=pic.wh, image_key=key)
+            gt = parse_annotations(data, name=ann.name, image_wh=pic.wh, image_key=key, class_names=class_names,
+                                   image_name=pic.name)
         except AnchorVizInputError as e:
             st.session_state["_ann_error"] = (signature, str(e))
         else:
             set_gt(gt)
-            st.session_state["_ann_notes"] = (signature, gt.report.notes if gt.report else ())
+            st.session_state["_ann_report"] = (signature, gt.report, len(gt), pic.name)
     err = st.session_state.get("_ann_error")
     if err and err[0] == signature:
         errors.append(err[1])
-    notes = st.session_state.get("_ann_notes")
-    if notes and notes[0] == signature:
-        for n in notes[1]:
-            st.caption(n)
+        if len(current().gt):
+            st.caption(t("inputs.keeping_boxes", n=len(current().gt)))
+    report = st.session_state.get("_ann_report")
+    if report and report[0] == signature:
+        _show_report(*report[1:])
     return errors
+
+
+def _show_report(report, n_boxes: int, image: str) -> None:
+    """The parse report in the chosen language: what was left out or changed, and why there are no boxes."""
+    if report is None:
+        return
+    for item in report.items:
+        st.caption(t("inputs.note_" + item.code, **item.fields(report.source)))
+    if n_boxes == 0:
+        st.info(empty_statement(report, image))
+
+
+def empty_statement(report, image: str) -> str:
+    """Why a box file gave no box for ``image``, plainly (never as a success)."""
+    reason = report.empty_reason if report is not None and report.empty_reason else "empty_file"
+    fields = report.empty_fields(image) if report is not None else {"file": "", "image": image, "n": 0}
+    return t("inputs.empty_" + reason, **fields)

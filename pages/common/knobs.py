@@ -16,8 +16,10 @@ __all__ = ["help_text", "message", "preset_resize"]
 
 
 def help_text(knob: Knob) -> str:
-    """What the knob means, in the current language (groups also say how to write one group per level)."""
-    return t(knob.help_key) + (t("knobs.groups") if knob.kind == "groups" else "")
+    """What the knob means, in the current language (groups also say how to write one group per level; number
+    fields, that they are shown rounded)."""
+    return (t(knob.help_key) + (t("knobs.groups") if knob.kind == "groups" else "")
+            + (t("knobs.rounded") if knob.kind not in ("scalar", "fmap") else ""))
 
 
 def message(err: Exception) -> str:

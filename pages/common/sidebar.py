@@ -70,7 +70,7 @@ def _reset_for_preset(values: dict) -> None:
     S.setup_defaults(values)
     values.update(K.preset_resize(values["preset"]))
     for key in ["lv", "off", *S.KNOB_KEYS, *K.preset_resize(values["preset"])]:
-        st.session_state[key] = values[key]
+        S.set_value(key, values[key])
     values["cell"], values["shape"], values["show"], values["l_show"], values["cmp_lv"] = "", -1, "picked", "all", ""
 
 
@@ -162,7 +162,7 @@ def _setup_ui() -> tuple[AnchorConfig | None, str | None]:
     conv = S.widget(st.selectbox, t("sidebar.conv"), "conv", options=list(CONVENTIONS),
                     format_func=lambda c: CONVENTIONS[c].title, on_change=_on_conv, help=t("sidebar.conv_help"))
     c = CONVENTIONS[conv]
-    st.caption(c.knobs_help)
+    st.caption(t("conventions.help_" + conv))
     options = presets_for(conv)
     preset = S.widget(st.selectbox, t("sidebar.preset"), "preset", options=options, valid=lambda v: v in options,
                       on_change=_on_preset, help=t("sidebar.preset_help", note=PRESETS[values["preset"]].note))

@@ -5,7 +5,8 @@ every shareable value lives in a plain dict ``st.session_state["_p"]`` that no w
 ``key=`` only: ``bind_widget`` seeds the widget key from the dict before the widget is created, and
 ``remember`` copies the widget's value back after it. At the end of every run ``write_url`` puts the dict
 into ``st.query_params``, so a copied link reproduces the view. Invalid URL values give one warning and
-their defaults, never an exception.
+their defaults, never an exception. Knob texts keep every digit here; their fields and the link show them rounded
+(``anchorviz.core.knobs.display``), and a rounded preset value reads back as the exact one.
 
 Languages: widgets keep their ``key`` whatever the language, and choice widgets (radio, selectbox, pills) take
 internal ids as options and translate only in ``format_func``. The browser still sends back a choice widget's
@@ -22,10 +23,12 @@ from typing import Any, Callable
 import streamlit as st
 
 from anchorviz.core.assign.max_iou import ASSIGNER_PRESETS
+from anchorviz.core.assigners.registry import POINT_RULES
 from anchorviz.core.conventions import CONVENTIONS
 from anchorviz.core.errors import AnchorVizInputError
 from anchorviz.core.presets import PRESETS, presets_for
 from anchorviz.io.samples import DEFAULT_SAMPLE, SAMPLES
+from anchorviz.core.knobs.display import display_text, link_text
 from anchorviz.core.knobs.parse import build_config
 from anchorviz.core.knobs.table import KNOBS, default_knobs, default_level_names, fmt_num, level_choices
 from pages.common import knobs as K
@@ -35,6 +38,7 @@ UPLOAD = "upload"  # the value of `sample` while an uploaded image is shown
 ASSIGNERS = ("maxiou", "yolov5", "atss")  # shown as t("labels.asg_" + id)
 SAMPLING_RULES = ("torchvision", "detectron2", "mmdet")
 RESIZE_MODES = ("none", "shorter_side", "letterbox", "custom")
+POINT_RULE_KEYS = tuple(POINT_RULES)
 KNOB_KEYS = tuple(sorted({k.key for ks in KNOBS.values() for k in ks} | {"octave_base_scale", "scales_per_octave"}))
 
 
@@ -93,6 +97,33 @@ PARAMS: dict[str, Param] = {
     "mb_pf": Param(0.5, "float", 0.0, 1.0),
     "mb_seed": Param(0, "int", 0, 2**31 - 1),
     "mb_rule": Param("torchvision", "str", choices=SAMPLING_RULES),
+    # assigners page (the rule keys are anchorviz.core.assigners.POINT_RULES')
+    "pa_rule": Param("tal_8.4", "str", choices=POINT_RULE_KEYS),
+    "pa_cmp": Param("none", "str", choices=("none", *POINT_RULE_KEYS)),
+    "pa_tal": Param("v8", "str", choices=("v8", "defaults")),
+    "pa_cs": Param(False, "bool"),
+    "pa_st": Param([], "list"),
+    "pa_src": Param("sim", "str", choices=("sim", "upload")),
+    "pa_prog": Param(0.5, "float", 0.0, 1.0),
+    "pa_seed": Param(0, "int", 0, 2**31 - 1),
+    "pa_gt": Param(-1, "int", -1, 100_000),
+    # loss page (pages/loss_parts/controls.py: loss_for is the LOSS_SPECS key the loss values belong to)
+    "loss_asg": Param("head", "str", choices=("head", "labels")),
+    "loss_term": Param("cls", "str", choices=("cls", "box")),
+    "loss_for": Param("", "str"),
+    "loss_cls": Param("", "str", choices=("", "focal", "bce", "softmax_ce")),
+    "loss_box": Param("", "str", choices=("", "l1", "smooth_l1", "giou")),
+    "loss_alpha": Param(0.25, "float"),
+    "loss_gamma": Param(2.0, "float"),
+    "loss_beta": Param(1.0, "float"),
+    "loss_sigma": Param(3.0, "float"),
+    "loss_lc": Param(1.0, "float"),
+    "loss_lb": Param(1.0, "float"),
+    "loss_prog": Param(0.3, "float", 0.0, 1.0),
+    "loss_seed": Param(0, "int", 0, 2**31 - 1),
+    # dataset page: the token of an upload a reload can bring back (pages/dataset_tabs/source.py)
+    "ds": Param("", "str"),
+    "ds_name": Param("", "str"),
 }
 
 # Written to the URL even when equal to the default, so a link always names the sample and the setup.
@@ -224,8 +255,8 @@ def write_url() -> None:
     for key, param in PARAMS.items():
         v = values[key]
         if key in KNOB_KEYS:
-            if key in knob_keys:
-                out[key] = v
+            if key in knob_keys:  # rounded where that reads back exactly, else float32-exact (knobs.display)
+                out[key] = link_text(v, values["conv"], values["preset"], key)
             continue
         if key in ALWAYS_IN_URL or v != param.default or (key == "off"):
             out[key] = _fmt(param, v)
@@ -237,26 +268,40 @@ def write_url() -> None:
 # Widgets bound to the persisted dict
 
 
+def shown(key: str, value):
+    """What the widget of ``key`` shows for the persisted ``value``: knob texts rounded for reading (the persisted
+    text keeps every digit; ``remember`` keeps it while the field is not edited)."""
+    return display_text(value) if key in KNOB_KEYS and isinstance(value, str) else value
+
+
 def bind_widget(key: str, valid: Callable[[Any], bool] | None = None) -> str:
     """Seed the widget ``key`` from the persisted value (first render, or after a page switch)."""
     values = p()
     if key in st.session_state and valid is not None and not valid(st.session_state[key]):
         del st.session_state[key]
     if key not in st.session_state:
-        st.session_state[key] = values[key]
+        st.session_state[key] = shown(key, values[key])
     return key
 
 
 def remember(key: str, value) -> None:
-    p()[key] = value
+    """Copy a widget's value back to the persisted dict; a knob field that still shows the rounded persisted text
+    keeps the persisted (exact) text."""
+    values = p()
+    if key in KNOB_KEYS and value == shown(key, values[key]):
+        return
+    values[key] = value
 
 
 def widget(fn: Callable, label: str, key: str, *, valid: Callable[[Any], bool] | None = None, **kw):
     """Create a widget seeded from, and written back to, the persisted dict. Returns its value.
 
     ``label`` may change from run to run (it is translated): Streamlit identifies a keyed widget by its key, and
-    ``keep_choices`` keeps a choice widget's value across a language switch.
+    ``keep_choices`` keeps a choice widget's value across a language switch. A choice widget (``options=``) keeps
+    its choice when its option labels change with the data (``keep_labels``).
     """
+    if "options" in kw:
+        keep_labels(key, kw["options"], kw.get("format_func", str))
     bind_widget(key, valid)
     value = fn(label, key=key, **kw)
     remember(key, value)
@@ -266,7 +311,7 @@ def widget(fn: Callable, label: str, key: str, *, valid: Callable[[Any], bool] |
 def set_value(key: str, value) -> None:
     """Set a persisted value and its widget (call from callbacks or before the widget is created)."""
     p()[key] = value
-    st.session_state[key] = value
+    st.session_state[key] = shown(key, value)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -280,6 +325,30 @@ def keep(key: str) -> str:
     return key
 
 
+def keep_labels(key: str, options, format_func: Callable[[Any], str] = str) -> str:
+    """``key=S.keep_labels(key, options, format_func)`` for a choice widget whose option *labels* carry data (a
+    GT's class, a shape's w×h, a file name); call it before the widget. Returns ``key`` (also kept across a
+    language switch, as ``keep`` does).
+
+    The browser holds a choice as its label and sends that label back with every interaction. When the data
+    changes the labels (a box upload, another level), the label it holds matches no option any more and Streamlit
+    falls back to the first option. So on the run where the labels change, the choice (still decoded with the
+    previous run's labels) is written back by its id: Streamlit then sends the browser the same option under its
+    new label.
+    """
+    options = list(options)
+    labels = tuple(str(format_func(o)) for o in options)
+    seen = st.session_state.setdefault("_choice_labels", {})
+    if seen.get(key) != labels:
+        seen[key] = labels
+        if key in st.session_state:
+            v = st.session_state[key]
+            ok = all(x in options for x in v) if isinstance(v, (list, tuple)) else v in options
+            if ok:
+                st.session_state[key] = v
+    return keep(key)
+
+
 def keep_choices() -> None:
     """on_change of the language selector: write every choice widget's value into session state.
 
@@ -291,3 +360,57 @@ def keep_choices() -> None:
     for key in (*PARAMS, *st.session_state.get("_kept", ())):
         if key != "lang" and key in st.session_state:
             st.session_state[key] = st.session_state[key]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A page's own widgets (not in the URL): the value shown is the value in force
+
+
+def begin_run() -> None:
+    """app.py, every full run: count the runs, so `page_widget` can tell a widget the browser mounts afresh."""
+    st.session_state["_run"] = st.session_state.get("_run", 0) + 1
+
+
+def page_widget(fn: Callable, label: str, key: str, *, default, valid: Callable[[Any], bool] | None = None, **kw):
+    """A page-local widget (``fn(label, key=key, **kw)``, no ``value=``) whose value lives in a plain dict
+    ``st.session_state["_pw"]`` that no widget owns. Returns the widget's value, which is also the value stored.
+
+    Why: a widget that is not rendered in a run (another tab's, after ``st.stop()``, a control shown only in one
+    mode) loses its state in the browser while its key can stay in session state; when it is rendered again,
+    Streamlit mounts it with its default (``min_value`` for a number) but the script reads the old value, so the
+    control shows one number and the metrics use another. Here, whenever the widget was not rendered in the previous
+    run, its key is seeded from the stored value before the widget is created, so Streamlit sends that value to the
+    browser (and the script reads the same one). ``valid`` rejects a stored value that no longer fits (e.g. an
+    option that left the list), which then falls back to ``default``.
+    """
+    store = st.session_state.setdefault("_pw", {})
+    seen = st.session_state.setdefault("_pw_seen", {})
+    run = st.session_state.get("_run", 0)
+    if key in store:
+        value = store[key]
+    else:  # a value put into session state before the widget first existed (a callback, a test) is in force
+        value = st.session_state.get(key, default)
+    if valid is not None and not valid(value):
+        value = default
+    if seen.get(key) != run - 1 or key not in st.session_state or (valid is not None and
+                                                                  not valid(st.session_state[key])):
+        st.session_state[key] = value
+    seen[key] = run
+    if "options" in kw:  # a choice widget: kept over a language switch and over labels that carry data
+        keep_labels(key, kw["options"], kw.get("format_func", str))
+    else:
+        keep(key)
+    out = fn(label, key=key, **kw)
+    store[key] = out
+    return out
+
+
+def page_value(key: str, default):
+    """The stored value of a `page_widget` (also while the widget is not rendered)."""
+    return st.session_state.get("_pw", {}).get(key, default)
+
+
+def set_page_value(key: str, value) -> None:
+    """Set a `page_widget`'s value from a callback or before the widget is created."""
+    st.session_state.setdefault("_pw", {})[key] = value
+    st.session_state[key] = value

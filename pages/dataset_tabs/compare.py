@@ -9,6 +9,7 @@ from anchorviz import viz
 from anchorviz.core.errors import AnchorVizInputError
 from anchorviz.core.presets import preset_config
 from pages.common import chart, dataset_cache as D
+from pages.common import figcache as F
 from pages.common import state as S
 from pages.common.i18n import t
 from pages.dataset_tabs.shared import Context, setup_choices, use_in_app
@@ -18,9 +19,8 @@ def render(ctx: Context) -> None:
     ds, ds_key, cfg, assigner = ctx.ds, ctx.ds_key, ctx.cfg, ctx.assigner
     max_images, anchor_t, iou_thr = ctx.max_images, ctx.anchor_t, ctx.iou_thr
     choices = setup_choices(ds_key)
-    if st.session_state.get("ds_cmp") not in choices:
-        st.session_state["ds_cmp"] = next(iter(choices))
-    pick = st.selectbox(t("ds.compare_with"), list(choices), key=S.keep("ds_cmp"), format_func=lambda i: choices[i][0])
+    pick = S.page_widget(st.selectbox, t("ds.compare_with"), "ds_cmp", default=next(iter(choices)),
+                         options=list(choices), format_func=lambda i: choices[i][0], valid=lambda v: v in choices)
     label_b, cfg_b = choices[pick]
     try:
         if cfg_b is None:
@@ -50,15 +50,16 @@ def render(ctx: Context) -> None:
                 grid = {f"{n} ({t('ds.grid')})": cg[n] for n in names}
                 series.update(grid)
                 dashed = tuple(grid)
-            chart.show(viz.curves_figure(cv["x"], series, title=t("ds.fig_recall"), x_title=t("ds.axis_iou_thr"),
-                                         y_title=t("ds.axis_recall"), hover="IoU ≥ %{x:.2f}: %{y:.4f}",
-                                         marks=(iou_thr,), dashed=dashed), key="ds_cmp_recall")
+            chart.show(F.spec(viz.curves_figure, cv["x"], series, title=t("ds.fig_recall"),
+                              x_title=t("ds.axis_iou_thr"), y_title=t("ds.axis_recall"),
+                              hover="IoU ≥ %{x:.2f}: %{y:.4f}", marks=(iou_thr,), dashed=dashed),
+                       key="ds_cmp_recall")
         with cc2:
             if "positives_per_gt" in cmp.curves:
                 cp = cmp.curves["positives_per_gt"]
                 cap = len(cp["x"]) - 1
                 cats = [str(i) for i in range(cap)] + [f"≥{cap}"]
-                chart.show(viz.counts_bar_figure(cats, {n: cp[n] for n in names},
+                chart.show(F.spec(viz.counts_bar_figure, cats, {n: cp[n] for n in names},
                                                  title=t("ds.fig_positives_cmp"), x_title=t("ds.axis_positives"),
                                                  y_title=t("ds.gts"), hover="%{x}: %{y:,}"),
                            key="ds_cmp_pos")

@@ -6,14 +6,15 @@ import streamlit as st
 
 from anchorviz.core.conventions import CONVENTIONS
 from anchorviz.core.errors import AnchorVizInputError
-from anchorviz.dataset.export.exporters import EXPORT_FORMATS, export_config, export_formats_for
+from anchorviz.core.presets import PRESETS
+from anchorviz.dataset.export.exporters import EXPORT_FORMATS, FILE_NAMES, export_config, export_formats_for
 from anchorviz.dataset.export.importers import config_from_text
 from pages.common import state as S
 from pages.common.i18n import t
 from pages.dataset_tabs.shared import Context, setup_choices, use_in_app
 
 CODE_LANG = {"mmdet": "python", "torchvision": "python", "detectron2": "yaml", "yolov5": "yaml", "keras": "python",
-             "json": "json"}
+             "keras_ini": "ini", "json": "json"}
 
 
 def render(ctx: Context) -> None:
@@ -23,29 +24,28 @@ def render(ctx: Context) -> None:
         st.markdown(f"**{t('ds.export_head')}**")
         exportable = {"current": (t("ds.setup_current"), cfg)}
         exportable.update({k: v for k, v in setup_choices(ctx.ds_key).items() if k in ("tuned", "imported")})
-        if st.session_state.get("ds_exp_which") not in exportable:
-            st.session_state["ds_exp_which"] = "current"
-        which = st.radio(t("ds.export_which"), list(exportable), key=S.keep("ds_exp_which"), horizontal=True,
-                         format_func=lambda i: exportable[i][0])
+        which = S.page_widget(st.radio, t("ds.export_which"), "ds_exp_which", default="current",
+                              options=list(exportable), horizontal=True, format_func=lambda i: exportable[i][0],
+                              valid=lambda v: v in exportable)
         cfg_x = exportable[which][1]
         fmts = export_formats_for(cfg_x)
-        if st.session_state.get("ds_exp_fmt") not in fmts:
-            st.session_state["ds_exp_fmt"] = fmts[0]
-        fmt_x = st.selectbox(t("ds.export_format"), fmts, key=S.keep("ds_exp_fmt"),
-                             format_func=lambda f: t("ds.fmt_" + f))
+        fmt_x = S.page_widget(st.selectbox, t("ds.export_format"), "ds_exp_fmt", default=fmts[0], options=fmts,
+                              format_func=lambda f: t("ds.fmt_" + f), valid=lambda v: v in fmts)
         missing = [f for f in EXPORT_FORMATS if f not in fmts]
         if missing:
             st.caption(t("ds.export_missing", fmts=", ".join(missing), conv=CONVENTIONS[cfg_x.convention].title))
-        text = export_config(cfg_x, fmt_x)
+        # mmdet: under the head the sidebar's preset has (RetinaNet / SSD: bbox_head, Faster R-CNN: rpn_head)
+        head = PRESETS[S.p()["preset"]].mmdet_head if fmt_x == "mmdet" else None
+        text = export_config(cfg_x, fmt_x, head=head)
         st.code(text, language=CODE_LANG.get(fmt_x, "text"), wrap_lines=True)
-        ext = {"json": "json", "detectron2": "yaml", "yolov5": "yaml"}.get(fmt_x, "py")
-        st.download_button(t("ds.download"), text, file_name=f"anchors_{fmt_x}.{ext}", key="ds_download")
+        st.download_button(t("ds.download"), text, file_name=FILE_NAMES[fmt_x], key="ds_download")
     with e2:
         st.markdown(f"**{t('ds.import_head')}**")
-        imp_fmt = st.selectbox(t("ds.import_format"), EXPORT_FORMATS, key=S.keep("ds_imp_fmt"),
-                               format_func=lambda f: t("ds.fmt_" + f))
-        imp_up = st.file_uploader(t("ds.import_file"), type=["json", "py", "yaml", "yml", "txt"], key="ds_imp_up",
-                                  max_upload_size=1)
+        imp_fmt = S.page_widget(st.selectbox, t("ds.import_format"), "ds_imp_fmt", default=EXPORT_FORMATS[0],
+                                options=EXPORT_FORMATS, format_func=lambda f: t("ds.fmt_" + f),
+                                valid=lambda v: v in EXPORT_FORMATS)
+        imp_up = st.file_uploader(t("ds.import_file"), type=["json", "py", "yaml", "yml", "txt", "ini", "cfg"],
+                                  key="ds_imp_up", max_upload_size=1)
         imp_text = st.text_area(t("ds.import_text"), key="ds_imp_text", height=140, help=t("ds.import_help"))
         if st.button(t("ds.import"), key="ds_import"):
             try:

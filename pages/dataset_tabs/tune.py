@@ -10,6 +10,7 @@ from anchorviz.dataset.export.exporters import export_config
 from anchorviz.dataset.tune.results import GENERATOR_CONVENTIONS, YOLO_METHODS
 from anchorviz.dataset.tune.run import tune
 from pages.common import chart, jobs
+from pages.common import figcache as F
 from pages.common import state as S
 from pages.common.i18n import t
 from pages.dataset_tabs.shared import Context, use_in_app
@@ -56,39 +57,41 @@ def render(ctx: Context) -> None:
         yolo = conv == "yolov5"
         o0, o1, o2, o3, o4, o5 = st.columns([1.3, 1.3, 1, 1, 1, 1])
         methods = list(YOLO_METHODS) if yolo else ["search"]
-        if st.session_state.get("ds_method") not in methods:
-            st.session_state["ds_method"] = methods[0]
-        method = o0.selectbox(t("ds.method"), methods, key=S.keep("ds_method"),
-                              format_func=lambda m: t("ds.method_" + m), help=t("ds.method_help"), disabled=not yolo)
+        method = S.page_widget(o0.selectbox, t("ds.method"), "ds_method", default=methods[0], options=methods,
+                               format_func=lambda m: t("ds.method_" + m), help=t("ds.method_help"), disabled=not yolo,
+                               valid=lambda v: v in methods)
         if not yolo:
             objectives = ["mean_iou", "bpr", "positives"]
         else:
             objectives = ["fitness"] if method == "yolov5" else ["fitness", "bpr", "mean_iou"]
-        if st.session_state.get("ds_objective") not in objectives:
-            st.session_state["ds_objective"] = objectives[0]
-        objective = o1.selectbox(t("ds.objective"), objectives, key=S.keep("ds_objective"),
-                                 format_func=lambda o: t("ds.obj_" + o), help=t("ds.objective_help"))
+        objective = S.page_widget(o1.selectbox, t("ds.objective"), "ds_objective", default=objectives[0],
+                                  options=objectives, format_func=lambda o: t("ds.obj_" + o),
+                                  help=t("ds.objective_help"), valid=lambda v: v in objectives)
         kwargs: dict = {"objective": objective, "anchor_t": anchor_t, "iou_thr": iou_thr}
         if yolo:
             kwargs["method"] = method
             n_now = sum(len(lv.wh) for lv in cfg.levels)
-            kwargs["k"] = int(o2.number_input(t("ds.k"), len(cfg.levels), 60, value=n_now, step=len(cfg.levels),
-                                              key=f"ds_k_{n_now}", help=t("ds.k_help")))
-            kwargs["gen"] = int(o3.number_input(t("ds.gen"), 10, 10_000, value=1000, step=100, key="ds_gen",
-                                                help=t("ds.gen_help")))
+            kwargs["k"] = int(S.page_widget(o2.number_input, t("ds.k"), f"ds_k_{n_now}", default=n_now,
+                                            min_value=len(cfg.levels), max_value=60, step=len(cfg.levels),
+                                            help=t("ds.k_help")))
+            kwargs["gen"] = int(S.page_widget(o3.number_input, t("ds.gen"), "ds_gen", default=1000, min_value=10,
+                                              max_value=10_000, step=100, help=t("ds.gen_help")))
         else:
             lv0 = cfg.levels[0]
             ns0 = len(lv0.sizes) if conv in ("torchvision", "detectron2") else len(lv0.scales)
-            kwargs["n_scales"] = int(o2.number_input(t("ds.n_scales"), 1, 8, value=ns0, key=f"ds_ns_{conv}"))
-            kwargs["n_ratios"] = int(o3.number_input(t("ds.n_ratios"), 1, 8, value=len(lv0.ratios),
-                                                     key=f"ds_nr_{conv}"))
+            kwargs["n_scales"] = int(S.page_widget(o2.number_input, t("ds.n_scales"), f"ds_ns_{conv}", default=ns0,
+                                                   min_value=1, max_value=8))
+            kwargs["n_ratios"] = int(S.page_widget(o3.number_input, t("ds.n_ratios"), f"ds_nr_{conv}",
+                                                   default=len(lv0.ratios), min_value=1, max_value=8))
             default_evals = 40 if objective == "positives" else 400
-            kwargs["max_evals"] = int(o4.number_input(t("ds.max_evals"), 5, 20_000, value=default_evals, step=20,
-                                                      key=f"ds_evals_{objective}", help=t("ds.max_evals_help")))
+            kwargs["max_evals"] = int(S.page_widget(o4.number_input, t("ds.max_evals"), f"ds_evals_{objective}",
+                                                    default=default_evals, min_value=5, max_value=20_000, step=20,
+                                                    help=t("ds.max_evals_help")))
             if objective == "positives":
                 kwargs["assigner"] = assigner
                 kwargs["max_images"] = min(max_images, 64)
-        kwargs["seed"] = int(o5.number_input(t("ds.tune_seed"), 0, 2**31 - 1, value=0, key="ds_tune_seed"))
+        kwargs["seed"] = int(S.page_widget(o5.number_input, t("ds.tune_seed"), "ds_tune_seed", default=0, min_value=0,
+                                           max_value=2**31 - 1))
         running = entry is not None
         if st.button(t("ds.run"), type="primary", disabled=running, key="ds_run"):
             start_job(ctx, kwargs)
@@ -110,7 +113,7 @@ def render(ctx: Context) -> None:
             st.warning(t("ds.was_cancelled"))
         st.caption(" ".join(res.notes))
         if len(res.history):
-            chart.show(viz.history_figure(res.history, title=t("ds.fig_history"), x_title=t("ds.axis_step"),
+            chart.show(F.spec(viz.history_figure, res.history, title=t("ds.fig_history"), x_title=t("ds.axis_step"),
                                           y_title=t("ds.obj_" + res.objective)), key="ds_history")
         st.code(export_config(res.config, "json"), language="json", wrap_lines=True)
         st.button(t("ds.use_tuned"), key="ds_use_tuned", on_click=use_in_app, args=("ds_tuned",),

@@ -13,6 +13,7 @@ from anchorviz.core.assign.max_iou import assign_anchors, max_iou_rule
 from anchorviz.core.coding.presets import CODERS, D2L, KERAS_RETINANET, MMDET, TORCHVISION_ROI, TORCHVISION_RPN
 from anchorviz.core.errors import AnchorVizInputError
 from anchorviz.core.explain import explain_decode, explain_encode
+from anchorviz.core.iou.pairwise import pairwise_iou
 from anchorviz.core.predict import HeadOutput, match_to_gt, postprocess, simulate_head
 from anchorviz.io.predictions import parse_predictions
 from anchorviz.core.presets import preset_config
@@ -76,6 +77,21 @@ def test_simulated_head_is_seeded_and_collapses_under_nms():
     assert det.counts["after NMS"] >= len(gts)
     _, ious = match_to_gt(det.boxes, gts)
     assert (ious[:3] > 0.8).all()  # with little noise the best detections sit on their GT
+
+
+def test_simulated_scores_are_spread_below_one_and_follow_the_iou():
+    """A trained head is not certain: no score saturates at 1 (a table would read "1" for every top box), they
+    spread enough to rank, and a better-placed anchor scores higher on average."""
+    aset, gts, res = _scene()
+    head = simulate_head(aset.boxes, gts, res, TORCHVISION_RPN, sigma=0.05, seed=3)
+    pos = res.positive
+    sc = head.scores[pos]
+    assert (sc > 0.5).all() and (sc < 1.0).all() and (np.round(sc, 3) < 1.0).all()
+    assert len(np.unique(np.round(np.sort(sc)[-10:], 3))) >= 5
+    iou = pairwise_iou(aset.boxes[pos], gts)[np.arange(len(pos)), res.matched_gt[pos]]
+    assert np.corrcoef(iou, sc)[0, 1] > 0.3
+    other = np.delete(head.scores, pos)
+    assert other.max() < 0.05
 
 
 def test_zero_noise_head_decodes_onto_the_gts():

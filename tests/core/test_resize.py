@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 
 import numpy as np
 import pytest
@@ -112,7 +113,7 @@ def test_plan_resize_table(image_hw, spec_kwargs, resized_hw, pads, input_hw):
     assert plan.scale_x == pytest.approx(resized_hw[1] / image_hw[1])
     assert plan.pad_right >= 0 and plan.pad_bottom >= 0
     assert plan.content_xyxy == (pads[0], pads[1], pads[0] + resized_hw[1], pads[1] + resized_hw[0])
-    assert isinstance(plan.describe(), str) and f"{input_hw[0]}x{input_hw[1]}" in plan.describe()
+    assert isinstance(plan.describe(), str) and f"{input_hw[1]}×{input_hw[0]}" in plan.describe()  # w×h
 
 
 def test_shorter_side_uses_mmdet_rounding_not_torchvision_floor():
@@ -139,10 +140,12 @@ def test_extreme_aspect_keeps_at_least_one_pixel():
 
 
 def test_describe_examples():
+    # sizes are written width×height, as everywhere in the app
     text = plan_resize((480, 640), ResizeSpec(mode="shorter_side")).describe()
-    assert "480x640" in text and "800x1067" in text and "800x1088" in text and "32" in text
+    assert "640×480 photo" in text and "1067×800" in text and "1088×800 (w×h)" in text and "32" in text
+    assert "HxW" not in text and not re.search(r"\d+x\d+", text)
     text = plan_resize((1000, 500), ResizeSpec(mode="letterbox")).describe()
-    assert "640x320" in text and "left 160" in text
+    assert "320×640" in text and "left 160" in text
     text = plan_resize((800, 800), ResizeSpec(mode="none")).describe()
     assert "no padding" in text
 
@@ -333,7 +336,7 @@ def test_resize_image_custom_pad_value():
         (np.zeros((37, 50), dtype=np.uint8), {}, r"\(H, W, 3\)"),
         (np.zeros((37, 50, 4), dtype=np.uint8), {}, r"\(H, W, 3\)"),
         ([[0]], {}, "uint8"),
-        (np.zeros((50, 37, 3), dtype=np.uint8), {}, "37x50"),  # transposed photo: the plan is for 37x50
+        (np.zeros((50, 37, 3), dtype=np.uint8), {}, "50×37 photo"),  # transposed: the plan is for a 50×37 (w×h) photo
         (np.zeros((37, 50, 3), dtype=np.uint8), {"pad_value": 300}, "pad_value"),
         (np.zeros((37, 50, 3), dtype=np.uint8), {"pad_value": -1}, "pad_value"),
     ],

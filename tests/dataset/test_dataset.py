@@ -133,6 +133,17 @@ def test_resize_mapping_equals_resize_boxes(spec):
         idx = ds.box_indices_of(i)
         np.testing.assert_array_equal(ds.boxes[idx], resize_boxes(ds0.boxes[idx], plan))  # bit-identical
         assert tuple(ds.input_hw[i]) == plan.input_hw
+    # the resize undone: each box's width and height in its original photo (what COCO's size buckets measure)
+    np.testing.assert_allclose(ds.original_wh, ds0.wh, rtol=0, atol=1e-6)
+    assert not ds.original_wh.flags.writeable
+
+
+def test_original_wh_keeps_a_box_at_a_cut_off_on_it():
+    """A 32 x 32 box stays exactly 32 x 32 after x1.333 and back (area 32² is COCO-medium, not small)."""
+    ds = dataset_from_arrays(boxes=[[7.3, 11.1, 39.3, 43.1]], image_index=[0], image_wh=[[600, 450]],
+                             resize=ResizeSpec(mode="shorter_side", min_size=600, max_size=1000))
+    assert not np.allclose(ds.wh, 32)
+    assert ds.original_wh.tolist() == [[32.0, 32.0]]
 
 
 def _mod(fn):
@@ -155,7 +166,7 @@ BAD_COCO = [
     (_mod(lambda d: d["annotations"][0].update(bbox=[10, 20, float("nan"), 40])), "annotation id 1: expected 4 finite"),
     (_mod(lambda d: d["images"][1].update(width=-50)), r"images\[1\]: expected a positive 'width'"),
     (_mod(lambda d: d["images"][1].update(height="40")), r"images\[1\]: expected 'height' to be a whole number"),
-    (_mod(lambda d: d["annotations"][0].update(bbox=[90, 20, 30, 40])), "annotation id 1 \\(image 'a.jpg'\\): box .* lies outside the 100x80 image"),
+    (_mod(lambda d: d["annotations"][0].update(bbox=[90, 20, 30, 40])), "annotation id 1 \\(image 'a.jpg'\\): box .* lies outside the 100×80 image"),
     (_mod(lambda d: d["images"][1].update(id=7)), r"image id 7 twice \(images\[0\] and images\[1\]\)"),
     (_mod(lambda d: d["annotations"][1].update(id=1)), r"annotation id 1 twice \(annotations\[0\] and annotations\[1\]\)"),
     (_mod(lambda d: d["categories"][1].update(id=3)), "category id 3 twice"),
@@ -219,7 +230,7 @@ BAD_YOLO = [
     ({"a.png": png(10, 10), "a.txt": b"0 0.5 0.5 0.2\n"}, "a.txt, line 1: expected 5 values"),
     ({"a.png": png(10, 10), "a.txt": b"0 0.5 0.5 nan 0.2\n"}, "a.txt, line 1: w must be a finite number"),
     ({"a.png": png(10, 10), "a.txt": b"0 0.5 0.5 1.5 0.2\n"}, "a.txt, line 1: w = 1.5 is outside"),
-    ({"a.png": png(10, 10), "a.txt": b"0 0.9 0.5 0.5 0.2\n"}, "a.txt, line 1: box .* lies outside the 10x10 image"),
+    ({"a.png": png(10, 10), "a.txt": b"0 0.9 0.5 0.5 0.2\n"}, "a.txt, line 1: box .* lies outside the 10×10 image"),
     ({"a.png": png(10, 10), "a.txt": b"2 0.5 0.5 0.2 0.2\n", "classes.txt": b"x\ny\n"}, "class 2 is not in the 2 class names"),
     ({"a.png": b"not an image", "a.txt": b"0 0.5 0.5 0.2 0.2\n"}, "a.png: expected a JPEG, PNG, WebP or BMP image"),
     ({"img.png": png(10, 10), "notes.txt": b"hello\n"}, "expected YOLO label files"),
@@ -260,7 +271,7 @@ def test_voc_folder_sizes_from_file_and_image(tmp_path):
 @pytest.mark.parametrize(("members", "match"), [
     ({"a.xml": VOC_B}, "a.xml: no image size: <size> is missing"),
     ({"a.xml": VOC_A.replace(b"<xmax>40</xmax>", b"")}, "a.xml, object 1 \\('dog'\\): <bndbox> is missing <xmax>"),
-    ({"a.xml": VOC_A.replace(b"<xmax>40", b"<xmax>400")}, "a.xml, object 1 \\('dog'\\): box .* lies outside the 100x80"),
+    ({"a.xml": VOC_A.replace(b"<xmax>40", b"<xmax>400")}, "a.xml, object 1 \\('dog'\\): box .* lies outside the 100×80"),
     ({"a.xml": VOC_A, "b.xml": VOC_A}, "b.xml: image 'a.jpg' is already annotated by a.xml"),
 ])
 def test_bad_voc(members, match):
@@ -281,7 +292,7 @@ def test_csv_keras_style_and_named_columns():
 @pytest.mark.parametrize(("text", "match"), [
     (b"a.jpg,10,20,30,40,cat\n", "ann.csv, row 1: no size for image 'a.jpg'"),
     (b"a.jpg,10,20,30\n", "ann.csv, row 1: expected 'path,x1,y1,x2,y2"),
-    (b"filename,width,height,xmin,ymin,xmax,ymax\na,10,10,1,1,2,2\na,20,10,1,1,2,2\n", "row 3: image 'a' is 20x10 here but 10x10"),
+    (b"filename,width,height,xmin,ymin,xmax,ymax\na,10,10,1,1,2,2\na,20,10,1,1,2,2\n", "row 3: image 'a' is 20×10 here but 10×10"),
     (b"filename,width,height,xmin,ymin,xmax,ymax\na,10,10,1,1,x,2\n", "row 2: x2 must be a finite number"),
     (b"filename,width,height,xmin,ymin,xmax,ymax\na,-10,10,1,1,2,2\n", "row 2: expected a positive whole-number width"),
     (b"filename,xmin,ymin\n", "missing x2, y2"),
@@ -360,7 +371,7 @@ def test_dataset_from_arrays_counts_and_does_not_mutate():
     assert (ds.report.n_degenerate_dropped, ds.report.n_out_of_image) == (1, 1)
     assert not ds.boxes.flags.writeable and ds.boxes.dtype == np.float64
     assert ds.wh.tolist() == [[10, 10], [4, 4]]
-    with pytest.raises(AnchorVizInputError, match="box 0: box .* lies outside the 8x8 image"):
+    with pytest.raises(AnchorVizInputError, match="box 0: box .* lies outside the 8×8 image"):
         dataset_from_arrays(boxes=[[0, 0, 10, 10]], image_index=[0], image_wh=[[8, 8]])
     with pytest.raises(AnchorVizInputError, match="image_index: expected 1 indices in 0..0"):
         dataset_from_arrays(boxes=[[0, 0, 1, 1]], image_index=[3], image_wh=[[8, 8]])

@@ -10,13 +10,14 @@ from anchorviz.core.anchors.config import AnchorConfig, LevelSpec
 from anchorviz.core.anchors.grid import generate_anchors
 from anchorviz.core.errors import AnchorVizInputError
 from anchorviz.dataset.export.exporters import EXPORT_FORMATS, config_to_json, export_config, export_formats_for
-from anchorviz.dataset.export.importers import (config_from_detectron2, config_from_json, config_from_mmdet,
-                                                config_from_text, config_from_torchvision, config_from_yolov5)
+from anchorviz.dataset.export.importers import (config_from_detectron2, config_from_json, config_from_keras_ini,
+                                                config_from_mmdet, config_from_text, config_from_torchvision,
+                                                config_from_yolov5)
 from anchorviz.core.presets import PRESETS, preset_config
 
 #: which library export applies to which convention (json applies to all)
 APPLIES = {"mmdet": {"mmdet", "mmdet_v1"}, "torchvision": {"torchvision"}, "detectron2": {"detectron2"},
-           "yolov5": {"yolov5"}, "keras": {"keras_retinanet"}}
+           "yolov5": {"yolov5"}, "keras": {"keras_retinanet"}, "keras_ini": {"keras_retinanet"}}
 
 
 def _configs():
@@ -56,18 +57,30 @@ def test_every_export_round_trips(cfg):
 
 
 def test_export_texts_look_like_the_libraries():
-    assert export_config(preset_config("RetinaNet", "mmdet"), "mmdet") == (
-        "anchor_generator=dict(\n"
-        "    type='AnchorGenerator',\n"
-        "    scales=[4.0, 5.039684199579493, 6.3496042078727974],\n"
-        "    ratios=[0.5, 1.0, 2.0],\n"
-        "    strides=[8, 16, 32, 64, 128])\n")
+    mm = export_config(preset_config("RetinaNet", "mmdet"), "mmdet")
+    assert mm.startswith("# mmdet config (inherits the model's config through _base_): replaces "
+                         "model.bbox_head.anchor_generator")
+    assert mm.endswith(  # under its key path, replacing the base's generator (issue #16)
+        "model = dict(\n"
+        "    bbox_head=dict(\n"
+        "        anchor_generator=dict(\n"
+        "            _delete_=True,\n"
+        "            type='AnchorGenerator',\n"
+        "            scales=[4.0, 5.039684199579493, 6.3496042078727974],\n"
+        "            ratios=[0.5, 1.0, 2.0],\n"
+        "            strides=[8, 16, 32, 64, 128])))\n")
+    rpn = export_config(preset_config("Faster R-CNN FPN", "mmdet"), "mmdet", head="rpn_head")
+    assert "replaces model.rpn_head.anchor_generator" in rpn.splitlines()[0] and "    rpn_head=dict(\n" in rpn
+    assert export_config(preset_config("RetinaNet", "keras_retinanet"), "keras_ini").splitlines()[1:] == [
+        "[anchor_parameters]", "sizes = 32 64 128 256 512", "strides = 8 16 32 64 128", "ratios = 0.5 1 2",
+        "scales = 1 1.2599210498948732 1.5874010519681994", "", "[pyramid_levels]", "P = 3 4 5 6 7"]
     tv = export_config(preset_config("RetinaNet", "torchvision", levels=(3, 4)), "torchvision")
     assert "AnchorGenerator(\n    sizes=((32, 40, 50), (64, 80, 101)),\n    aspect_ratios=((0.5, 1.0, 2.0), (0.5, 1.0, 2.0)),\n)" in tv
     d2 = parse_yaml(export_config(preset_config("Faster R-CNN FPN", "detectron2"), "detectron2"))
     assert d2 == {"MODEL": {"ANCHOR_GENERATOR": {"NAME": "DefaultAnchorGenerator", "SIZES": [[32], [64], [128], [256], [512]],
                                                  "ASPECT_RATIOS": [[0.5, 1.0, 2.0]], "OFFSET": 0.0}}}
     assert export_config(preset_config("YOLOv5 P3-P5", "yolov5"), "yolov5") == (
+        "# YOLOv5 / ultralytics model yaml (e.g. models/yolov5s.yaml): replaces its anchors: block\n"
         "anchors:\n  - [10,13, 16,30, 33,23]  # P3/8\n  - [30,61, 62,45, 59,119]  # P4/16\n"
         "  - [116,90, 156,198, 373,326]  # P5/32\n")
     assert "type='LegacyAnchorGenerator'" in export_config(preset_config("RetinaNet", "mmdet_v1"), "mmdet")
@@ -84,13 +97,27 @@ def test_export_texts_look_like_the_libraries():
     (AnchorConfig(convention="torchvision", center_offset=0.5, levels=(LevelSpec(stride=8, sizes=(32,)),)),
      "torchvision", "cell corner \\(offset 0\\)"),
     (AnchorConfig(convention="yolov5", levels=(LevelSpec(name="P3", stride=(8, 16), wh=((10, 13),)),)),
-     "yolov5", "has stride 8x16; yolov5 strides are square"),
+     "yolov5", "has stride 8×16; yolov5 strides are square"),
     (preset_config("d2l book (multiscale)", "d2l"), "torchvision", "expected a torchvision setup, got d2l"),
     (preset_config("RetinaNet", "mmdet"), "pdf", "export format: expected one of"),
+    (preset_config("RetinaNet", "mmdet"), "mmdet_head", "export format: expected one of"),
+    (AnchorConfig(convention="keras_retinanet", levels=(LevelSpec(name="P3", stride=8, base_size=32.5, scales=(1.0,),
+                                                                  ratios=(1.0,)),)),
+     "keras_ini", "train.py reads sizes as whole numbers, got 32.5"),
+    (AnchorConfig(convention="keras_retinanet", levels=(LevelSpec(name="S12", stride=12, base_size=48, scales=(1.0,),
+                                                                  ratios=(1.0,)),)),
+     "keras_ini", "every stride must be a power of two"),
 ])
 def test_exports_refuse_what_they_cannot_express(cfg, fmt, match):
     with pytest.raises(AnchorVizInputError, match=match):
         export_config(cfg, fmt)
+
+
+def test_export_head_applies_to_mmdet_only():
+    with pytest.raises(AnchorVizInputError, match="mmdet export: expected the head as one of bbox_head, rpn_head"):
+        export_config(preset_config("RetinaNet", "mmdet"), "mmdet", head="roi_head")
+    with pytest.raises(AnchorVizInputError, match="applies to the mmdet export only"):
+        export_config(preset_config("RetinaNet", "torchvision"), "torchvision", head="bbox_head")
 
 
 def test_importers_read_real_world_configs():
@@ -170,6 +197,13 @@ head:
     (config_from_json, '{"anchorviz_config": 1, "convention": "nope", "levels": [{"stride": 8}]}', "unknown convention 'nope'"),
     (config_from_json, '{"anchorviz_config": 1, "convention": "yolov5", "levels": [{"stride": 8}]}', "needs 'wh'"),
     (config_from_json, '{"anchorviz_config": 2, "convention": "mmdet", "levels": []}', "format version 1, got 2"),
+    (config_from_keras_ini, "[anchor]\nsizes = 32\n", "expected an \\[anchor_parameters\\] section"),
+    (config_from_keras_ini, "[anchor_parameters]\nsizes = 32  64\nstrides = 8 16\n", "separated by single spaces"),
+    (config_from_keras_ini, "[anchor_parameters]\nsizes = 32.0\nstrides = 8\n", "sizes = '32.0': expected whole"),
+    (config_from_keras_ini, "[anchor_parameters]\nsize = 32\n", "unknown keys size"),
+    (config_from_keras_ini, "[anchor_parameters]\nsizes = 32 64\nstrides = 8 16\n[pyramid_levels]\nP = 3\n",
+     "names 1 levels for 2 sizes"),
+    (config_from_keras_ini, "sizes = 32\n", "expected an .ini file"),
 ])
 def test_importers_refuse_bad_text_without_running_it(fn, text, match, capfd):
     with pytest.raises(AnchorVizInputError, match=match):
@@ -185,7 +219,7 @@ def test_yaml_subset():
         parse_yaml("a: 1\na: 2\n")
     with pytest.raises(AnchorVizInputError, match="line 2, column 1: not valid YAML .*expected ',' or ']'"):
         parse_yaml("a: [1, 2\n")
-    assert set(EXPORT_FORMATS) == {"mmdet", "torchvision", "detectron2", "yolov5", "keras", "json"}
+    assert set(EXPORT_FORMATS) == {"mmdet", "torchvision", "detectron2", "yolov5", "keras", "keras_ini", "json"}
 
 
 def test_yaml_exports_write_numbers_pyyaml_reads_as_numbers():

@@ -16,6 +16,7 @@ from anchorviz.dataset.fit_report import compare_setups, evaluate, worst_fitting
 from anchorviz.dataset.shape_fit import recall_curve, shape_fit, yolo_metrics
 from anchorviz.dataset.stats import (aspect_histogram, boxes_per_image_histogram, dataset_statistics, gts_per_level,
                                      size_buckets, sqrt_area_histogram, wh_density)
+from anchorviz.core.diagnose import GTMatch
 from anchorviz.core.errors import AnchorVizInputError
 from anchorviz.core.fit import yolo_fit
 from anchorviz.core.iou.pairwise import shape_iou
@@ -184,8 +185,25 @@ def test_positional_fit_hand_checked():
     lq = positional_fit(ds, cfg)  # detectron2's low-quality matching gives the 4x4 GT its best anchor
     assert lq.positives.tolist() == [1, 1] and lq.zero_positive_fraction == 0.0
     assert lq.positives_hist.tolist()[:3] == [0, 2, 0] and lq.level.tolist() == [0, 0]
+    # ... but only through the rule: its one positive has IoU 16/4096 < 0.5; counted apart, never as a match
+    assert no_lq.kind.tolist() == [GTMatch.THRESHOLD, GTMatch.NONE]
+    assert lq.kind.tolist() == [GTMatch.THRESHOLD, GTMatch.LOW_QUALITY] and lq.low_quality_only_fraction == 0.5
     yolo = positional_fit(ds, one_anchor(64, 64, stride=64))  # YOLOv5: ratio test + neighbouring cells
     assert yolo.positives[1] == 0 and yolo.positives[0] >= 1
+    assert yolo.kind is None and yolo.low_quality_only_fraction == 0.0  # no low-quality rule to be positive by
+    # the worst-GT list says it in the Labels page's words, and the metrics table counts it
+    rows = worst_fitting(ds, shape_fit(ds, cfg), k=2, cfg=cfg)
+    tiny_row = next(r for r in rows if r["w"] == 4)
+    assert tiny_row["match"] == "low_quality" and tiny_row["grid_best_iou"] == pytest.approx(16 / 4096)
+    assert tiny_row["why"].endswith("; positive only by the low-quality rule: best IoU 0.00 < 0.5")
+    assert next(r for r in rows if r["w"] == 64)["match"] == "threshold"
+    rows = worst_fitting(ds, shape_fit(ds, cfg), k=2, cfg=cfg, assigner=AssignerSpec(low_quality=False))
+    assert next(r for r in rows if r["w"] == 4)["why"].endswith("; no positive anchor: best IoU 0.00 < 0.5")
+    report = evaluate(ds, cfg)
+    assert dict(report.rows())["GTs positive only by the low-quality rule (grid)"] == 0.5
+    assert report.level_counts_assigned.tolist() == [2, 0] and report.level_counts_low_quality.tolist() == [1, 0]
+    yolo_rows = dict(evaluate(ds, one_anchor(64, 64, stride=64)).rows())
+    assert yolo_rows["GTs positive only by the low-quality rule (grid)"] == "—"
 
 
 def test_positional_fit_progress_and_cancel():

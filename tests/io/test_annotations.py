@@ -287,7 +287,7 @@ def test_coco_malformed_json(data, match):
         (lambda d: d["images"].append({"id": 7, "file_name": "c.jpg", "width": 1, "height": 1}), r"unique image ids, got image id 7"),
         (lambda d: d["categories"].append({"id": 3, "name": "cat"}), r"unique category ids, got category id 3"),
         (lambda d: d["categories"].append({"id": 4, "name": "dog"}), r"unique category names, got 'dog' for category ids 3, 4"),
-        (lambda d: d["images"][0].update(width=0), r"image id 7: expected a positive width and height, got 0x80"),
+        (lambda d: d["images"][0].update(width=0), r"image id 7: expected a positive width and height, got 0×80"),
     ],
 )
 def test_coco_bad_records(edit, match):
@@ -306,7 +306,7 @@ def test_coco_nan_bbox_rejected():
 def test_coco_box_outside_image():
     d = coco_dict()
     d["annotations"][0]["bbox"] = [90, 20, 30, 40]  # x2 = 120 > 100
-    with pytest.raises(AnchorVizInputError, match=r"inst\.json, annotation id 100: box \[x1, y1, x2, y2\] = \[90, 20, 120, 60\] lies outside the 100x80 image"):
+    with pytest.raises(AnchorVizInputError, match=r"inst\.json, annotation id 100: box \[x1, y1, x2, y2\] = \[90, 20, 120, 60\] lies outside the 100×80 image"):
         parse_coco(d, name="inst.json", image=7)
 
 
@@ -320,9 +320,9 @@ def test_coco_box_within_tolerance_is_clipped_and_counted():
 
 
 def test_coco_image_size_mismatch():
-    with pytest.raises(AnchorVizInputError, match=r"recorded as 100x80 but the loaded image is 80x100 \(width and height swapped: was the photo's EXIF rotation applied\?\)"):
+    with pytest.raises(AnchorVizInputError, match=r"recorded as 100×80 but the loaded image is 80×100 \(width and height swapped: was the photo's EXIF rotation applied\?\)"):
         parse_coco(coco_bytes(), name="inst.json", image=7, image_wh=(80, 100))
-    with pytest.raises(AnchorVizInputError, match=r"recorded as 100x80 but the loaded image is 50x50; expected the same size"):
+    with pytest.raises(AnchorVizInputError, match=r"recorded as 100×80 but the loaded image is 50×50; expected the same size"):
         parse_coco(coco_bytes(), name="inst.json", image=7, image_wh=(50, 50))
     assert len(parse_coco(coco_bytes(), name="inst.json", image=7, image_wh=(100, 80))) == 2
 
@@ -441,7 +441,7 @@ def test_parse_yolo_errors(text, match):
 
 
 def test_parse_yolo_box_reaching_outside_image():
-    with pytest.raises(AnchorVizInputError, match=r"y\.txt, line 1: box \[x1, y1, x2, y2\] = \[96, 30, 144, 50\] lies outside the 120x80 image"):
+    with pytest.raises(AnchorVizInputError, match=r"y\.txt, line 1: box \[x1, y1, x2, y2\] = \[96, 30, 144, 50\] lies outside the 120×80 image"):
         parse_yolo("0 1.0 0.5 0.4 0.25", name="y.txt", image_wh=(120, 80))
 
 
@@ -496,7 +496,7 @@ def test_yolo_text_round_trip():
 
 
 def test_yolo_export_refuses_boxes_outside_image():
-    with pytest.raises(AnchorVizInputError, match=r"YOLO export, box 0: .*lies outside the 10x10 image"):
+    with pytest.raises(AnchorVizInputError, match=r"YOLO export, box 0: .*lies outside the 10×10 image"):
         to_yolo_txt(gt([[0, 0, 20, 5]], [0]), image_wh=(10, 10))
 
 
@@ -564,7 +564,7 @@ def test_voc_external_parameter_entity_refused():
         (voc_with_objects(voc_object("cat", 1, 1, "nan", 5)), r"<xmax> must be a finite number"),
         (voc_with_objects(voc_object("cat", 10, 1, 5, 5)), r"object 1 \('cat'\): expected xmax >= xmin, got xmin = 10, xmax = 5"),
         (voc_with_objects(voc_object("cat", 1, 10, 5, 5)), r"expected ymax >= ymin"),
-        (voc_with_objects(voc_object("cat", 1, 1, 150, 5)), r"v\.xml, object 1 \('cat'\): box .* lies outside the 100x80 image"),
+        (voc_with_objects(voc_object("cat", 1, 1, 150, 5)), r"v\.xml, object 1 \('cat'\): box .* lies outside the 100×80 image"),
         (voc_with_objects("", "<size><width>w</width><height>1</height></size>"), r"<size> expected numeric width and height"),
     ],
 )
@@ -574,13 +574,13 @@ def test_voc_errors(data, match):
 
 
 def test_voc_size_mismatch_and_fallback():
-    with pytest.raises(AnchorVizInputError, match=r"<size> says the image is 100x80 but the loaded image is 80x100"):
+    with pytest.raises(AnchorVizInputError, match=r"<size> says the image is 100×80 but the loaded image is 80×100"):
         parse_voc(voc_with_objects(voc_object("cat", 1, 1, 5, 5)), name="v.xml", image_wh=(80, 100))
     # without <size> (or with 0x0) the caller's size is used; without either no inside check is made
     g = parse_voc(voc_with_objects(voc_object("cat", 1, 1, 500, 5), size=""), name="v.xml")
     assert g.boxes.tolist() == [[1, 1, 500, 5]]
     zero = "<size><width>0</width><height>0</height></size>"
-    with pytest.raises(AnchorVizInputError, match=r"lies outside the 50x50 image"):
+    with pytest.raises(AnchorVizInputError, match=r"lies outside the 50×50 image"):
         parse_voc(voc_with_objects(voc_object("cat", 1, 1, 500, 5), size=zero), name="v.xml", image_wh=(50, 50))
 
 
@@ -649,7 +649,7 @@ def test_parse_csv_empty(text):
         ("x1,y1,x2,y2\n0,0,five,5\n", r"row 2: x2 is not a number: 'five'"),
         ("0,0,5,5,\n", r"row 1: the label \(5th column\) is empty"),
         ('0,0,5,5,"dog\n1,1,2,2,cat\n', r"b\.csv, row 2: the label spans several lines .*unbalanced double quote"),
-        ("0,0,500,5\n", r"b\.csv, row 1: box \[x1, y1, x2, y2\] = \[0, 0, 500, 5\] lies outside the 100x80 image"),
+        ("0,0,500,5\n", r"b\.csv, row 1: box \[x1, y1, x2, y2\] = \[0, 0, 500, 5\] lies outside the 100×80 image"),
     ],
 )
 def test_parse_csv_errors(text, match):
@@ -744,7 +744,7 @@ def test_parse_annotations_errors():
     ],
 )
 def test_boxes_outside_image_in_every_format(name, data):
-    with pytest.raises(AnchorVizInputError, match=re.escape(name) + r", (annotation id 1|line 1|object 1 \('cat'\)|row 1): box .* lies outside the 100x80 image"):
+    with pytest.raises(AnchorVizInputError, match=re.escape(name) + r", (annotation id 1|line 1|object 1 \('cat'\)|row 1): box .* lies outside the 100×80 image"):
         parse_annotations(data, name=name, image_wh=(100, 80))
 
 

@@ -171,7 +171,7 @@ def test_not_bytes():
 
 def test_bomb_small_max_pixels_says_count_and_limit():
     data = encode(gradient_rgb(20, 20), "PNG")
-    with pytest.raises(AnchorVizInputError, match=r"big\.png: the image is 20x20 = 400 pixels, more than the limit of 100 pixels"):
+    with pytest.raises(AnchorVizInputError, match=r"big\.png: the image is 20×20 = 400 pixels, more than the limit of 100 pixels"):
         load_image(data, name="big.png", max_pixels=100)
 
 
@@ -179,7 +179,7 @@ def test_bomb_refused_before_decoding_pixels():
     # 8000 x 8000 = 64 M pixels declared, but almost no pixel data: decoding it would report truncation,
     # so the bomb message proves the check ran on the header alone.
     data = png_header_only(8000, 8000)
-    with pytest.raises(AnchorVizInputError, match=r"the image is 8000x8000 = 64,000,000 pixels, more than the limit of 50,000,000"):
+    with pytest.raises(AnchorVizInputError, match=r"the image is 8000×8000 = 64,000,000 pixels, more than the limit of 50,000,000"):
         load_image(data, name="bomb.png")
 
 

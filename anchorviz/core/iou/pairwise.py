@@ -13,7 +13,7 @@ from anchorviz.core.boxes import as_boxes
 from anchorviz.core.conventions import ANCHORVIZ_IOU, IoUStyle
 from anchorviz.core.errors import AnchorVizInputError
 
-__all__ = ["pairwise_iou", "pairwise_iof", "pairwise_giou", "shape_iou", "yolo_ratio_metric"]
+__all__ = ["pairwise_iou", "paired_iou", "pairwise_iof", "pairwise_giou", "shape_iou", "yolo_ratio_metric"]
 
 
 def _dtype(style: IoUStyle):
@@ -57,6 +57,41 @@ def pairwise_iou(boxes1, boxes2, *, style: IoUStyle = ANCHORVIZ_IOU) -> np.ndarr
     [[0.1429, 0.0]]
     """
     iou = _iou_matrix(as_boxes(boxes1, name="boxes1"), as_boxes(boxes2, name="boxes2"), style)
+    return iou.astype(np.float64)
+
+
+def paired_iou(boxes1, boxes2, *, style: IoUStyle = ANCHORVIZ_IOU) -> np.ndarray:
+    """IoU of each box of ``boxes1`` with the box at the same index of ``boxes2`` (the diagonal of
+    ``pairwise_iou``, with the same arithmetic, so the same values bit for bit).
+
+    Args:
+        boxes1, boxes2 (ndarray[N, 4]): xyxy.
+
+    Returns:
+        ndarray[N] float64.
+
+    >>> paired_iou([[0, 0, 10, 10], [0, 0, 10, 10]], [[5, 5, 15, 15], [0, 0, 10, 10]]).round(4).tolist()
+    [0.1429, 1.0]
+    """
+    a, b = as_boxes(boxes1, name="boxes1"), as_boxes(boxes2, name="boxes2")
+    if len(a) != len(b):
+        raise AnchorVizInputError(f"paired_iou: expected two lists of the same length, got {len(a)} and {len(b)}")
+    dt = _dtype(style)
+    a = a.astype(dt, copy=False)
+    b = b.astype(dt, copy=False)
+    p = dt(1) if style.plus_one else dt(0)
+    area1 = (a[:, 2] - a[:, 0] + p) * (a[:, 3] - a[:, 1] + p)
+    area2 = (b[:, 2] - b[:, 0] + p) * (b[:, 3] - b[:, 1] + p)
+    iw = np.maximum(np.minimum(a[:, 2], b[:, 2]) - np.maximum(a[:, 0], b[:, 0]) + p, dt(0))
+    ih = np.maximum(np.minimum(a[:, 3], b[:, 3]) - np.maximum(a[:, 1], b[:, 1]) + p, dt(0))
+    inter = iw * ih
+    union = area1 + area2 - inter
+    if style.union_eps > 0:
+        union = np.maximum(union, dt(style.union_eps))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        iou = inter / union
+    if style.zero_without_overlap:
+        iou = np.where(inter > 0, iou, dt(0))
     return iou.astype(np.float64)
 
 

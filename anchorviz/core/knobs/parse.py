@@ -10,6 +10,7 @@ import math
 
 from anchorviz.core.anchors.config import AnchorConfig
 from anchorviz.core.conventions import CONVENTIONS
+from anchorviz.core.knobs.display import snap_knobs
 from anchorviz.core.knobs.messages import KnobError
 from anchorviz.core.knobs.table import KNOBS, Knob, _preset_level, default_knobs
 from anchorviz.core.presets import PRESETS
@@ -126,7 +127,8 @@ def build_config(convention: str, preset: str, names: list[str], knobs: dict[str
     Args:
         convention, preset: keys of CONVENTIONS and PRESETS.
         names: the switched-on levels, e.g. ["P3", "P4"].
-        knobs: text per knob key.
+        knobs: text per knob key. A number written as the rounded text of one of the preset's own values stands
+            for that exact value ("40.32" in detectron2's sizes is 32 * 2^(1/3); ``display.snap_knobs``).
         offset: centre offset, or None for the library default.
 
     Raises:
@@ -139,6 +141,7 @@ def build_config(convention: str, preset: str, names: list[str], knobs: dict[str
     if not names:
         raise KnobError("no_levels")
     base = [_preset_level(preset, convention, n) for n in names]
+    knobs = snap_knobs(convention, preset, knobs)
     parsed = {}
     for knob in KNOBS[convention]:
         if knob.kind == "scalar":

@@ -21,7 +21,9 @@ For the Loss page -- everything it needs, from what the app already has:
    noise=noise)`` -> :class:`LossHead` for a training progress p in [0, 1] (0 untrained, 1 trained). Uploaded
    predictions: build ``LossHead(scores=(N, C) logits -- probabilities for keras, deltas=(N, 4),
    probabilities=...)`` with C = ``num_score_columns(spec, K)`` (torchvision RetinaNet and softmax heads have a
-   background column, the RPN one objectness column; ``column_of_class`` maps a class to its column).
+   background column, the RPN one objectness column; ``column_of_class`` maps a class to its column), or let
+   ``loss_head_from_predictions(parse_predictions(...), spec, K)`` do it for the Predictions page's upload format
+   (its optional per-class ``logits`` / ``probabilities``; ``uploaded.py`` says what a one-score file can give).
 4. **The loss.** ``compute_loss(anchors=AnchorSet, assignment=, gt_boxes=, gt_classes=, head=, spec=, coder=,
    num_classes=K, sample=SampleResult (when spec.sampler; draw it with sampling.sample_minibatch(labels,
    batch_size=spec.sampler[0], positive_fraction=spec.sampler[1], rule=spec.sampler_rule, seed=...)), ema=,
@@ -64,8 +66,9 @@ from anchorviz.core.loss.result import HARD_EASY_DEFINITION, Breakdown, Group, L
 from anchorviz.core.loss.rules import EmaNormaliser, Normaliser, Role
 from anchorviz.core.loss.scores import CompactScores
 from anchorviz.core.loss.specs import LOSS_SPECS, LossSpec, get_loss_spec, loss_spec_for_preset, loss_specs_for
+from anchorviz.core.loss.uploaded import loss_head_from_predictions
 
 __all__ = ["compute_loss", "roles_from", "LossHead", "HeadNoise", "draw_head_noise", "simulate_loss_head",
            "num_score_columns", "column_of_class", "background_column", "LossResult", "Term", "Group", "Breakdown",
            "PerGT", "HARD_EASY_DEFINITION", "EmaNormaliser", "Normaliser", "Role", "CompactScores", "LossSpec",
-           "LOSS_SPECS", "get_loss_spec", "loss_specs_for", "loss_spec_for_preset"]
+           "LOSS_SPECS", "get_loss_spec", "loss_specs_for", "loss_spec_for_preset", "loss_head_from_predictions"]

@@ -140,7 +140,7 @@ def compute_loss(*, anchors, assignment: Assignment, gt_boxes, gt_classes, head:
     cls_term = Term("classification", float(im.cls_sum), terms.cls_normaliser, terms.lambda_cls, float(terms.cls))
     box_term = Term("box regression", float(im.box_sum), terms.box_normaliser, terms.lambda_box, float(terms.box))
     breakdown = _breakdown(role, fg_prob, im.cls_loss, im.cls_loss_gamma0, cls_term, hard_threshold, spec.gamma)
-    per_gt = _per_gt(assignment, pos_idx, matched, im.box_loss, box_term, len(g))
+    per_gt = _per_gt(assignment, pos_idx, matched, im.box_loss, box_term, len(g), sampled=spec.sampler is not None)
     counts = {"positive": len(pos_idx), "negative": int(np.count_nonzero(role == _NEG)),
               "ignored": int(np.count_nonzero(role == _IGN)),
               "not_sampled": int(np.count_nonzero(role == _NOT_SAMPLED))}
@@ -173,10 +173,14 @@ def _breakdown(role, fg_prob, loss, loss0, term: Term, thr: float, gamma: float)
     return Breakdown(groups=groups, hard_threshold=float(thr), gamma=float(gamma))
 
 
-def _per_gt(assignment: Assignment, pos_idx: np.ndarray, matched, box_loss, term: Term, m: int) -> PerGT:
+def _per_gt(assignment: Assignment, pos_idx: np.ndarray, matched, box_loss, term: Term, m: int, *,
+            sampled: bool = True) -> PerGT:
     gt_of = matched[pos_idx]
     positives = np.bincount(gt_of, minlength=m).astype(np.int64)[:m]
-    assigned = assignment.positives_per_gt()[:m] if m else np.zeros(0, np.int64)
+    if not sampled and assignment.pairs_per_gt is None:  # no sampler: the positives are the assignment's own
+        assigned = positives.copy()
+    else:
+        assigned = assignment.positives_per_gt()[:m] if m else np.zeros(0, np.int64)
     sums = np.bincount(gt_of, weights=box_loss[pos_idx].astype(np.float64), minlength=m)[:m].astype(F32)
     part = sums.astype(np.float64) * _scale(term)
     share = part / term.value if term.value else np.zeros(m)

@@ -38,7 +38,13 @@ def log_sigmoid(x: np.ndarray) -> np.ndarray:
     """torch's log_sigmoid kernel: ``min(x, 0) - log1p(exp(-|x|))``; exact for large |x| where log(sigmoid) is not.
     (min(x, 0) is computed as (x - |x|)/2, exact in binary floating point and cheaper than np.minimum.)"""
     ax = np.abs(x)
-    return (x - ax) * x.dtype.type(0.5) - np.log1p(np.exp(-ax))
+    tail = np.negative(ax)
+    np.exp(tail, out=tail)
+    np.log1p(tail, out=tail)  # log1p(exp(-|x|))
+    out = np.subtract(x, ax, out=ax)  # the same operations in the same order, in place: the same bits
+    out *= x.dtype.type(0.5)
+    out -= tail
+    return out
 
 
 def bce_with_logits(x: np.ndarray, t: np.ndarray) -> np.ndarray:

@@ -173,8 +173,9 @@ def image_loss(spec: LossSpec, *, anchors: np.ndarray, gt_boxes: np.ndarray, rol
             cls, fg, tp = cls_outputs(scores, t, spec.cls_loss, background_col=background_col, **kw)
         else:
             cls = cls_losses(scores, t, spec.cls_loss, **kw)
-        if n_counted < n:
-            cls = [c * counted for c in cls]
+        if n_counted < n:  # in place: the arrays are this call's own (softmax gives one array twice: x*m*m = x*m)
+            for c in {id(c): c for c in cls}.values():
+                np.multiply(c, counted, out=c)
     else:
         idx = np.flatnonzero(counted)
         sub = scores.take(idx) if isinstance(scores, CompactScores) else np.asarray(scores, F32)[idx]

@@ -116,8 +116,21 @@ def _kernel(kind: str, pr: dict, t: int, alpha: float, gamma: float) -> np.ndarr
     if kind == "bce":
         return ce
     if kind == "focal_torchvision":  # ce * (1 - p_t)**g, then alpha_t when alpha >= 0
-        loss = ce if g == 0 else ce * _pow(one - (one - pr["sg"]) if t == 0 else one - pr["sg"], g)
-        return loss if alpha < 0 else ((one - a) if t == 0 else a) * loss
+        if g == 0:
+            return ce if alpha < 0 else ((one - a) if t == 0 else a) * ce
+        # the same operations in the same order as ``at * (ce * (one - (one - sg))**g)``, in one fresh array
+        # (float32 products are commutative, so multiplying in place gives the same bits)
+        w = np.subtract(one, pr["sg"])
+        if t == 0:
+            np.subtract(one, w, out=w)
+        if g == 2:
+            np.multiply(w, w, out=w)
+        elif g != 1:
+            np.power(w, g, out=w)
+        np.multiply(ce, w, out=w)
+        if alpha >= 0:
+            np.multiply((one - a) if t == 0 else a, w, out=w)
+        return w
     if kind == "focal_mmdet":  # ce * (alpha_t * one_minus_pt**g)
         at = (one - a) if t == 0 else a
         return ce * at if g == 0 else ce * (at * _pow(pr["sg"] if t == 0 else one - pr["sg"], g))
@@ -125,6 +138,11 @@ def _kernel(kind: str, pr: dict, t: int, alpha: float, gamma: float) -> np.ndarr
         at = (one - a) if t == 0 else a
         return at * ce if g == 0 else (at * _pow(pr["p"] if t == 0 else one - pr["p"], g)) * ce
     raise ValueError(f"no sigmoid kernels for {kind!r}")
+
+
+def _times(u: np.ndarray, k: np.ndarray, pr: dict) -> np.ndarray:
+    """u * k, in k's own memory when the kernel made k fresh (not one of the shared ``pr`` arrays)."""
+    return u * k if any(k is v for v in pr.values()) else np.multiply(u, k, out=k)
 
 
 def _take(pr: dict, idx) -> dict:
@@ -201,7 +219,7 @@ def _compact_sigmoid(scores: CompactScores, t: np.ndarray, kind: str, alpha: flo
     """Losses of CompactScores for sigmoid kinds, with the probabilities of the base and of each slot."""
     rows = np.flatnonzero(t >= 0)
     pb = _prims(kind, scores.base, exact=False)
-    out = [scores.unlisted * _kernel(kind, pb, 0, alpha, g) for g in gammas]
+    out = [_times(scores.unlisted, _kernel(kind, pb, 0, alpha, g), pb) for g in gammas]
     probs = []
     for j in range(scores.columns.shape[1]):
         col = scores.columns[:, j]

@@ -5,6 +5,7 @@ values through ``ast.literal_eval``), YAML with PyYAML's safe loader (``anchorvi
 from __future__ import annotations
 
 import ast
+import configparser
 import json
 import re
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from anchorviz.dataset.export.exporters import _JSON_VERSION, _STRIDES_RE, EXPOR
 from anchorviz.io.yaml_safe import parse_yaml
 
 __all__ = ["IMPORTERS", "config_from_text", "config_from_mmdet", "config_from_torchvision", "config_from_detectron2",
-           "config_from_yolov5", "config_from_keras", "config_from_json"]
+           "config_from_yolov5", "config_from_keras", "config_from_keras_ini", "config_from_json"]
 
 
 def _literal(node: ast.AST, what: str):
@@ -110,6 +111,7 @@ def config_from_mmdet(text: str) -> AnchorConfig:
     if len(calls) != 1:
         raise AnchorVizInputError(f"{what}: expected one dict(type='AnchorGenerator', ...), found {len(calls)}")
     kw = {k: _literal(v, f"{what} {k}") for k, v in _kwargs(calls[0], what).items()}
+    kw.pop("_delete_", None)  # mmengine's merge switch (the export writes it): not a generator argument
     known = {"type", "strides", "ratios", "scales", "base_sizes", "scale_major", "octave_base_scale",
              "scales_per_octave", "centers", "center_offset"}
     unknown = sorted(set(kw) - known)
@@ -239,6 +241,10 @@ def config_from_keras(text: str) -> AnchorConfig:
         if isinstance(node, ast.Call) and _call_name(node) in ("array", "asarray") and node.args:
             node = node.args[0]  # np.array([...], keras.backend.floatx()): the list is the value
         vals[key] = _literal(node, f"{what} {key}")
+    return _keras_config(vals, what)
+
+
+def _keras_config(vals: dict, what: str) -> AnchorConfig:
     sizes = _numbers(vals["sizes"], f"{what} sizes")
     strides = _numbers(vals["strides"], f"{what} strides")
     if len(sizes) != len(strides):
@@ -248,6 +254,43 @@ def config_from_keras(text: str) -> AnchorConfig:
     levels = tuple(LevelSpec(name=_level_name(st), stride=st, base_size=sz, scales=scales, ratios=ratios)
                    for sz, st in zip(sizes, strides))
     return AnchorConfig(convention="keras_retinanet", levels=levels)
+
+
+def config_from_keras_ini(text: str) -> AnchorConfig:
+    """Read the ``[anchor_parameters]`` config file of keras-retinanet's ``train.py --config`` (configparser, the
+    way keras_retinanet/utils/config.py reads it: values split on single spaces; missing keys keep
+    ``AnchorParameters.default``'s values; ``[pyramid_levels] P``, when present, must name one level per size)."""
+    what = "keras-retinanet config (.ini)"
+    if not isinstance(text, str):
+        raise AnchorVizInputError(f"{what}: expected text, got {type(text).__name__}")
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(text)
+    except configparser.Error as e:
+        raise AnchorVizInputError(f"{what}: expected an .ini file ({str(e).splitlines()[0]})") from None
+    if "anchor_parameters" not in parser:
+        raise AnchorVizInputError(f"{what}: expected an [anchor_parameters] section")
+    sec = parser["anchor_parameters"]
+    unknown = sorted(set(sec) - {"sizes", "strides", "ratios", "scales"})
+    if unknown:
+        raise AnchorVizInputError(f"{what}: unknown keys {', '.join(unknown)} (keras-retinanet accepts sizes, "
+                                  "strides, ratios, scales)")
+    vals = {"sizes": [32, 64, 128, 256, 512], "strides": [8, 16, 32, 64, 128], "ratios": [0.5, 1, 2],
+            "scales": [1, 2 ** (1 / 3), 2 ** (2 / 3)]}
+    for key in vals:
+        if key in sec:
+            try:
+                vals[key] = [(int if key in ("sizes", "strides") else float)(v) for v in sec[key].split(" ")]
+            except ValueError:
+                kind = "whole numbers" if key in ("sizes", "strides") else "numbers"
+                raise AnchorVizInputError(f"{what}: {key} = {sec[key]!r}: expected {kind} separated by single "
+                                          "spaces (keras-retinanet splits on one space)") from None
+    if "pyramid_levels" in parser and "P" in parser["pyramid_levels"]:
+        levels = parser["pyramid_levels"]["P"].split(" ")
+        if len(levels) != len(vals["sizes"]):
+            raise AnchorVizInputError(f"{what}: [pyramid_levels] P names {len(levels)} levels for "
+                                      f"{len(vals['sizes'])} sizes; expected one level per size")
+    return _keras_config(vals, what)
 
 
 _LEVEL_KEYS = {f.name for f in fields(LevelSpec)}
@@ -327,7 +370,8 @@ def config_from_json(text: str | bytes) -> AnchorConfig:
 
 IMPORTERS: dict[str, Callable[..., AnchorConfig]] = {
     "mmdet": config_from_mmdet, "torchvision": config_from_torchvision, "detectron2": config_from_detectron2,
-    "yolov5": config_from_yolov5, "keras": config_from_keras, "json": config_from_json,
+    "yolov5": config_from_yolov5, "keras": config_from_keras, "keras_ini": config_from_keras_ini,
+    "json": config_from_json,
 }
 
 

@@ -119,8 +119,8 @@ def parse_csv_dataset(text: str, *, name: str, sizes=None, sizes_name: str = "",
                                           f"got {f[cols['width']]!r} x {f[cols['height']]!r}")
             prev = size_of.setdefault(img, (int(w), int(h)))
             if prev != (int(w), int(h)):
-                raise AnchorVizInputError(f"{name}, row {line}: image {img!r} is {int(w)}x{int(h)} here but "
-                                          f"{prev[0]}x{prev[1]} on an earlier row")
+                raise AnchorVizInputError(f"{name}, row {line}: image {img!r} is {int(w)}×{int(h)} here but "
+                                          f"{prev[0]}×{prev[1]} on an earlier row")
         vals = [f[cols[k]] for k in ("x1", "y1", "x2", "y2")]
         if not any(vals):
             continue  # 'path,,,,,': an image without boxes

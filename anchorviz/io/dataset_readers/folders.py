@@ -8,17 +8,13 @@ import numpy as np
 
 from anchorviz.core.errors import AnchorVizInputError
 from anchorviz.io.archive import FileSource
-from anchorviz.io.dataset_readers.raw import (IMAGE_EXTENSIONS, SIZES_FILE_NAMES, RawDataset, _cap_notes, _few,
-                                              _plural, _short)
+from anchorviz.io.dataset_readers.raw import IMAGE_EXTENSIONS, SIZES_FILE_NAMES, RawDataset, _cap_notes, _few, _plural
 from anchorviz.io.dataset_readers.sizes import _SizeLookup, _sizes_from_source, _text
 from anchorviz.io.voc import _file_size, _parse_xml, parse_voc
 from anchorviz.io.yaml_safe import parse_yaml
-from anchorviz.io.yolo import parse_yolo
+from anchorviz.io.yolo import CLASS_NAME_FILES, parse_yolo, yolo_class_names
 
 __all__ = []
-
-
-_CLASS_FILES = ("classes.txt", "obj.names", "classes.names")
 
 
 class _Collector:
@@ -70,27 +66,15 @@ def _yolo_class_names(source: FileSource, class_names) -> tuple[tuple[str, ...] 
     if class_names is not None:
         return tuple(class_names), "the class names given"
     files = source.files()
-    for cf in _CLASS_FILES:
+    for cf in CLASS_NAME_FILES:
         hits = [f for f in files if PurePosixPath(f).name.lower() == cf]
         if hits:
-            names = tuple(line.strip() for line in _text(source, hits[0]).splitlines() if line.strip())
-            return names, hits[0]
+            return yolo_class_names(_text(source, hits[0]), name=hits[0]), hits[0]
     yamls = [f for f in files if PurePosixPath(f).suffix.lower() in (".yaml", ".yml")]
     for y in yamls:
         doc = parse_yaml(_text(source, y), name=y)
         if isinstance(doc, dict) and "names" in doc:
-            names = doc["names"]
-            if isinstance(names, dict):
-                try:
-                    keys = sorted(int(k) for k in names)
-                except (TypeError, ValueError):
-                    raise AnchorVizInputError(f"{y}: expected 'names' keyed by class index 0, 1, ...") from None
-                if keys != list(range(len(keys))):
-                    raise AnchorVizInputError(f"{y}: expected 'names' keyed 0..{len(keys) - 1}, got {_few(keys)}")
-                names = [names[k] for k in keys]
-            if not isinstance(names, list):
-                raise AnchorVizInputError(f"{y}: expected 'names' to be a list or a mapping, got {_short(names)}")
-            return tuple(str(n) for n in names), y
+            return yolo_class_names(_text(source, y), name=y), y
     return None, ""
 
 
@@ -101,7 +85,7 @@ def _read_yolo(source: FileSource, *, sizes, sizes_name: str, class_names) -> Ra
     names, names_from = _yolo_class_names(source, class_names)
     images = [f for f in files if PurePosixPath(f).suffix.lower() in IMAGE_EXTENSIONS]
     txts = {f for f in files if PurePosixPath(f).suffix.lower() == ".txt"
-            and PurePosixPath(f).name.lower() not in SIZES_FILE_NAMES | set(_CLASS_FILES)}
+            and PurePosixPath(f).name.lower() not in SIZES_FILE_NAMES | set(CLASS_NAME_FILES)}
     label_of: dict[str, str] = {}
     for img in images:
         p = PurePosixPath(img)

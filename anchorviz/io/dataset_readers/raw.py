@@ -110,7 +110,7 @@ def _finish_boxes(boxes: np.ndarray, box_image: np.ndarray, image_wh: np.ndarray
         more = f" ({_plural(len(idx) - 1, 'other box', 'other boxes')} too)" if len(idx) > 1 else ""
         raise AnchorVizInputError(
             f"{name}, {where(i)}: box [x1, y1, x2, y2] = [{', '.join(f'{v:g}' for v in b[i])}] lies outside the "
-            f"{w[i]:g}x{h[i]:g} image (expected 0 <= x <= {w[i]:g}, 0 <= y <= {h[i]:g}, {tol:g} px tolerance){more}"
+            f"{w[i]:g}×{h[i]:g} image (expected 0 <= x <= {w[i]:g}, 0 <= y <= {h[i]:g}, {tol:g} px tolerance){more}"
         )
     # Only rows reaching outside need clipping; the common case copies nothing (10M boxes are 320 MB).
     reach = np.flatnonzero((b[:, 0] < 0) | (b[:, 1] < 0) | (b[:, 2] > w) | (b[:, 3] > h))

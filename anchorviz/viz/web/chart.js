@@ -37,6 +37,18 @@ export default function ({ parentElement, data, setTriggerValue }) {
     Plotly.react(gd, fig.data, layout, data.config);
     if (gd.__avzBound) return;
     gd.__avzBound = true;
+    // A chart drawn while hidden (a tab not open yet) has no width, and plotly.js falls back to 700 px; config
+    // `responsive` follows window resizes only. Redraw at the element's own width whenever that changes.
+    if (window.ResizeObserver) {
+      let width = gd.getBoundingClientRect().width;
+      new ResizeObserver(entries => {
+        const w = entries[entries.length - 1].contentRect.width;
+        if (w > 0 && Math.abs(w - width) > 0.5) {
+          width = w;
+          Plotly.Plots.resize(gd);
+        }
+      }).observe(gd);
+    }
     const send = sel => setTriggerValue('selection', sel);
     gd.on('plotly_click', ev => {
       if (gd.__avzSelect.includes('points') && ev && ev.points && ev.points.length)

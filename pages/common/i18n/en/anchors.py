@@ -33,12 +33,12 @@ STRINGS = {
                           "rectangles, the others only as centres.",
     "anchors.levels_one": "1 level",
     "anchors.levels_many": "{n} levels",
-    "anchors.fig_title": "{total} anchors on {levels} ({names}) · input {h}×{w} · cell {lv} ({y}, {x}) at ({cx}, "
+    "anchors.fig_title": "{total} anchors on {levels} ({names}) · input {w}×{h} · cell {lv} ({y}, {x}) at ({cx}, "
                          "{cy}): {n} anchors",
     "anchors.fig_shape": " · shape {k} {wh}: {n}",
     "anchors.centre_note": "{lv} has {n} locations: the {m} nearest the picked cell are drawn. Pick another cell to "
                            "move the window.",
-    "anchors.centres_name": "{lv} centres ({h}×{w})",
+    "anchors.centres_name": "{lv} centres ({w}×{h})",
     "anchors.cell": "cell",
     "anchors.shape_name": "shape {k} {wh} ({n})",
     "anchors.cell_anchor": "cell anchor {k}: {wh}",
@@ -66,9 +66,9 @@ STRINGS = {
     "anchors.base_panel": "{lv} · stride {s}",
     "anchors.col_shape": "shape",
     "anchors.base_caption": "Each level's anchors of one location, centred on a common point, labelled width×height "
-                            "in pixels; the dotted square is one cell (stride × stride). {conv}: {knobs} Example "
-                            "(keras-retinanet knobs, seed note 002): size 32 × scale 0.5 = a 16×16 square; at ratio "
-                            "2 (h/w), w·h = 256 and h = 2w give 11.31×22.62.",
+                            "in pixels; the dotted square is one cell (stride × stride). {conv}: {knobs} Example: "
+                            "a 16×16 square (keras-retinanet writes it size 32 × scale 0.5) at ratio 2 (h/w): "
+                            "w·h = 256 and h = 2w give 11.31×22.62.",
     "anchors.base_table": "Base anchor table",
     # centre offset
     "anchors.offset_panel": "offset {o}: first centre at ({x}, {y})",
@@ -77,7 +77,7 @@ STRINGS = {
     "anchors.offset_fig": "{lv}, stride {s}: the same cells with offset 0 and 0.5 ({conv} uses {cur})",
     "anchors.offset_text": """
 With offset 0 the anchor centres sit on the top-left **corner** of their cells: the first centre is on the image
-corner and the grid of centres is shifted half a stride up-left: on {lv} of this {h}×{w}
+corner and the grid of centres is shifted half a stride up-left: on {lv} of this {w}×{h}
 input the first and last centres are {l0} px and {r0} px from the left and right
 edges. With 0.5 they sit in the middle of the cells: {l5} px and {r5} px.
 Where a library puts them:

@@ -72,7 +72,7 @@ STRINGS = {
     "ds.axis_h": "height (px)",
     "ds.boxes": "boxes",
     "ds.anchor_shapes": "anchors",
-    "ds.fig_sqrt_area": "√area with COCO's small / medium / large cut-offs",
+    "ds.fig_sqrt_area": "√area in network-input px (after the resize), cut at 32 and 96 px",
     "ds.axis_sqrt_area": "√(w·h) (px)",
     "ds.hover_bin": "%{customdata[0]:.3g} – %{customdata[1]:.3g}: %{y:,}<extra></extra>",
     "ds.fig_aspect": "Aspect ratio h/w (dotted: the setup's anchor ratios)",
@@ -109,7 +109,7 @@ STRINGS = {
     "ds.worst_head": "The {n} worst-fitting GTs (lowest best shape IoU)",
     "ds.col_image": "image",
     "ds.col_best_iou": "best IoU",
-    "ds.col_best_anchor": "best anchor (level: w × h)",
+    "ds.col_best_anchor": "best anchor (level: w×h)",
     "ds.col_why": "why",
     "ds.not_tunable": "The optimiser covers YOLOv5 anchors and the size × scale × ratio generators (torchvision, "
                       "mmdetection, detectron2, keras-retinanet). {conv} is not one of them: switch the convention "
@@ -160,7 +160,7 @@ STRINGS = {
     "ds.export_head": "Export a setup",
     "ds.export_which": "setup",
     "ds.export_format": "format",
-    "ds.fmt_mmdet": "mmdetection anchor_generator dict",
+    "ds.fmt_mmdet": "mmdetection config (model.…_head.anchor_generator)",
     "ds.fmt_torchvision": "torchvision AnchorGenerator(...)",
     "ds.fmt_detectron2": "detectron2 YAML (MODEL.ANCHOR_GENERATOR)",
     "ds.fmt_yolov5": "YOLOv5 / ultralytics model yaml anchors:",
@@ -185,4 +185,30 @@ STRINGS = {
                        "measured on all boxes) or YOLOv5's own autoanchor procedure step by step (whitened "
                        "k-means, evolution of the fitness on every box; slow on big datasets). Size-based "
                        "generators: a seeded search of shared scales and ratios."),
+    "ds.fmt_keras_ini": "keras-retinanet train.py --config (.ini)",
+    "ds.split_head": "**Size buckets**: small area < 32², medium < 96², large ≥ 96² (px²)",
+    "ds.split_coco": "COCO: box area in the original images",
+    "ds.split_input": "network input: box area after the resize",
+    "ds.split_col": "split",
+    "ds.col_small": "small",
+    "ds.col_medium": "medium",
+    "ds.col_large": "large",
+    "ds.split_caption": "COCO's split is measured in each box's original image (COCOeval itself reads the "
+                        "annotation's area field, the segmentation area, usually smaller than the box). The "
+                        "anchors meet the boxes after the sidebar's train-time resize, in network-input pixels: "
+                        "the second row, and the charts below.",
+    "ds.names_file": "class-names file (data.yaml, classes.txt, obj.names)",
+    "ds.names_file_help": "YOLO: the names of class indices 0, 1, … from a data.yaml (names:) or one name per "
+                          "line. A .zip of a YOLO folder finds its own classes.txt / data.yaml.",
+    "ds.restored": "Brought back after the reload: {name} (kept in this server's memory).",
+    "ds.dropped": "The uploaded dataset {name} was dropped: a reload starts a new session, and this server no "
+                  "longer holds the upload (uploads are kept only in memory, a few at a time). Upload it again.",
+    "ds.rep_head": "{source} ({fmt}): {n_images} images, {n_kept} boxes kept of {n_records} records",
+    "ds.rep_crowd": "crowd regions left out: {n}",
+    "ds.rep_degenerate": "zero-width/height boxes left out: {n}",
+    "ds.rep_clipped": "boxes clipped to their image (up to 1 px outside): {n}",
+    "ds.rep_empty": "images without boxes: {n}",
+    "ds.rep_resize": "train-time resize: {plan}",
+    "ds.rep_sizes": " (one of {n} image sizes)",
+    "ds.by_low_quality": "of which positive only by the low-quality rule",
 }

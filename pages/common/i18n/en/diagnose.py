@@ -28,4 +28,16 @@ STRINGS = {
     "diagnose.atss_outside": "No anchor centre lies inside it, and ATSS requires one; best IoU {best}{at}",
     "diagnose.atss": "None of its {topk} nearest candidates per level passed IoU ≥ mean + std with its centre inside "
                      "the box; best IoU {best}{at}",
+    # a GT whose positives all come from the low-quality rule (none reaches pos_iou): the same clause style
+    "diagnose.lq_only": "it is positive only by the low-quality rule: best IoU {best} < {thr}{at}",
+    "diagnose.lq_too_small": "it is smaller than the smallest anchors: even centred on it, the "
+                             "best-fitting anchor ({fit} at {lv}) would reach only IoU {shape_best}",
+    "diagnose.lq_too_large": "it is larger than the largest anchors: even centred on it, the "
+                             "best-fitting anchor ({fit} at {lv}) would reach only IoU {shape_best}",
+    "diagnose.lq_too_elongated": "it is too elongated (h/w = {r}; the anchors span h/w {lo}–{hi}): even centred on "
+                                 "it, the best-fitting anchor ({fit} at {lv}) would reach only IoU {shape_best}",
+    "diagnose.lq_placement": "a centred anchor would reach IoU {shape_best}, but the anchor centres are {strides} px "
+                             "apart",
+    "diagnose.lq_taken": "it is positive only by the low-quality rule: its own positives reach only IoU {best} < "
+                         "{thr}; its best anchor{at} went to GT {other}, which overlaps it more",
 }

@@ -55,4 +55,13 @@ STRINGS = {
     "iou.overview_caption": "Rows are levels, columns anchor shapes; each panel shows the cells around the GT "
                             "(outlined). The panel title gives the shape's w×h and its best IoU with this GT; "
                             "★ marks the panel with the best anchor.",
+    "iou.lq_owned": "GT {gt} ({wh}): best IoU {best} < {pos} at {lv} shape {k} ({awh}) — owned only through the "
+                    "low-quality rule",
+    "iou.lq_owned_note": "No anchor reaches the positive threshold {pos} for GT {gt}: its best is {best} ({lv}, "
+                         "shape {k}, {awh}). Low-quality matching makes its best anchors positive anyway — {n} on the "
+                         "Labels page, all below {pos} — so the detector learns this object from weak overlaps. Try a "
+                         "smaller anchor size, another aspect ratio, or a finer level.",
+    "iou.none_note": "No anchor reaches the positive threshold {pos} for GT {gt}: its best is {best} ({lv}, shape {k}, "
+                     "{awh}), and it gets no positive anchor at all (the Labels page says why), so this object is "
+                     "learned as background. Try a smaller anchor size, another aspect ratio, or a finer level.",
 }

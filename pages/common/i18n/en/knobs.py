@@ -38,4 +38,6 @@ STRINGS = {
                             "separated by ';'.",
     # what is wrong with a typed value (each starts with the knob's own name): the core's English sentences
     **{f"knobs.{code}": text for code, text in MESSAGES.items()},
+    "knobs.rounded": " Shown rounded to two decimals; the setup keeps every digit, and a rounded preset value "
+                     "(40.32 for 32·2^(1/3)) stands for the preset's exact one.",
 }

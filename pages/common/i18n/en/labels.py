@@ -95,6 +95,17 @@ STRINGS = {
     "labels.col_positives": "positives",
     "labels.col_pairs": "positive pairs",
     "labels.total": "total",
-    "labels.assignment": "Assignment on the {h}×{w} network input with {conv}'s IoU ({dtype}{plus}) and rules. ",
+    "labels.assignment": "Assignment on the {w}×{h} network input with {conv}'s IoU ({dtype}{plus}) and rules. ",
     "labels.plus_one": ", +1 pixel widths",
+    # GTs positive only by the low-quality rule
+    "labels.fig_lq": " · {k} only by the low-quality rule",
+    "labels.lq_warning": "**{k} of {n} GT boxes are positive only by the low-quality rule**: no anchor reaches "
+                         "pos_iou {pos} with them, and the rule makes their best anchors positive anyway, so the "
+                         "detector learns them from anchors that overlap them weakly. Why, for each:",
+    "labels.col_weak": "low-quality (IoU < {pos})",
+    "labels.col_match": "matched",
+    "labels.match_none": "no positive",
+    "labels.match_lq": "low-quality only",
+    "labels.match_thr": "IoU ≥ {pos}",
+    "labels.match_rule": "by the rule",
 }

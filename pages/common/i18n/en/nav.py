@@ -5,4 +5,5 @@ STRINGS = {
     "nav.coding": "Encode / decode",
     "nav.predictions": "Predictions",
     "nav.dataset": "Dataset",
+    "nav.loss": "Loss",
 }

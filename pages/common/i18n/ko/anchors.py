@@ -33,12 +33,12 @@ STRINGS = {
                           "나머지는 중심점만 그립니다.",
     "anchors.levels_one": "레벨 1개",
     "anchors.levels_many": "레벨 {n}개",
-    "anchors.fig_title": "앵커 {total}개, {levels} ({names}) · 입력 {h}×{w} · 셀 {lv} ({y}, {x}), 중심 ({cx}, {cy}): "
+    "anchors.fig_title": "앵커 {total}개, {levels} ({names}) · 입력 {w}×{h} · 셀 {lv} ({y}, {x}), 중심 ({cx}, {cy}): "
                          "앵커 {n}개",
     "anchors.fig_shape": " · 모양 {k} {wh}: {n}개",
     "anchors.centre_note": "{lv}에는 위치가 {n}개 있습니다. 선택한 셀에 가장 가까운 {m}개만 그립니다. 다른 셀을 고르면 "
                            "그리는 범위가 옮겨 갑니다.",
-    "anchors.centres_name": "{lv} 중심점 ({h}×{w})",
+    "anchors.centres_name": "{lv} 중심점 ({w}×{h})",
     "anchors.cell": "셀",
     "anchors.shape_name": "모양 {k} {wh} ({n}개)",
     "anchors.cell_anchor": "셀 앵커 {k}: {wh}",
@@ -66,9 +66,9 @@ STRINGS = {
     "anchors.base_panel": "{lv} · 스트라이드 {s}",
     "anchors.col_shape": "모양",
     "anchors.base_caption": "각 레벨에서 한 위치의 앵커들을 같은 점을 중심으로 겹쳐 그리고, 픽셀 단위의 너비×높이를 "
-                            "붙였습니다. 점선 정사각형은 셀 하나(스트라이드 × 스트라이드)입니다. {conv}: {knobs} 예 "
-                            "(keras-retinanet 설정, seed note 002): size 32 × scale 0.5 = 16×16 정사각형; 종횡비 2(h/w)"
-                            "에서는 w·h = 256, h = 2w이므로 11.31×22.62가 됩니다.",
+                            "붙였습니다. 점선 정사각형은 셀 하나(스트라이드 × 스트라이드)입니다. {conv}: {knobs} 예: "
+                            "16×16 정사각형(keras-retinanet에서는 size 32 × scale 0.5)을 종횡비 2(h/w)로 바꾸면 "
+                            "w·h = 256, h = 2w이므로 11.31×22.62가 됩니다.",
     "anchors.base_table": "기본 앵커 표",
     # centre offset
     "anchors.offset_panel": "offset {o}: 첫 중심 ({x}, {y})",
@@ -77,7 +77,7 @@ STRINGS = {
     "anchors.offset_fig": "{lv}, 스트라이드 {s}: 같은 셀을 offset 0과 0.5로 ({conv}은(는) {cur} 사용)",
     "anchors.offset_text": """
 offset이 0이면 앵커 중심이 셀의 왼쪽 위 **모서리**에 놓입니다. 첫 중심이 이미지 모서리에 오고, 중심 그리드 전체가
-스트라이드 절반만큼 왼쪽 위로 밀립니다. 이 {h}×{w} 입력의 {lv}에서는 첫 중심과 마지막 중심이 왼쪽·오른쪽 가장자리에서
+스트라이드 절반만큼 왼쪽 위로 밀립니다. 이 {w}×{h} 입력의 {lv}에서는 첫 중심과 마지막 중심이 왼쪽·오른쪽 가장자리에서
 각각 {l0} px, {r0} px 떨어져 있습니다. 0.5이면 셀의 한가운데에 놓여 {l5} px, {r5} px가 됩니다.
 라이브러리별로는:
 

@@ -6,9 +6,11 @@ STRINGS = {
     "inputs.upload_image": "이미지 업로드 (JPEG, PNG, WebP, BMP)",
     "inputs.upload_image_help": "EXIF 방향을 적용하고, 어떤 색 모드든 RGB로 변환합니다. 업로드한 이미지는 링크에 담을 "
                                 "수 없습니다.",
-    "inputs.upload_gt": "GT 박스 업로드 (COCO JSON, YOLO txt, VOC XML, CSV)",
-    "inputs.upload_gt_help": "COCO: 파일 이름으로 이미지를 고릅니다. YOLO: class cx cy w h, 정규화된 값. VOC: 이미지 "
-                             "하나의 XML. CSV: x1,y1,x2,y2[,label], 헤더는 있어도 되고 없어도 됩니다.",
+    "inputs.upload_gt": "GT 박스 업로드 (COCO JSON, YOLO txt, VOC XML, CSV), YOLO는 클래스 이름 파일도",
+    "inputs.upload_gt_help": "파일은 표시된 이미지의 것이어야 합니다. COCO: 파일 이름으로 이미지를 찾습니다 (image_id가 그 id인 박스). YOLO: class cx "
+                             "cy w h (정규화), 이미지 이름을 딴 파일 (a.jpg에는 a.txt); 클래스 이름은 classes.txt, obj.names, "
+                             "data.yaml을 함께 올리세요. VOC: 한 이미지의 XML (<filename>을 확인). CSV: x1,y1,x2,y2[,label] (헤더 "
+                             "선택), 또는 keras-retinanet의 path,x1,y1,x2,y2,class (이 이미지의 행만 사용).",
     "inputs.coco_image": "{name} 안의 이미지",
     "inputs.coco_placeholder": "이 박스들이 속한 이미지를 고르세요",
     "inputs.coco_help": "COCO 파일에 들어 있는 이미지 목록입니다. 고른 이미지의 박스를 씁니다.",
@@ -25,4 +27,19 @@ STRINGS = {
     "inputs.col_class": "클래스",
     "inputs.incomplete": "x1, y1, x2, y2가 모두 채워지지 않은 행 {n}개는 아직 반영되지 않았습니다.",
     "inputs.download_gt": "GT를 COCO JSON으로 다운로드",
+    "inputs.last_box_file": "박스 파일 {n}개가 올라왔습니다: 마지막 파일 {name}을(를) 씁니다.",
+    "inputs.last_names_file": "클래스 이름 파일 {n}개가 올라왔습니다: 마지막 파일 {name}을(를) 씁니다.",
+    "inputs.names_not_text": "{name}: 클래스 이름이 담긴 UTF-8 텍스트 파일(data.yaml, classes.txt, obj.names)이어야 합니다",
+    "inputs.names_waiting": "{name}: 클래스 이름 {n}개, 다음 YOLO 라벨 파일에 씁니다.",
+    "inputs.names_unused": "{name}은(는) 쓰지 않습니다: {fmt} 파일은 클래스 이름을 직접 담고 있습니다.",
+    "inputs.keeping_boxes": "이전 박스 {n}개를 그대로 둡니다.",
+    "inputs.note_crowd": "{file}: crowd 영역 {n}개 (iscrowd=1) 제외; 개별 박스가 아니라 물체 무리를 표시합니다.",
+    "inputs.note_degenerate": "{file}: 너비나 높이가 0인 박스 {n}개 제외.",
+    "inputs.note_clipped": "{file}: 이미지 밖으로 최대 {tol} px 나간 박스 {n}개를 경계에 맞춰 잘랐습니다.",
+    "inputs.empty_no_objects": "{file}에는 {image}의 박스가 없습니다 (no boxes): 파일이 이 이미지를 물체 없이 기록합니다. 의도된 GT 박스 0개입니다.",
+    "inputs.empty_empty_file": "{file}에는 {image}의 박스가 없습니다 (no boxes): 파일에 박스가 하나도 없습니다 (YOLO에서 빈 라벨 파일은 물체가 없는 "
+                               "이미지를 뜻합니다). GT 박스 0개.",
+    "inputs.empty_all_left_out": "{file}에는 {image}에 남은 박스가 없습니다 (no boxes): 기록 {n}개가 모두 제외되었습니다 (메모 참조).",
+    "inputs.no_gt": "{image}에 GT 박스가 없습니다: 매칭할 대상이 없으므로 여기서는 어떤 앵커도 positive가 될 수 없습니다. 사이드바에서 박스를 올리거나 그림에 그리세요.",
+    "inputs.no_gt_title": "{desc}: 양성 {pos} · 무시 {ign} · 음성 {neg} · GT 박스 없음",
 }

@@ -53,4 +53,6 @@ STRINGS = {
     "knobs.ssd_two_scales": "scales: mmdet SSD는 레벨마다 scale을 정확히 두 개(1과 √(max/min)) 씁니다. 레벨 {lv}에 "
                             "{n}개가 들어왔습니다",
     "knobs.ssd_no_ratio": "ratios: 레벨 {lv}에는 비율이 하나 이상 필요합니다",
+    "knobs.rounded": " 소수 둘째 자리까지 반올림해 보여 주며, 설정은 모든 자릿수를 유지합니다. 반올림된 프리셋 값"
+                     "(32·2^(1/3)의 40.32)은 프리셋의 정확한 값을 뜻합니다.",
 }

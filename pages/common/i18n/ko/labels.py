@@ -23,8 +23,8 @@ STRINGS = {
                             "(build_targets). ATSS: GT마다 적응형 IoU 임계값 (mmdet ATSSAssigner).",
     "labels.thr_preset": "임계값 프리셋",
     "labels.custom": "사용자 지정",
-    "labels.lq": "저품질 매칭 (low-quality matching)",
-    "labels.lq_help": "{conv}: {rule}.",
+    "labels.lq": "저품질 매칭",
+    "labels.lq_help": "저품질 매칭 (low-quality matching). {conv}: {rule}.",
     "labels.lq_argmax": "어떤 GT의 최고 IoU를 공동으로 가진 앵커는 모두 양성이 되며, 앵커 자신의 최적 GT에 매칭됩니다",
     "labels.lq_gt_all": "어떤 GT의 최고 IoU(≥ min_pos_iou)를 공동으로 가진 앵커는 모두 그 GT에 배정되며, 나중 GT가 "
                         "덮어씁니다",
@@ -92,6 +92,17 @@ STRINGS = {
     "labels.col_positives": "양성 수",
     "labels.col_pairs": "양성 쌍 수",
     "labels.total": "합계",
-    "labels.assignment": "{h}×{w} 네트워크 입력에서 {conv}의 IoU({dtype}{plus})와 규칙으로 할당했습니다. ",
+    "labels.assignment": "{w}×{h} 네트워크 입력에서 {conv}의 IoU({dtype}{plus})와 규칙으로 할당했습니다. ",
     "labels.plus_one": ", 너비 +1 픽셀",
+    # GTs positive only by the low-quality rule
+    "labels.fig_lq": " · {k}개는 저품질 규칙으로만",
+    "labels.lq_warning": "**GT 박스 {n}개 중 {k}개는 저품질 규칙으로만 양성입니다**: pos_iou {pos}에 닿는 앵커가 없는데 "
+                         "규칙이 가장 좋은 앵커를 그래도 양성으로 만들어, 검출기는 이 물체를 약하게 겹치는 앵커로 "
+                         "배웁니다. 각각의 이유:",
+    "labels.col_weak": "저품질 (IoU < {pos})",
+    "labels.col_match": "매칭",
+    "labels.match_none": "양성 없음",
+    "labels.match_lq": "저품질만",
+    "labels.match_thr": "IoU ≥ {pos}",
+    "labels.match_rule": "규칙대로",
 }

@@ -5,4 +5,5 @@ STRINGS = {
     "nav.coding": "인코딩 / 디코딩",
     "nav.predictions": "예측",
     "nav.dataset": "데이터셋",
+    "nav.loss": "손실",
 }

@@ -32,11 +32,11 @@ STRINGS = {
     "anchors.shape_note": "形状 {k} 在 {lv} 上有 {n} 个锚框：离所选格子最近的 {m} 个画成矩形，其余只画中心点。",
     "anchors.levels_one": "1 个层级",
     "anchors.levels_many": "{n} 个层级",
-    "anchors.fig_title": "{total} 个锚框，{levels}（{names}）· 输入 {h}×{w} · 格子 {lv} ({y}, {x})，中心 ({cx}, {cy})："
+    "anchors.fig_title": "{total} 个锚框，{levels}（{names}）· 输入 {w}×{h} · 格子 {lv} ({y}, {x})，中心 ({cx}, {cy})："
                          "{n} 个锚框",
     "anchors.fig_shape": " · 形状 {k} {wh}：{n} 个",
     "anchors.centre_note": "{lv} 有 {n} 个位置：只画离所选格子最近的 {m} 个。选择其他格子可以移动这个窗口。",
-    "anchors.centres_name": "{lv} 中心点（{h}×{w}）",
+    "anchors.centres_name": "{lv} 中心点（{w}×{h}）",
     "anchors.cell": "格子",
     "anchors.shape_name": "形状 {k} {wh}（{n} 个）",
     "anchors.cell_anchor": "格子锚框 {k}：{wh}",
@@ -62,9 +62,9 @@ STRINGS = {
     "anchors.base_panel": "{lv} · 步长 {s}",
     "anchors.col_shape": "形状",
     "anchors.base_caption": "每个层级一个位置上的全部锚框，以同一点为中心叠在一起，标注为像素单位的 宽×高；虚线正方形是"
-                            "一个格子（步长 × 步长）。{conv}：{knobs} 例子（keras-retinanet 参数，seed note 002）："
-                            "size 32 × scale 0.5 = 16×16 的正方形；宽高比 2（h/w）时 w·h = 256 且 h = 2w，得到 "
-                            "11.31×22.62。",
+                            "一个格子（步长 × 步长）。{conv}：{knobs} 例子："
+                            "16×16 的正方形（keras-retinanet 写作 size 32 × scale 0.5）在宽高比 2（h/w）时 w·h = 256 且 "
+                            "h = 2w，得到 11.31×22.62。",
     "anchors.base_table": "基础锚框表",
     # centre offset
     "anchors.offset_panel": "偏移 {o}：第一个中心在 ({x}, {y})",
@@ -73,7 +73,7 @@ STRINGS = {
     "anchors.offset_fig": "{lv}，步长 {s}：同一批格子分别用偏移 0 和 0.5（{conv} 使用 {cur}）",
     "anchors.offset_text": """
 偏移为 0 时，锚框中心位于格子的左上**角**：第一个中心落在图像角上，整个中心网格向左上方偏移半个步长：
-在这个 {h}×{w} 输入的 {lv} 上，第一个和最后一个中心分别距左、右边缘 {l0} px 和 {r0} px。
+在这个 {w}×{h} 输入的 {lv} 上，第一个和最后一个中心分别距左、右边缘 {l0} px 和 {r0} px。
 偏移为 0.5 时，中心位于格子正中：{l5} px 和 {r5} px。
 各个库的做法：
 

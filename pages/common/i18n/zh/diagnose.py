@@ -25,4 +25,15 @@ STRINGS = {
     "diagnose.atss_outside": "没有锚框中心落在它内部，而 ATSS 要求必须有；最大 IoU {best}{at}",
     "diagnose.atss": "每个层级离它中心最近的 {topk} 个候选中，没有一个同时满足 IoU ≥ 均值 + 标准差且中心在框内；"
                      "最大 IoU {best}{at}",
+    # a GT whose positives all come from the low-quality rule (none reaches pos_iou): the same clause style
+    "diagnose.lq_only": "仅靠低质量规则成为正样本：最大 IoU {best} < {thr}{at}",
+    "diagnose.lq_too_small": "它比最小的锚框还小：即使正好以它为中心，最匹配的锚框（{lv} 上的 {fit}）的 IoU "
+                             "也只有 {shape_best}",
+    "diagnose.lq_too_large": "它比最大的锚框还大：即使正好以它为中心，最匹配的锚框（{lv} 上的 {fit}）的 IoU "
+                             "也只有 {shape_best}",
+    "diagnose.lq_too_elongated": "它过于细长（h/w = {r}；锚框的 h/w 范围是 {lo}–{hi}）：即使正好以它为中心，最匹配的锚框"
+                                 "（{lv} 上的 {fit}）的 IoU 也只有 {shape_best}",
+    "diagnose.lq_placement": "以它为中心的锚框能达到 IoU {shape_best}，但锚框中心之间相隔 {strides} px",
+    "diagnose.lq_taken": "仅靠低质量规则成为正样本：它自己的正样本 IoU 只有 {best} < {thr}；它最好的锚框{at}分给了与"
+                         "该锚框重叠更多的 GT {other}",
 }

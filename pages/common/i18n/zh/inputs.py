@@ -5,9 +5,11 @@ STRINGS = {
     "inputs.uploaded_image": "上传的图像",
     "inputs.upload_image": "上传图像（JPEG、PNG、WebP、BMP）",
     "inputs.upload_image_help": "会应用 EXIF 方向信息，任何颜色模式都会转换为 RGB。上传的图像无法放进链接。",
-    "inputs.upload_gt": "上传 GT 框（COCO JSON、YOLO txt、VOC XML、CSV）",
-    "inputs.upload_gt_help": "COCO：按文件名选择图像。YOLO：class cx cy w h，归一化坐标。VOC：单张图像的 XML。"
-                             "CSV：x1,y1,x2,y2[,label]，表头可有可无。",
+    "inputs.upload_gt": "上传 GT 框（COCO JSON、YOLO txt、VOC XML、CSV），YOLO 还可加类别名文件",
+    "inputs.upload_gt_help": "文件必须属于当前显示的图像。COCO：按文件名查找图像（image_id 为其 id 的框）。YOLO：class cx cy w "
+                             "h（归一化），文件以图像命名（a.jpg 对应 a.txt）；类别名请同时上传 classes.txt、obj.names 或 data.yaml。VOC：单张图像的 "
+                             "XML（会检查 <filename>）。CSV：x1,y1,x2,y2[,label]（表头可选），或 keras-retinanet 的 "
+                             "path,x1,y1,x2,y2,class（使用本图像的行）。",
     "inputs.coco_image": "{name} 中的图像",
     "inputs.coco_placeholder": "选择这些框所属的图像",
     "inputs.coco_help": "COCO 文件中列出的图像；使用所选图像的框。",
@@ -24,4 +26,18 @@ STRINGS = {
     "inputs.col_class": "类别",
     "inputs.incomplete": "有 {n} 行的 x1、y1、x2、y2 没有填全，暂未应用。",
     "inputs.download_gt": "将 GT 下载为 COCO JSON",
+    "inputs.last_box_file": "上传了 {n} 个框文件：使用最后一个 {name}。",
+    "inputs.last_names_file": "上传了 {n} 个类别名文件：使用最后一个 {name}。",
+    "inputs.names_not_text": "{name}：应为 UTF-8 文本的类别名文件（data.yaml、classes.txt、obj.names）",
+    "inputs.names_waiting": "{name}：{n} 个类别名，将用于下一个 YOLO 标注文件。",
+    "inputs.names_unused": "未使用 {name}：{fmt} 文件自带类别名。",
+    "inputs.keeping_boxes": "保留之前的 {n} 个框。",
+    "inputs.note_crowd": "{file}：剔除了 {n} 个 crowd 区域（iscrowd=1）；它们标记的是一群物体，而不是单个框。",
+    "inputs.note_degenerate": "{file}：剔除了 {n} 个宽或高为 0 的框。",
+    "inputs.note_clipped": "{file}：{n} 个超出图像最多 {tol} px 的框被裁剪到图像边界。",
+    "inputs.empty_no_objects": "{file} 中没有 {image} 的框（no boxes）：文件将此图像记录为没有任何物体。有意为之的 0 个 GT 框。",
+    "inputs.empty_empty_file": "{file} 中没有 {image} 的框（no boxes）：文件中没有任何框（对 YOLO 来说，空标注文件表示没有物体的图像）。0 个 GT 框。",
+    "inputs.empty_all_left_out": "{file} 中 {image} 没有剩下的框（no boxes）：{n} 条记录全部被剔除（见说明）。",
+    "inputs.no_gt": "{image} 上没有 GT 框：没有可匹配的对象，因此这里没有锚框能成为正样本。请在侧边栏上传框或在图上绘制。",
+    "inputs.no_gt_title": "{desc}：正样本 {pos} · 忽略 {ign} · 负样本 {neg} · 无 GT 框",
 }

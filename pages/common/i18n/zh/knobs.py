@@ -48,4 +48,6 @@ STRINGS = {
     "knobs.no_levels": "levels：请至少打开一个金字塔层级",
     "knobs.ssd_two_scales": "scales：mmdet SSD 每个层级恰好使用两个 scale（1 和 √(max/min)），层级 {lv} 得到 {n} 个",
     "knobs.ssd_no_ratio": "ratios：层级 {lv} 至少需要一个比例",
+    "knobs.rounded": " 显示时四舍五入到两位小数；设置保留全部位数，四舍五入后的预设值（32·2^(1/3) 显示为 40.32）"
+                     "代表预设的精确值。",
 }

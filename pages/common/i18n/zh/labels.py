@@ -23,8 +23,8 @@ STRINGS = {
                             "（build_targets）。ATSS：每个 GT 自适应的 IoU 阈值（mmdet ATSSAssigner）。",
     "labels.thr_preset": "阈值预设",
     "labels.custom": "自定义",
-    "labels.lq": "低质量匹配 (low-quality matching)",
-    "labels.lq_help": "{conv}：{rule}。",
+    "labels.lq": "低质量匹配",
+    "labels.lq_help": "低质量匹配 (low-quality matching)。{conv}：{rule}。",
     "labels.lq_argmax": "并列拥有某个 GT 最大 IoU 的锚框都成为正样本，匹配到锚框自己的最佳 GT",
     "labels.lq_gt_all": "并列拥有某个 GT 最大 IoU（≥ min_pos_iou）的锚框都分给该 GT；后面的 GT 覆盖前面的",
     "labels.lq_greedy": "d2l 按 IoU 贪心地为每个 GT 强制分配一个锚框",
@@ -88,6 +88,16 @@ STRINGS = {
     "labels.col_positives": "正样本数",
     "labels.col_pairs": "正样本对数",
     "labels.total": "合计",
-    "labels.assignment": "在 {h}×{w} 的网络输入上，用 {conv} 的 IoU（{dtype}{plus}）和规则进行分配。",
+    "labels.assignment": "在 {w}×{h} 的网络输入上，用 {conv} 的 IoU（{dtype}{plus}）和规则进行分配。",
     "labels.plus_one": "，宽度 +1 像素",
+    # GTs positive only by the low-quality rule
+    "labels.fig_lq": " · {k} 个仅靠低质量规则",
+    "labels.lq_warning": "**{n} 个 GT 框中有 {k} 个仅靠低质量规则成为正样本**：没有锚框与它们的 IoU 达到 pos_iou "
+                         "{pos}，规则仍把它们最好的锚框设为正样本，于是检测器用只是弱重叠的锚框来学习它们。各自的原因：",
+    "labels.col_weak": "低质量 (IoU < {pos})",
+    "labels.col_match": "匹配",
+    "labels.match_none": "无正样本",
+    "labels.match_lq": "仅低质量",
+    "labels.match_thr": "IoU ≥ {pos}",
+    "labels.match_rule": "按规则",
 }

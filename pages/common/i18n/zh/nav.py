@@ -5,4 +5,5 @@ STRINGS = {
     "nav.coding": "编码 / 解码",
     "nav.predictions": "预测",
     "nav.dataset": "数据集",
+    "nav.loss": "损失",
 }

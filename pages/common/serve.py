@@ -1,0 +1,83 @@
+"""The app's server: Streamlit's own (``st.App``), plus one middleware so that opening a page by its link makes no
+failed request.
+
+Why: Streamlit's frontend does not know the server's base path. Opened at ``/labels`` it probes
+``/labels/_stcore/health`` and ``/labels/_stcore/host-config`` first (two 404s in the browser console), then
+``/_stcore/...`` (streamlit/streamlit#7074; ``PD()`` in its bundle tries the page path and its parent). It skips
+the probing when the page defines ``window.__streamlit.BACKEND_BASE_URL`` before its bundle runs, which only the
+HTML can do. So ``BaseUrlHint`` adds, to the HTML shell Streamlit serves for every page path, a script that sets it
+to the page's URL without the app's own page name: the server's root, or a hosting prefix in front of it.
+
+``streamlit run app.py`` finds the ``st.App`` that app.py creates when it is imported (Streamlit reads app.py's
+source for one) and serves it with uvicorn, as ``uvicorn app:app`` would.
+"""
+
+from __future__ import annotations
+
+import json
+
+__all__ = ["BaseUrlHint", "hint_script"]
+
+_HTML_SKIP = ("/_stcore/", "/static/", "/component/", "/media/", "/app/static/")
+
+
+def hint_script(page_paths: list[str]) -> bytes:
+    """The ``<script>`` that sets ``window.__streamlit.BACKEND_BASE_URL``: the current URL's path, less its last
+    segment when that is one of the app's pages (``page_paths``, their ``url_path``)."""
+    pages = json.dumps(sorted(p for p in page_paths if p))
+    return (
+        "<script>(function () { /* anchorviz: where the Streamlit server is (pages/common/serve.py) */\n"
+        f"  var pages = {pages}, path = location.pathname.replace(/\\/+$/, '');\n"
+        "  var last = path.slice(path.lastIndexOf('/') + 1);\n"
+        "  if (pages.indexOf(decodeURIComponent(last)) >= 0) path = path.slice(0, path.length - last.length);\n"
+        "  window.__streamlit = Object.assign({}, window.__streamlit || {},\n"
+        "                                     {BACKEND_BASE_URL: location.origin + path.replace(/\\/+$/, '') + '/'});\n"
+        "})();</script>"
+    ).encode()
+
+
+class BaseUrlHint:
+    """ASGI middleware: the script of ``hint_script`` goes first into the ``<head>`` of every HTML page served.
+
+    Only GET / HEAD requests for paths that can be a page (not Streamlit's API, assets, components or media) are
+    looked at; those are asked uncompressed, and an HTML answer gets the script and a new Content-Length. Anything
+    else passes through untouched.
+    """
+
+    def __init__(self, app, page_paths: list[str]):
+        self.app = app
+        self.script = hint_script(page_paths)
+
+    async def __call__(self, scope, receive, send):
+        path = scope.get("path", "")
+        if (scope["type"] != "http" or scope.get("method") not in ("GET", "HEAD")
+                or any(s in path for s in _HTML_SKIP) or "." in path.rsplit("/", 1)[-1]):
+            await self.app(scope, receive, send)
+            return
+        headers = [(k, v) for k, v in scope.get("headers", []) if k.lower() != b"accept-encoding"]
+        start: dict = {}
+        chunks: list[bytes] = []
+
+        async def capture(message):
+            if message["type"] == "http.response.start":
+                start.update(message)
+                return
+            if message["type"] != "http.response.body":
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            await send_all()
+
+        async def send_all():
+            body = b"".join(chunks)
+            head = dict((k.lower(), v) for k, v in start.get("headers", []))
+            if b"text/html" in head.get(b"content-type", b"") and b"<head>" in body:
+                body = body.replace(b"<head>", b"<head>" + self.script, 1)
+                start["headers"] = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+                start["headers"].append((b"content-length", str(len(body)).encode()))
+            await send(start)
+            await send({"type": "http.response.body", "body": body if scope["method"] == "GET" else b""})
+
+        await self.app({**scope, "headers": headers}, receive, capture)
