@@ -36,7 +36,7 @@ if get_script_run_ctx(suppress_warning=True) is None:  # imported to be served, 
 else:
     st.set_page_config(page_title="anchorviz", page_icon="⚓", layout="wide")
 
-    from pages.common import boot, chart_events, sidebar, state  # noqa: E402  (after set_page_config)
+    from pages.common import boot, chart_events, heap, sidebar, state  # noqa: E402  (after set_page_config)
     from pages.common.i18n import t  # noqa: E402
 
     if boot.leave_legacy_mode():  # first run on a fresh server: see pages/common/boot.py
@@ -51,3 +51,4 @@ else:
         boot.run_page(page)
     finally:
         state.write_url()
+        heap.after_run()  # the garbage collector (once a second, over a frozen heap): pages/common/heap.py

@@ -205,15 +205,20 @@ class Session:
 
     async def connect(self, *, resume: str | None = None, timeout: float = 30) -> None:
         if not self.xsrf:
-            def hello() -> str:
+            def hello() -> dict[str, str]:
+                """Every cookie the first response sets, as a browser keeps them (the XSRF cookie; behind
+                scripts/run_replicas.sh also the load balancer's sticky-session cookie)."""
+                jar = {}
                 with urllib.request.urlopen(f"{self.base}/_stcore/health", timeout=timeout) as r:
                     for h in r.headers.get_all("set-cookie") or []:
                         name, _, rest = h.partition("=")
-                        if name.strip() == XSRF_COOKIE:
-                            return rest.split(";", 1)[0]
-                raise ProtocolError("GET /_stcore/health set no _streamlit_xsrf cookie")
-            self.xsrf = await asyncio.to_thread(hello)
-            self.cookie = f"{XSRF_COOKIE}={self.xsrf}"
+                        jar[name.strip()] = rest.split(";", 1)[0]
+                if XSRF_COOKIE not in jar:
+                    raise ProtocolError("GET /_stcore/health set no _streamlit_xsrf cookie")
+                return jar
+            jar = await asyncio.to_thread(hello)
+            self.xsrf = jar[XSRF_COOKIE]
+            self.cookie = "; ".join(f"{k}={v}" for k, v in jar.items())
         host = self.base.split("://", 1)[1]
         protocols = ["streamlit", self.xsrf] + ([resume] if resume else [])
         self.ws = await websockets.connect(

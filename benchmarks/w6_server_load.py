@@ -560,6 +560,7 @@ class Server:
     proc: subprocess.Popen
     url: str
     log: Any
+    backends: tuple = ()  # the replicas' own URLs behind the load balancer (empty: ``url`` is the one server)
 
     def text(self) -> str:
         self.log.seek(0)
@@ -572,24 +573,61 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
 
+    async def warm_up(self) -> None:
+        for url in self.backends or (self.url,):
+            await warm_up(url)
+
 
 SERVER_FLAGS: list[str] = []  # extra `streamlit run` options (--server-flag), for A/B measurements
+REPLICAS = [0]  # --replicas: N servers behind scripts/run_replicas.sh's nginx (0: one `streamlit run`)
 
 
-def launch() -> Server:
-    """``streamlit run app.py`` on a free 127.0.0.1 port, returned once /_stcore/health answers."""
+def _free_block(n: int) -> int:
+    """A port p with p, p+1, ..., p+n all free on 127.0.0.1."""
+    import socket
+    rng = random.Random()
+    for _ in range(200):
+        base = rng.randrange(20000, 60000 - n)
+        socks = []
+        try:
+            for p in range(base, base + n + 1):
+                sk = socket.socket()
+                socks.append(sk)
+                sk.bind(("127.0.0.1", p))
+            return base
+        except OSError:
+            continue
+        finally:
+            for sk in socks:
+                sk.close()
+    raise RuntimeError("no block of free ports")
+
+
+def launch(replicas: int | None = None) -> Server:
+    """``streamlit run app.py`` on a free 127.0.0.1 port, or with ``replicas`` >= 1, scripts/run_replicas.sh
+    (that many servers behind nginx with sticky sessions); returned once /_stcore/health answers."""
+    replicas = REPLICAS[0] if replicas is None else replicas
     log = tempfile.TemporaryFile()
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.address",
-         "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none", *SERVER_FLAGS],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    backends: tuple = ()
+    if replicas:
+        port = _free_block(replicas)
+        env = {**os.environ, "PYTHON": sys.executable, "HOST": "127.0.0.1",
+               "STREAMLIT_ARGS": " ".join(["--server.fileWatcherType", "none", *SERVER_FLAGS])}
+        proc = subprocess.Popen(["bash", "scripts/run_replicas.sh", str(replicas), str(port)], cwd=ROOT, env=env,
+                                stdout=log, stderr=subprocess.STDOUT)
+        backends = tuple(f"http://127.0.0.1:{port + i}" for i in range(1, replicas + 1))
+    else:
+        port = free_port()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.address",
+             "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none", *SERVER_FLAGS],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
+    deadline = time.time() + 120
     while True:
         try:
             if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                return Server(proc, url, log)
+                return Server(proc, url, log, backends)
         except OSError:
             if time.time() > deadline or proc.poll() is not None:
                 proc.kill()
@@ -619,7 +657,7 @@ def row_summary(n: int, row: Row, watch: ServerWatch, cpu: float, wall: float, s
 async def run_row(n: int, seconds: float, think: float) -> dict:
     server = launch()
     try:
-        await warm_up(server.url)
+        await server.warm_up()
         watch = ServerWatch(server.proc.pid)
         rss0 = watch.tree_rss()
         sampler = asyncio.create_task(watch.run())
@@ -674,11 +712,11 @@ def last_line(r: dict) -> str:
 
 
 async def page_cpu(reps: int, py_spy: str | None) -> list[dict]:
-    server = launch()
+    server = launch(replicas=0)  # CPU by thread: one process
     pid = server.proc.pid
     out = []
     try:
-        await warm_up(server.url)
+        await server.warm_up()
         row = Row(server.url, 1, 1e9, 0.0)
         u = new_user(0)
         s = Session(server.url, name="page-cpu")
@@ -783,7 +821,7 @@ async def faults(seconds: float, think: float, normal: int = 3) -> list[str]:
     server = launch()
     lines: list[str] = []
     try:
-        await warm_up(server.url)
+        await server.warm_up()
         row = Row(server.url, normal, seconds, think)
         stop = asyncio.Event()
         users = [new_user(i) for i in range(normal)]
@@ -1031,10 +1069,14 @@ def main() -> int:
     ap.add_argument("--py-spy", help="path of a py-spy binary: sample the server during the page-CPU pass")
     ap.add_argument("--server-flag", action="append", default=[], metavar="OPTION=VALUE",
                     help="extra `streamlit run` option for an A/B measurement, e.g. runner.postScriptGC=false")
+    ap.add_argument("--replicas", type=int, default=0, metavar="N",
+                    help="run N servers behind nginx (scripts/run_replicas.sh, sticky sessions) instead of one; "
+                         "RSS and CPU are then the sums over the replicas and nginx (the page-CPU pass stays on one)")
     ap.add_argument("--skip-page", action="append", default=[], metavar="TITLE",
                     help="leave a page (nav title) out of the users' rounds, e.g. Dataset")
     args = ap.parse_args()
     ACTIVE[:] = [p for p in PAGES if p.title not in args.skip_page]
+    REPLICAS[0] = max(0, args.replicas)
     for flag in args.server_flag:
         name, _, value = flag.partition("=")
         SERVER_FLAGS.extend([f"--{name.lstrip('-')}", value])
@@ -1043,7 +1085,9 @@ def main() -> int:
     full = args.users is None and not (args.no_rows or args.page_cpu or args.faults or args.py_spy)
     rows_n = (args.users,) if args.users and not args.no_rows else (ROWS if full else ())
     t_all = time.time()
-    print(f"W6 server load: streamlit run app.py {' '.join(SERVER_FLAGS)} on 127.0.0.1, pages "
+    where = (f"{args.replicas} x streamlit run app.py {' '.join(SERVER_FLAGS)} behind nginx (scripts/run_replicas.sh)"
+             if args.replicas else f"streamlit run app.py {' '.join(SERVER_FLAGS)}")
+    print(f"W6 server load: {where} on 127.0.0.1, pages "
           f"{', '.join(p.title for p in ACTIVE)}; protocol-level users (no browser), "
           f"{args.seconds:g} s per row, one step per user every {args.think:g} s; machine: "
           f"{os.cpu_count()} CPUs, load average {', '.join(f'{v:.2f}' for v in os.getloadavg())}")

@@ -107,8 +107,11 @@ with c4:
 # ---------------------------------------------------------------------------------------------------------
 # Decode -> threshold -> NMS
 
+# the simulated head's boxes are decoded once per head (teach.decoded_head), not at every threshold step
+decoded = (teach.decoded_head(cfg, setup.input_hw, setup.gt_key, gt_classes, key, spec.name, float(sigma), int(seed))
+           if src == "sim" else head)
 try:
-    det = postprocess(aset.boxes, head, spec, score_threshold=float(score_thr), nms_threshold=float(nms_thr),
+    det = postprocess(aset.boxes, decoded, spec, score_threshold=float(score_thr), nms_threshold=float(nms_thr),
                       class_aware=bool(class_aware), nms_rule=conv.nms_rule)
 except AnchorVizInputError as e:
     st.error(str(e))

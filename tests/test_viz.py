@@ -258,3 +258,26 @@ def test_dataset_charts_are_figures():
     curves = viz.curves_figure(np.linspace(0, 1, 5), {"s": np.linspace(1, 0, 5)}, marks=(0.5,))
     assert len(curves.data) == 1 and len(curves.layout.shapes) == 1
     assert "template" not in json.loads(viz.spec_json(curves))["layout"]
+
+
+@pytest.mark.parametrize("rows,cols,titles,row_titles", [
+    (3, 4, ["a", "", "<b>★ 1×2<br>0.55</b>", "x"] + [""] * 4 + ["q"] * 4, ["P3", "P4", "P5"]),
+    (1, 3, ["o 0", "o 0.5", "c"], None), (2, 2, ["", "", "", ""], None)])
+def test_subplots_reuses_the_grid_but_gives_each_call_its_own_titles(rows, cols, titles, row_titles):
+    """figure.subplots caches the grid layout per grid shape, not per title texts: the result must still be
+    exactly make_subplots' layout with these titles."""
+    import copy
+
+    from plotly.subplots import make_subplots
+
+    from anchorviz.viz.figure import subplots
+
+    ref = make_subplots(rows=rows, cols=cols, subplot_titles=titles, row_titles=row_titles, horizontal_spacing=0.02,
+                        figure=go.Figure(_validate=False))._layout
+    ref = copy.deepcopy(ref)
+    ref.pop("template", None)
+    assert subplots(rows, cols, titles, horizontal_spacing=0.02, row_titles=row_titles).layout == ref
+    other = [t + " 2" if t else t for t in titles]
+    assert [a["text"] for a in subplots(rows, cols, other, horizontal_spacing=0.02,
+                                        row_titles=row_titles).layout.get("annotations", ())][:sum(map(bool, titles))] \
+        == [t for t in other if t]

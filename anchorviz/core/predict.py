@@ -109,6 +109,16 @@ class Detections:
     decoded: np.ndarray
 
 
+def decode_head(anchors: np.ndarray, head: HeadOutput, spec: CoderSpec | None) -> np.ndarray:
+    """Every prediction's box, float64 (N, 4): the head's deltas decoded (overflow and NaN made finite), the
+    first step of ``postprocess`` (the app keeps it while only the thresholds change)."""
+    if spec is None:
+        raise AnchorVizInputError("deltas need a box coder to decode; this convention has none")
+    with np.errstate(over="ignore", invalid="ignore"):
+        decoded = decode(anchors, head.deltas, spec)
+    return np.nan_to_num(decoded, nan=0.0, posinf=1e9, neginf=-1e9)
+
+
 def postprocess(anchors: np.ndarray, head: HeadOutput, spec: CoderSpec | None, *, score_threshold: float = 0.05,
                 nms_threshold: float = 0.5, class_aware: bool = True, nms_rule: str = "torchvision",
                 max_detections: int = 300) -> Detections:
@@ -116,14 +126,7 @@ def postprocess(anchors: np.ndarray, head: HeadOutput, spec: CoderSpec | None, *
     for nm, v in (("score_threshold", score_threshold), ("nms_threshold", nms_threshold)):
         if not (isinstance(v, (int, float)) and 0.0 <= v <= 1.0):
             raise AnchorVizInputError(f"{nm}: expected a number in [0, 1], got {v!r}")
-    if head.boxes is not None:
-        decoded = head.boxes
-    else:
-        if spec is None:
-            raise AnchorVizInputError("deltas need a box coder to decode; this convention has none")
-        with np.errstate(over="ignore", invalid="ignore"):
-            decoded = decode(anchors, head.deltas, spec)
-        decoded = np.nan_to_num(decoded, nan=0.0, posinf=1e9, neginf=-1e9)
+    decoded = head.boxes if head.boxes is not None else decode_head(anchors, head, spec)
     cand = np.flatnonzero(head.scores >= score_threshold)
     boxes = np.ascontiguousarray(decoded[cand])
     # NMS needs valid boxes: a collapsed (inverted) decode becomes a zero-size box at its centre

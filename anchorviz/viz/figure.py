@@ -177,10 +177,13 @@ class Fig:
 
 
 @functools.lru_cache(maxsize=16)
-def _subplots_layout_cached(rows: int, cols: int, titles: tuple, row_titles: tuple | None, horizontal_spacing: float,
+def _subplots_layout_cached(rows: int, cols: int, titled: tuple, row_titles: tuple | None, horizontal_spacing: float,
                             vertical_spacing: float | None) -> dict:
+    """The grid's layout with placeholder titles ("\x00<i>" for each subplot that has one; make_subplots skips
+    empty titles), so it is computed once per grid, not once per set of title texts (the IoU small multiples'
+    titles carry each user's numbers)."""
     kw = {} if vertical_spacing is None else {"vertical_spacing": vertical_spacing}
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=list(titles),
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[f"\x00{i}" if t else "" for i, t in enumerate(titled)],
                         row_titles=list(row_titles) if row_titles is not None else None,
                         horizontal_spacing=horizontal_spacing, figure=go.Figure(_validate=False), **kw)
     layout = copy.deepcopy(fig._layout)
@@ -190,10 +193,15 @@ def _subplots_layout_cached(rows: int, cols: int, titles: tuple, row_titles: tup
 
 def subplots(rows: int, cols: int, titles: list[str], *, horizontal_spacing: float,
              vertical_spacing: float | None = None, row_titles: list[str] | None = None) -> Fig:
-    """``make_subplots`` as a ``Fig`` (the grid layout is computed once per grid and titles, then copied)."""
-    layout = _subplots_layout_cached(rows, cols, tuple(titles), tuple(row_titles) if row_titles is not None else None,
-                                     horizontal_spacing, vertical_spacing)
-    return Fig(copy.deepcopy(layout), cols=cols)
+    """``make_subplots`` as a ``Fig`` (the grid layout is computed once per grid, then copied with the titles)."""
+    layout = copy.deepcopy(_subplots_layout_cached(
+        rows, cols, tuple(bool(t) for t in titles), tuple(row_titles) if row_titles is not None else None,
+        horizontal_spacing, vertical_spacing))
+    for ann in layout.get("annotations", ()):
+        text = ann.get("text")
+        if isinstance(text, str) and text.startswith("\x00"):
+            ann["text"] = titles[int(text[1:])]
+    return Fig(layout, cols=cols)
 
 
 def spec_json(fig: Fig | go.Figure) -> str:

@@ -1,22 +1,29 @@
-"""Bounded caches around the core, keyed by plain hashable values (frozen configs, tuples, strings).
+"""Caches around the core shared by every session of the server, keyed by plain hashable values (frozen configs,
+tuples, strings) and bounded by bytes (``anchorviz.core.shared_cache``).
 
-* Anchors: ``st.cache_resource`` (the AnchorSet arrays are read-only, so every rerun shares one object
-  instead of copying up to millions of boxes); at most 4 setups are kept.
-* Everything else: ``st.cache_data`` with ``max_entries`` (callers get a copy).
+Work done once per setup, not once per session: 25 users on the same sample and setup share one AnchorSet, one
+labelling, one background JPEG. The results are shared, never copied (``st.cache_data`` unpickled a copy of a
+1-2 MB LabelResult on every hit): their arrays are read-only. The budgets are bytes, not entry counts, so a
+class on 25 different pictures keeps its entries instead of recomputing them at every step, and RSS stays
+bounded.
+
+* Anchors: ``anchorviz.core.anchors.grid.cached_anchors`` (ANCHORVIZ_ANCHOR_CACHE_MB, default 128), shared with
+  the dataset fit.
+* Everything else here and in ``teach``: ``RESULTS`` (ANCHORVIZ_RESULT_CACHE_MB, default 192).
 """
 
 from __future__ import annotations
 
 import base64
 import io as _io
+import os
 from dataclasses import dataclass
 
 import numpy as np
-import streamlit as st
 from PIL import Image
 
 from anchorviz.core.anchors.config import AnchorConfig
-from anchorviz.core.anchors.grid import AnchorSet, generate_anchors
+from anchorviz.core.anchors.grid import AnchorSet, cached_anchors
 from anchorviz.core.assign.labels import Assignment, Label
 from anchorviz.core.assign.max_iou import assign_anchors, max_iou_rule
 from anchorviz.core.assign.atss import assign_atss
@@ -29,25 +36,27 @@ from anchorviz.core.resize import ResizeSpec, plan_resize
 from anchorviz.io.network_image import resize_image
 from anchorviz.io.samples import load_sample
 from anchorviz.core.sampling.samplers import sample_minibatch
+from anchorviz.core.shared_cache import SharedCache
 from anchorviz.viz import jpeg_uri
 
 MAX_BG_SIDE = 1000  # the background JPEG is at most this many pixels on its longer side
 BG_QUALITY = 80
 
+RESULTS = SharedCache("results", int(float(os.environ.get("ANCHORVIZ_RESULT_CACHE_MB", 192)) * 2**20))
 
-@st.cache_data(max_entries=8, show_spinner=False)
+
+@RESULTS.cached
 def sample(name: str):
     """``load_sample`` (image, boxes, labels, class_names); the photo is read from assets/ once."""
     return load_sample(name)
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
 def anchors(cfg: AnchorConfig, input_hw: tuple[int, int]) -> AnchorSet:
     """The AnchorSet of a setup on a network input size. Read-only: never mutate it."""
-    return generate_anchors(cfg, input_hw)
+    return cached_anchors(cfg, input_hw)
 
 
-@st.cache_data(max_entries=12, show_spinner=False)
+@RESULTS.cached
 def network_input(token: str, _image: np.ndarray, spec: ResizeSpec):
     """(plan, background data URI) of a photo under a train-time resize.
 
@@ -58,7 +67,7 @@ def network_input(token: str, _image: np.ndarray, spec: ResizeSpec):
     return plan, jpeg_uri(resize_image(_image, plan), max_side=MAX_BG_SIDE, quality=BG_QUALITY)
 
 
-@st.cache_data(max_entries=12, show_spinner=False)
+@RESULTS.cached
 def network_crop(token: str, _image: np.ndarray, spec: ResizeSpec, view: tuple[float, float, float, float]) -> dict:
     """A small JPEG of one region (x0, y0, x1, y1) of the network input, placed as a layout image.
 
@@ -112,7 +121,7 @@ def _assign(aset: AnchorSet, gts: np.ndarray, key: tuple) -> tuple[Assignment, o
     return assign_atss(aset, gts, topk=key[1]), None
 
 
-@st.cache_data(max_entries=24, show_spinner=False)
+@RESULTS.cached
 def labels(cfg: AnchorConfig, input_hw: tuple[int, int], gt_boxes: tuple, key: tuple) -> LabelResult:
     """Assign every anchor of ``cfg`` on ``input_hw`` to the GT boxes (network-input xyxy, as tuples)."""
     aset = anchors(cfg, input_hw)
@@ -145,7 +154,7 @@ def stats_max(asg: Assignment, aset: AnchorSet, gts: np.ndarray, key: tuple) -> 
     return asg.gt_max_iou
 
 
-@st.cache_data(max_entries=24, show_spinner=False)
+@RESULTS.cached
 def minibatch(cfg: AnchorConfig, input_hw: tuple[int, int], gt_boxes: tuple, key: tuple, batch_size: int,
               positive_fraction: float, rule: str, seed: int):
     """(sampled positive indices, sampled negative indices) of the labels above."""

@@ -1,8 +1,8 @@
 """Shared pieces of the teaching pages (IoU heatmap, encode/decode, predictions): the page introduction,
 the box coders that fit a convention, bounded caches of IoU values, and the per-page state helpers.
 
-Everything computed here is cached with entry limits, keyed by plain hashable values (frozen configs,
-tuples), like ``pages/common/cache.py``.
+Everything computed here is cached in ``cache.RESULTS`` (shared by all sessions, read-only, bounded by bytes),
+keyed by plain hashable values (frozen configs, tuples), like ``pages/common/cache.py``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from anchorviz.core.coding.codec import decode, encode
 from anchorviz.core.conventions import Convention
 from anchorviz.core.iou.grid import grid_match_quality, iou_with_box
 from anchorviz.core.iou.quality import MAXIMA_ONLY, MatchQuality
-from anchorviz.core.predict import HeadOutput, simulate_head
+from anchorviz.core.predict import HeadOutput, decode_head, simulate_head
 from pages.common import cache
 from pages.common import state as S
 from pages.common.i18n import t
@@ -71,7 +71,7 @@ CLAMP_SIDES_TEXT = {"upper": "teach.clamp_upper", "both": "teach.clamp_both", "n
 # Cached computations (bounded)
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
+@cache.RESULTS.cached
 def iou_stats(cfg: AnchorConfig, input_hw: tuple[int, int], gt_boxes: tuple) -> MatchQuality:
     """Every anchor's best IoU over the GT boxes (grid-sparse), in the convention's IoU style.
 
@@ -82,7 +82,7 @@ def iou_stats(cfg: AnchorConfig, input_hw: tuple[int, int], gt_boxes: tuple) -> 
     return grid_match_quality(aset, gts, style=cfg.conv.iou, request=MAXIMA_ONLY)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cache.RESULTS.cached
 def iou_values(cfg: AnchorConfig, input_hw: tuple[int, int], gt_boxes: tuple, gt: int) -> np.ndarray:
     """float32 (N,): max IoU over all GTs (``gt`` < 0) or IoU with GT ``gt``; zeros without GTs."""
     n = len(cache.anchors(cfg, input_hw))
@@ -95,7 +95,7 @@ def iou_values(cfg: AnchorConfig, input_hw: tuple[int, int], gt_boxes: tuple, gt
     return np.asarray(vals, np.float32)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@cache.RESULTS.cached
 def simulated_head(cfg: AnchorConfig, input_hw: tuple[int, int], gt_boxes: tuple, gt_classes: tuple,
                    key: tuple, coder: str, sigma: float, seed: int) -> HeadOutput:
     """``simulate_head`` on the labels of assignment ``key`` (see cache.assignment_key)."""
@@ -106,6 +106,15 @@ def simulated_head(cfg: AnchorConfig, input_hw: tuple[int, int], gt_boxes: tuple
                      max_iou=np.zeros(len(aset)), gt_max_iou=res.gt_max_iou, num_gts=len(gts))
     return simulate_head(aset.boxes, gts, asg, CODERS[coder], gt_classes=np.asarray(gt_classes, np.int64),
                          sigma=float(sigma), seed=int(seed))
+
+
+@cache.RESULTS.cached
+def decoded_head(cfg: AnchorConfig, input_hw: tuple[int, int], gt_boxes: tuple, gt_classes: tuple, key: tuple,
+                 coder: str, sigma: float, seed: int) -> HeadOutput:
+    """``simulated_head`` with its boxes decoded, once: a score or NMS threshold step then only thresholds."""
+    head = simulated_head(cfg, input_hw, gt_boxes, gt_classes, key, coder, sigma, seed)
+    boxes = decode_head(cache.anchors(cfg, input_hw).boxes, head, CODERS[coder])
+    return HeadOutput(scores=head.scores, classes=head.classes, boxes=boxes)
 
 
 def round_trip(anchor: np.ndarray, gt: np.ndarray, spec: CoderSpec) -> np.ndarray:

@@ -12,7 +12,7 @@ Example (torchvision rounds half-extents half-to-even, so size 45 gives a 44-pix
 
 from __future__ import annotations
 
-import functools
+import os
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,6 +21,7 @@ from anchorviz.core.anchors.cells import _CELL_FORMULAS, _cells_d2l, feature_siz
 from anchorviz.core.anchors.config import AnchorConfig, LevelSpec  # noqa: F401  (LevelSpec: the doctest above)
 from anchorviz.core.conventions import Convention
 from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.core.shared_cache import SharedCache
 
 __all__ = ["LevelGrid", "AnchorSet", "generate_anchors", "cached_anchors"]
 
@@ -229,7 +230,13 @@ def generate_anchors(
                      levels=tuple(grids), image_hw=(ih, iw), config=cfg)
 
 
-@functools.lru_cache(maxsize=32)
+# Anchor sets shared by everything in the process (the app's pages and the dataset fit), bounded by bytes: an
+# AnchorSet is 44 bytes per anchor (0.1 MB for a small input, ~8 MB for RetinaNet on 800 x 1333).
+ANCHOR_CACHE = SharedCache("anchors", int(float(os.environ.get("ANCHORVIZ_ANCHOR_CACHE_MB", 128)) * 2**20))
+
+
 def cached_anchors(cfg: AnchorConfig, image_hw: tuple[int, int]) -> AnchorSet:
-    """``generate_anchors`` memoised per (config, image size). The arrays are read-only: do not mutate."""
-    return generate_anchors(cfg, (int(image_hw[0]), int(image_hw[1])))
+    """``generate_anchors`` memoised per (config, image size) in ``ANCHOR_CACHE``. The arrays are read-only: do
+    not mutate."""
+    hw = (int(image_hw[0]), int(image_hw[1]))
+    return ANCHOR_CACHE.get((cfg, hw), lambda: generate_anchors(cfg, hw))
