@@ -15,7 +15,7 @@ from anchorviz.core.label_layers import label_layers
 from pages.common import cache, chart, gt_edit
 from pages.common.page import open_page
 from pages.common import state as S
-from pages.common.diagnose import fmt_wh, why_text
+from pages.common.diagnose import fmt_wh, why_lines
 from pages.common.i18n import t
 
 MAX_RECTS = 2000  # positives drawn as rectangles up to this many, else as centres
@@ -171,9 +171,7 @@ st.caption(" ".join(notes))
 
 
 def _why_lines(entries) -> str:
-    gts, label_names = setup.gt_input, setup.pic.gt.label_names
-    return "\n".join(t("labels.zero_line", gt=z.gt, cls=label_names[z.gt], wh=fmt_wh(gts[z.gt, 2:] - gts[z.gt, :2]),
-                        why=why_text(z)) for z in entries)
+    return why_lines(entries, setup.gt_input, setup.pic.gt.label_names)
 
 
 if res.zero:
