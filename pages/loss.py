@@ -23,6 +23,7 @@ from anchorviz.core.loss_layers import loss_layers
 from anchorviz.io.predictions import parse_predictions
 from pages.common import cache, chart
 from pages.common import state as S
+from pages.common.assigner_text import assigner_desc
 from pages.common.diagnose import why_lines
 from pages.common.i18n import t
 from pages.common.page import open_page
@@ -78,7 +79,7 @@ if asg_src == "head":
 else:
     key = cache.assignment_key(values["asg"], values["pos"], values["neg"], values["lq"], values["anchor_t"],
                                values["topk"])
-    st.caption(t("loss.asg_labels_desc", key=" ".join(str(k) for k in key)))
+    st.caption(t("loss.asg_labels_desc", desc=assigner_desc(values, conv.title)))
 
 # ---------------------------------------------------------------------------------------------------------
 # The head (simulated, or the last good upload) and the loss

@@ -309,3 +309,14 @@ def test_a_gt_positive_only_by_the_low_quality_rule_is_counted_apart_not_a_succe
     assert re.search(r"GT 0\b", why) and reason[1:] in why.replace("：", ":"), why  # [1:]: capitalised first
     table = next(df.value for df in at.dataframe if "GT" in df.value.columns)
     assert table[i18n.t("loss.col_flag", lang)].tolist() == [i18n.t("labels.match_lq", lang), ""]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_labels_pages_assignment_is_named_in_the_labels_pages_words(lang):
+    at = run_loss({"lang": lang, "pos": "0.6", "neg": "0.3", "lq": "0"})
+    at.radio(key="loss_asg").set_value("labels").run()
+    assert not at.exception and not errors(at), [e.value for e in at.exception]
+    words = i18n.t("labels.desc_maxiou", lang, pos="0.6", neg="0.3", lq=i18n.t("labels.off", lang),
+                   conv=CONVENTIONS["torchvision"].title)
+    captions = " ".join(c.value for c in at.caption)
+    assert words in captions and "maxiou 0.6" not in captions, captions
