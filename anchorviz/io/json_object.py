@@ -21,7 +21,7 @@ def decode_json_object(data: bytes | str | object, *, name: str, expected: str, 
         max_bytes: the largest file accepted, or None for no limit.
 
     Raises:
-        AnchorVizInputError: too large, not JSON, or not a JSON object.
+        AnchorVizInputError: too large, not JSON, nested too deeply, or not a JSON object.
     """
     if isinstance(data, (bytes, str)):
         if max_bytes is not None and len(data) > max_bytes:
@@ -31,6 +31,9 @@ def decode_json_object(data: bytes | str | object, *, name: str, expected: str, 
             obj = json.loads(data)
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
             raise AnchorVizInputError(f"{name}: not valid JSON ({e})") from None
+        except RecursionError:  # json.loads recurses once per nesting level
+            raise AnchorVizInputError(f"{name}: expected a JSON object with {expected}, got JSON nested too deeply "
+                                      f"to read") from None
     else:
         obj = data
     if not isinstance(obj, dict):
