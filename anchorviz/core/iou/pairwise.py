@@ -20,18 +20,20 @@ def _dtype(style: IoUStyle):
     return np.float32 if style.dtype == "float32" else np.float64
 
 
-def _iou_matrix(a: np.ndarray, b: np.ndarray, style: IoUStyle) -> np.ndarray:
-    """IoU [N, M] of already-validated boxes, in the style's dtype (the library's exact arithmetic)."""
+def _iou_arith(a: np.ndarray, b: np.ndarray, style: IoUStyle) -> np.ndarray:
+    """IoU of already-validated boxes a [..., 4] and b [..., 4] (broadcast against each other), in the style's
+    dtype (the library's exact arithmetic). One implementation for the matrix and the paired IoU, so the paired
+    values are the matrix's diagonal bit for bit."""
     dt = _dtype(style)
     a = a.astype(dt, copy=False)
     b = b.astype(dt, copy=False)
     p = dt(1) if style.plus_one else dt(0)
-    area1 = (a[:, 2] - a[:, 0] + p) * (a[:, 3] - a[:, 1] + p)
-    area2 = (b[:, 2] - b[:, 0] + p) * (b[:, 3] - b[:, 1] + p)
-    iw = np.maximum(np.minimum(a[:, None, 2], b[None, :, 2]) - np.maximum(a[:, None, 0], b[None, :, 0]) + p, dt(0))
-    ih = np.maximum(np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1]) + p, dt(0))
-    inter = iw * ih  # [N, M]
-    union = area1[:, None] + area2[None, :] - inter
+    area1 = (a[..., 2] - a[..., 0] + p) * (a[..., 3] - a[..., 1] + p)
+    area2 = (b[..., 2] - b[..., 0] + p) * (b[..., 3] - b[..., 1] + p)
+    iw = np.maximum(np.minimum(a[..., 2], b[..., 2]) - np.maximum(a[..., 0], b[..., 0]) + p, dt(0))
+    ih = np.maximum(np.minimum(a[..., 3], b[..., 3]) - np.maximum(a[..., 1], b[..., 1]) + p, dt(0))
+    inter = iw * ih
+    union = area1 + area2 - inter
     if style.union_eps > 0:
         union = np.maximum(union, dt(style.union_eps))
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -39,6 +41,11 @@ def _iou_matrix(a: np.ndarray, b: np.ndarray, style: IoUStyle) -> np.ndarray:
     if style.zero_without_overlap:
         iou = np.where(inter > 0, iou, dt(0))
     return iou
+
+
+def _iou_matrix(a: np.ndarray, b: np.ndarray, style: IoUStyle) -> np.ndarray:
+    """IoU [N, M] of already-validated boxes, in the style's dtype (the library's exact arithmetic)."""
+    return _iou_arith(a[:, None, :], b[None, :, :], style)  # [N, 1, 4] against [1, M, 4] -> [N, M]
 
 
 def pairwise_iou(boxes1, boxes2, *, style: IoUStyle = ANCHORVIZ_IOU) -> np.ndarray:
@@ -76,23 +83,7 @@ def paired_iou(boxes1, boxes2, *, style: IoUStyle = ANCHORVIZ_IOU) -> np.ndarray
     a, b = as_boxes(boxes1, name="boxes1"), as_boxes(boxes2, name="boxes2")
     if len(a) != len(b):
         raise AnchorVizInputError(f"paired_iou: expected two lists of the same length, got {len(a)} and {len(b)}")
-    dt = _dtype(style)
-    a = a.astype(dt, copy=False)
-    b = b.astype(dt, copy=False)
-    p = dt(1) if style.plus_one else dt(0)
-    area1 = (a[:, 2] - a[:, 0] + p) * (a[:, 3] - a[:, 1] + p)
-    area2 = (b[:, 2] - b[:, 0] + p) * (b[:, 3] - b[:, 1] + p)
-    iw = np.maximum(np.minimum(a[:, 2], b[:, 2]) - np.maximum(a[:, 0], b[:, 0]) + p, dt(0))
-    ih = np.maximum(np.minimum(a[:, 3], b[:, 3]) - np.maximum(a[:, 1], b[:, 1]) + p, dt(0))
-    inter = iw * ih
-    union = area1 + area2 - inter
-    if style.union_eps > 0:
-        union = np.maximum(union, dt(style.union_eps))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        iou = inter / union
-    if style.zero_without_overlap:
-        iou = np.where(inter > 0, iou, dt(0))
-    return iou.astype(np.float64)
+    return _iou_arith(a, b, style).astype(np.float64)
 
 
 def pairwise_iof(boxes1, boxes2, *, eps: float = 1e-6) -> np.ndarray:
