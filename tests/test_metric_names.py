@@ -56,3 +56,12 @@ def test_compare_tab_shows_the_metric_names_in_the_language(lang):
     english = [n for n in names if ENGLISH.search(n)]
     assert not english, f"metric names left in English: {english}"
     assert i18n.t("metrics.shapes", lang) in names
+
+
+@pytest.mark.parametrize("lang", ["ko", "zh"])
+def test_fit_tab_shows_the_metric_names_in_the_language(lang):
+    at = run_dataset(query={"lang": lang})
+    col = i18n.t("ds.col_metric", lang)
+    table = next(df for df in at.dataframe if col in df.value.columns and "Δ" not in df.value.columns).value
+    english = [n for n in table[col].tolist() if ENGLISH.search(n)]
+    assert len(table) >= len(_rows()) - 1 and not english, f"metric names left in English: {english}"
