@@ -74,7 +74,7 @@ def test_yolo_scores_equal_yolo_fit():
     from anchorviz.core.fit import yolo_fit, yolo_scores
 
     rng = np.random.default_rng(3)
-    wh, k = rng.uniform(1, 300, (5000, 2)), rng.uniform(5, 200, (9, 2))
+    wh, k = rng.uniform(1, 300, (30_000, 2)), rng.uniform(5, 200, (9, 2))  # several row blocks
     for thr in (2.0, 4.0, 6.5):
         f = yolo_fit(wh, k, thr=thr)
         assert yolo_scores(wh, k, thr=thr) == (f.bpr, f.aat, f.fitness, f.metric_all_mean, f.best_mean)
