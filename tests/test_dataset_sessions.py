@@ -4,7 +4,8 @@ cache.
 
 Three sessions: two on different synthetic datasets (other seeds) under different setups and fit settings, and a
 third on the first one's dataset and settings under another setup. Each session's page alone, on empty caches, is
-the reference; then all run interleaved on the same caches and each must get exactly its own page back. The Fit tab's metrics table must equal ``evaluate`` run directly."""
+the reference; then all run interleaved on the same caches and each must get exactly its own page back. The Fit
+tab's metrics table must equal ``evaluate`` run directly."""
 
 from __future__ import annotations
 
