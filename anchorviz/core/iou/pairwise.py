@@ -148,6 +148,12 @@ def yolo_ratio_metric(wh, anchors_wh) -> np.ndarray:
     Returns:
         ndarray[N, K] float64 in [0, 1].
     """
+    return yolo_ratio_metric32(wh, anchors_wh).astype(np.float64)
+
+
+def yolo_ratio_metric32(wh, anchors_wh) -> np.ndarray:
+    """`yolo_ratio_metric` in the float32 it is computed in (what autoanchor's means read; no float64 copy of an
+    (N, K) array that a caller would only turn back into float32)."""
     w = np.asarray(wh, np.float32).reshape(-1, 2)
     k = np.asarray(anchors_wh, np.float32).reshape(-1, 2)
     if (k <= 0).any() or not np.isfinite(k).all():
@@ -156,5 +162,6 @@ def yolo_ratio_metric(wh, anchors_wh) -> np.ndarray:
     with np.errstate(divide="ignore"):
         rw = w[:, 0:1] / k[None, :, 0]  # [N, K]; w and h separately: same values as an (N, K, 2) min, 5x faster
         rh = w[:, 1:2] / k[None, :, 1]
-        x = np.minimum(np.minimum(rw, one / rw), np.minimum(rh, one / rh))
-    return x.astype(np.float64)
+        np.minimum(rw, one / rw, out=rw)
+        np.minimum(rh, one / rh, out=rh)
+        return np.minimum(rw, rh, out=rw)
