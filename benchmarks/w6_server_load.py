@@ -314,6 +314,12 @@ class User:
         return None  # the default resize: not predicted here, not checked
 
 
+def labels_name(u: User) -> str:
+    """The YOLO label file's name: YOLO pairs labels with their image by name, and the app refuses a label file
+    named after another picture (issue 16), so each user's file is named after its own picture."""
+    return f"{Path(u.name).stem}.txt"
+
+
 def new_user(i: int) -> User:
     if i % 2 == 0:
         png, wh, _ = make_png(i)
@@ -461,7 +467,7 @@ async def user_loop(row: Row, u: User, *, start_delay: float, stop: asyncio.Even
             n = 1 + (u.i * 5) % 23
             data = make_yolo(n, u.i)
             u.n_gt = n
-            await timed(row, u, s, None, "upload boxes", lambda: s.upload(UPLOAD_GT, f"user{u.i:02d}.txt", data,
+            await timed(row, u, s, None, "upload boxes", lambda: s.upload(UPLOAD_GT, labels_name(u), data,
                                                                           "text/plain", timeout=STEP_TIMEOUT))
         k = 0
         visit = 0
@@ -711,7 +717,7 @@ async def page_cpu(reps: int, py_spy: str | None) -> list[dict]:
         await timed(row, u, s, None, "resize", lambda: s.rerun(changes={RESIZE: opt}))
         u.n_gt = 1 + (u.i * 5) % 23
         await timed(row, u, s, None, "upload boxes",
-                    lambda: s.upload(UPLOAD_GT, "user00.txt", make_yolo(u.n_gt, 0), "text/plain"))
+                    lambda: s.upload(UPLOAD_GT, labels_name(u), make_yolo(u.n_gt, 0), "text/plain"))
         last: dict[str, tuple] = {}
         for vi, page in enumerate(ACTIVE + ACTIVE[:1]):  # Anchors again at the end: the first visit paid for imports
             spy = None
