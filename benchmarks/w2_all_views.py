@@ -119,6 +119,14 @@ def wait_page(page, n_charts: int) -> None:
                            timeout=120_000)
 
 
+CDP_METRICS = ("TaskDuration", "ScriptDuration", "LayoutDuration", "RecalcStyleDuration")
+
+
+def cdp_metrics(cdp) -> dict:
+    """Chromium's own counters of the page's main-thread time (seconds since the page opened)."""
+    return {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"] if m["name"] in CDP_METRICS}
+
+
 def breakdown_row(page, frames: list[int], t_probe: float) -> dict:
     """Where one step's time went, in ms from the key press (``t_probe``: the probe's start in the page)."""
     dbg = page.evaluate("() => { const d = window.__avzDebug; window.__avzDebug = []; return d; }")
@@ -135,7 +143,7 @@ def breakdown_row(page, frames: list[int], t_probe: float) -> dict:
             "draws": len(draws), "spec_kb": sum(d["bytes"] for d in draws) / 1e3}
 
 
-def measure(page, base: str, view: str, steps: int, frames: list[int] | None) -> list[dict]:
+def measure(page, base: str, view: str, steps: int, frames: list[int] | None, cdp=None) -> list[dict]:
     path, _, n_charts, kind, label, keys = VIEWS[view]
     page.goto(f"{base}/{path}")
     wait_page(page, n_charts)
@@ -154,6 +162,7 @@ def measure(page, base: str, view: str, steps: int, frames: list[int] | None) ->
         if frames is not None:
             page.evaluate("() => { window.__avzDebug = []; window.__avzStates = []; }")
             frames.clear()
+            m0 = cdp_metrics(cdp)
         t_probe = page.evaluate("() => performance.now()")
         page.evaluate(PROBE, old)
         if kind == "slider":
@@ -164,6 +173,8 @@ def measure(page, base: str, view: str, steps: int, frames: list[int] | None) ->
         if frames is not None:
             time.sleep(0.2)  # let the script's end reach the page before reading the records
             r.update(breakdown_row(page, frames, t_probe))
+            m1 = cdp_metrics(cdp)  # main-thread time of the step (and of the 0.2 s after it)
+            r.update({k: 1e3 * (m1[k] - m0[k]) for k in CDP_METRICS})
         rows.append(r)
         time.sleep(0.3)
     return rows
@@ -241,10 +252,13 @@ def main() -> int:
                 ctx.add_init_script(INIT_DEBUG)
                 frames = []
             page = ctx.new_page()
+            cdp = None
             if frames is not None:
                 page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(len(payload))))
+                cdp = ctx.new_cdp_session(page)
+                cdp.send("Performance.enable")
             for v in views:
-                results[v] = measure(page, base, v, args.steps, frames)
+                results[v] = measure(page, base, v, args.steps, frames, cdp)
             if args.switches > 0:
                 switches = page_switches(page, base, args.switches)
             ctx.close()
@@ -283,15 +297,18 @@ def main() -> int:
           f"(1 min), {os.cpu_count()} CPUs")
     if args.breakdown:
         print("\nbreakdown per step (medians, ms from the key press; ws = websocket bytes received in the step):")
+        print("main thread (CDP Performance metrics, the step and 0.2 s after it): task, script, layout, style")
         print(f"{'view':14}{'ws kB':>8}{'run':>7}{'spec':>7}{'done':>7}{'parse':>7}{'react':>7}{'draws':>6}"
-              f"{'title':>7}{'frame':>7}")
+              f"{'title':>7}{'frame':>7}{'task':>7}{'script':>7}{'layout':>7}{'style':>7}")
         for v in views:
             rs = results[v]
 
             def med(k):
                 return statistics.median(r[k] for r in rs)
             print(f"{v:14}{med('ws_kb'):8.0f}{med('run'):7.0f}{med('spec'):7.0f}{med('done'):7.0f}{med('parse'):7.1f}"
-                  f"{med('react'):7.0f}{med('draws'):6.0f}{med('title'):7.0f}{med('frame'):7.0f}")
+                  f"{med('react'):7.0f}{med('draws'):6.0f}{med('title'):7.0f}{med('frame'):7.0f}"
+                  f"{med('TaskDuration'):7.0f}{med('ScriptDuration'):7.0f}{med('LayoutDuration'):7.0f}"
+                  f"{med('RecalcStyleDuration'):7.0f}")
     print(json.dumps({**{v: {"p50": pct([r['frame'] for r in results[v]], .5),
                              "p95": pct([r['frame'] for r in results[v]], .95)} for v in views},
                       "switch": switches, "first_load": loads, "dataset_open": opens}))

@@ -147,6 +147,10 @@ def test_plotly_js_is_served_from_the_components_asset_dir(page, server):
     assert all(u.startswith(server) or u.startswith("data:") for u, _ in urls), [u for u, _ in urls]
     from plotly.offline import get_plotlyjs_version
     assert page.evaluate("() => window.Plotly.version") == get_plotlyjs_version()  # the build plotly writes for
+    # the partial bundle registers exactly the trace types its first line names (tests/test_viz_web.py checks
+    # that every page's figures use only those)
+    from test_viz_web import bundle_traces
+    assert set(page.evaluate("() => Object.keys(window.Plotly.PlotSchema.get().traces)")) == bundle_traces()
 
 
 def test_labels_page_and_keyboard_slider_step(page, server):
