@@ -1,19 +1,31 @@
 // The browser side of pages/common/chart.py (a Streamlit v2 component; its Python side sends the figure spec).
 // One element per chart for the chart's whole life: each new spec goes through Plotly.react, so plotly.js
 // redraws only what changed and keeps the user's zoom (uirevision). plotly.js is the copy next to this file
-// (the plotly package's own build, see README.md here), loaded once per browser page, from the same server.
+// (a partial build of the plotly package's plotly.js, see README.md here), loaded once per browser page, from the
+// same server; the page's HTML starts loading it before this script runs (pages/common/serve.py).
 
 const PLOTLY_URL = new URL('plotly.min.js', import.meta.url).href;
 
-function plotlyReady() {
-  if (window.Plotly) return Promise.resolve(window.Plotly);
-  if (!window.__avzPlotly) window.__avzPlotly = new Promise((res, rej) => {
+function loadPlotly() {
+  return new Promise((res, rej) => {
     const s = document.createElement('script');
     s.src = PLOTLY_URL;
     s.onload = () => res(window.Plotly);
     s.onerror = () => { window.__avzPlotly = null; rej(new Error('plotly.js did not load from ' + PLOTLY_URL)); };
     document.head.appendChild(s);
   });
+}
+
+function plotlyReady() {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!window.__avzPlotly) window.__avzPlotly = loadPlotly();
+  else if (!window.__avzPlotly.own) {
+    // the page's HTML started loading plotly.js already (pages/common/serve.py): wait for it; should it fail,
+    // load it from here
+    const p = window.__avzPlotly.catch(() => loadPlotly());
+    p.own = true;
+    window.__avzPlotly = p;
+  }
   return window.__avzPlotly;
 }
 
