@@ -27,6 +27,7 @@ _HTML_SKIP = ("/_stcore/", "/static/", "/component/", "/media/", "/app/static/")
 # promise, window.__avzPlotly, so plotly.js loads once (and loads it itself should this fail); the URL is the one
 # the component's asset_dir is served at.
 PLOTLY_PATH = "_stcore/bidi-components/anchorviz.chart/plotly.min.js"
+CHART_JS_PATH = "_stcore/bidi-components/anchorviz.chart/chart.js"
 _PLOTLY_EARLY = (
     "  window.__avzPlotly = new Promise(function (res, rej) { /* anchorviz/viz/web/chart.js waits for it */\n"
     "    var s = document.createElement('script');\n"
@@ -34,7 +35,9 @@ _PLOTLY_EARLY = (
     "    s.onload = function () { res(window.Plotly); };\n"
     "    s.onerror = function () { rej(new Error('plotly.js did not load from ' + s.src)); };\n"
     "    document.head.appendChild(s);\n"
-    "  });\n")
+    "  });\n"
+    "  var m = document.createElement('link'); m.rel = 'modulepreload';  /* the component's script, fetched early */\n"
+    f"  m.href = base + '{CHART_JS_PATH}'; document.head.appendChild(m);\n")
 
 
 def hint_script(page_paths: list[str]) -> bytes:
