@@ -81,3 +81,45 @@ def print_table(rows: list[list[str]]) -> None:
         print("| " + " | ".join(str(c).ljust(widths[i]) for i, c in enumerate(r)) + " |")
         if j == 0:
             print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+
+
+def percentile(vals, q: float) -> float:
+    """The ``q`` quantile (0..1) of ``vals``, linear between neighbours (NumPy's default); NaN when empty."""
+    s = sorted(vals)
+    if not s:
+        return float("nan")
+    k = (len(s) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(s) - 1)
+    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+
+
+# Linux /proc, for the scripts that watch a server and a browser from outside (OSError when a process is gone)
+
+
+def proc_parents() -> dict[int, int]:
+    """pid -> parent pid of every process now running (a process that ends meanwhile is left out)."""
+    parent = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat") as f:
+                    parent[int(d)] = int(f.read().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                pass
+    return parent
+
+
+def proc_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def proc_rss_mb(pid: int, default: float = float("nan")) -> float:
+    """Resident memory of a process in MB, ``default`` when it reports none (a zombie)."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return default

@@ -32,7 +32,7 @@ from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from _common import MachineShare  # noqa: E402
+from _common import MachineShare, percentile, proc_cpu_seconds, proc_parents, proc_rss_mb  # noqa: E402
 from w2_labels_latency import free_port, start_server  # noqa: E402  (one way to start the server)
 
 CHROMIUM = "/usr/bin/chromium"
@@ -56,34 +56,14 @@ JS_ERRORS = ("() => document.querySelectorAll('[data-testid=\"stException\"], "
              "[data-testid=\"stAlertContentError\"]').length")
 
 
-def rss_mb(pid: int) -> float:
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) a process has used so far."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+rss_mb, cpu_seconds = proc_rss_mb, proc_cpu_seconds
 
 
 def tree_cpu(root: int, exclude: int) -> dict[int, float]:
     """CPU seconds used so far by each descendant of ``root`` (Playwright's driver and the Chromium processes),
     leaving out ``exclude`` and its descendants (the server)."""
-    parent = {}
-    for d in os.listdir("/proc"):
-        if d.isdigit():
-            try:
-                with open(f"/proc/{d}/stat") as f:
-                    parent[int(d)] = int(f.read().rsplit(")", 1)[1].split()[1])
-            except OSError:
-                pass
     kids: dict[int, list[int]] = {}
-    for pid, pp in parent.items():
+    for pid, pp in proc_parents().items():
         kids.setdefault(pp, []).append(pid)
     out, todo = {}, [k for k in kids.get(root, []) if k != exclude]
     while todo:
@@ -207,13 +187,7 @@ async def session(browser, url: str, idx: int, image: Path, expected: int, start
         await ctx.close()
 
 
-def pct(vals, q):
-    s = sorted(vals)
-    if not s:
-        return float("nan")
-    k = (len(s) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(s) - 1)
-    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+pct = percentile
 
 
 async def run(args, url: str, images) -> dict:

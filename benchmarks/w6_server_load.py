@@ -57,7 +57,7 @@ from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from _common import MachineShare  # noqa: E402
+from _common import MachineShare, percentile, proc_cpu_seconds, proc_parents, proc_rss_mb  # noqa: E402
 from _st_protocol import ProtocolError, Run, Session  # noqa: E402
 from w2_labels_latency import free_port  # noqa: E402
 
@@ -155,13 +155,7 @@ GIVE_UP = 180.0
 ROWS = (1, 10, 25, 50)
 
 
-def pct(vals, q):
-    s = sorted(vals)
-    if not s:
-        return float("nan")
-    k = (len(s) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(s) - 1)
-    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+pct = percentile
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -169,14 +163,7 @@ def pct(vals, q):
 
 
 def proc_tree(root: int) -> list[int]:
-    parent = {}
-    for d in os.listdir("/proc"):
-        if d.isdigit():
-            try:
-                with open(f"/proc/{d}/stat") as f:
-                    parent[int(d)] = int(f.read().rsplit(")", 1)[1].split()[1])
-            except OSError:
-                pass
+    parent = proc_parents()
     out, todo = [], [root]
     while todo:
         p = todo.pop()
@@ -187,22 +174,16 @@ def proc_tree(root: int) -> list[int]:
 
 def cpu_s(pid: int) -> float:
     try:
-        with open(f"/proc/{pid}/stat") as f:
-            v = f.read().rsplit(")", 1)[1].split()
-        return (int(v[11]) + int(v[12])) / os.sysconf("SC_CLK_TCK")
+        return proc_cpu_seconds(pid)
     except OSError:
         return 0.0
 
 
 def rss_mb(pid: int) -> float:
     try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
+        return proc_rss_mb(pid, default=0.0)
     except OSError:
-        pass
-    return 0.0
+        return 0.0
 
 
 def thread_cpu(pid: int) -> dict[str, float]:
@@ -331,6 +312,12 @@ class User:
         if self.resize[0] == "letterbox":
             return self.resize[1], self.resize[1]
         return None  # the default resize: not predicted here, not checked
+
+
+def labels_name(u: User) -> str:
+    """The YOLO label file's name: YOLO pairs labels with their image by name, and the app refuses a label file
+    named after another picture (issue 16), so each user's file is named after its own picture."""
+    return f"{Path(u.name).stem}.txt"
 
 
 def new_user(i: int) -> User:
@@ -480,7 +467,7 @@ async def user_loop(row: Row, u: User, *, start_delay: float, stop: asyncio.Even
             n = 1 + (u.i * 5) % 23
             data = make_yolo(n, u.i)
             u.n_gt = n
-            await timed(row, u, s, None, "upload boxes", lambda: s.upload(UPLOAD_GT, f"user{u.i:02d}.txt", data,
+            await timed(row, u, s, None, "upload boxes", lambda: s.upload(UPLOAD_GT, labels_name(u), data,
                                                                           "text/plain", timeout=STEP_TIMEOUT))
         k = 0
         visit = 0
@@ -730,7 +717,7 @@ async def page_cpu(reps: int, py_spy: str | None) -> list[dict]:
         await timed(row, u, s, None, "resize", lambda: s.rerun(changes={RESIZE: opt}))
         u.n_gt = 1 + (u.i * 5) % 23
         await timed(row, u, s, None, "upload boxes",
-                    lambda: s.upload(UPLOAD_GT, "user00.txt", make_yolo(u.n_gt, 0), "text/plain"))
+                    lambda: s.upload(UPLOAD_GT, labels_name(u), make_yolo(u.n_gt, 0), "text/plain"))
         last: dict[str, tuple] = {}
         for vi, page in enumerate(ACTIVE + ACTIVE[:1]):  # Anchors again at the end: the first visit paid for imports
             spy = None

@@ -15,6 +15,7 @@ from pages.common import assign_cache as AC
 from pages.common import assign_ui as AU
 from pages.common import cache, chart
 from pages.common import state as S
+from pages.common.assigner_text import assigner_desc
 from pages.common.diagnose import fmt_wh
 from pages.common.i18n import t
 from pages.common.page import open_page
@@ -165,13 +166,7 @@ except AnchorVizInputError as e:
 
 conv = cfg.conv
 asg_id = values["asg"]
-if asg_id == "maxiou":
-    anchor_name = t("labels.desc_maxiou", pos=f"{values['pos']:g}", neg=f"{values['neg']:g}",
-                    lq=t("labels.on" if values["lq"] else "labels.off"), conv=conv.title)
-elif asg_id == "yolov5":
-    anchor_name = t("labels.desc_yolov5", v=f"{values['anchor_t']:g}")
-else:
-    anchor_name = t("labels.desc_atss", k=values["topk"])
+anchor_name = assigner_desc(values, conv.title)
 rule_name = t("assigners.rule_" + rule)
 src_desc = (t("assigners.src_desc_upload", name=up_name) if uploaded is not None else
             t("assigners.src_desc_sim", p=f"{progress:.2f}", seed=seed))

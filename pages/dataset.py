@@ -49,8 +49,11 @@ assigner = AssignerSpec(kind=ASSIGNER_KINDS[values["asg"]], pos_iou=float(values
                         neg_iou=float(values["neg"]), low_quality=bool(values["lq"]),
                         anchor_t=float(values["anchor_t"]), topk=int(values["topk"]))
 
+# The tabs know which one is open (a click reruns the page), so the Compare tab's second setup, a whole fit of
+# its own, is computed only while that tab is shown; the other tabs are cheap once the current fit is cached.
 tab_stats, tab_fit, tab_tune, tab_cmp, tab_exp = st.tabs(
-    [t("ds.tab_stats"), t("ds.tab_fit"), t("ds.tab_tune"), t("ds.tab_compare"), t("ds.tab_export")])
+    [t("ds.tab_stats"), t("ds.tab_fit"), t("ds.tab_tune"), t("ds.tab_compare"), t("ds.tab_export")],
+    key="ds_tab", on_change="rerun")
 
 # ---------------------------------------------------------------------------------------------------------
 # The fit settings first (the statistics and the other tabs use them), then the shared computation
@@ -75,6 +78,7 @@ with tab_fit:
 with tab_tune:
     tune.render(ctx)
 with tab_cmp:
-    compare.render(ctx)
+    if tab_cmp.open is not False:
+        compare.render(ctx)
 with tab_exp:
     export.render(ctx)

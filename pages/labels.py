@@ -15,7 +15,8 @@ from anchorviz.core.label_layers import label_layers
 from pages.common import cache, chart, gt_edit
 from pages.common.page import open_page
 from pages.common import state as S
-from pages.common.diagnose import fmt_wh, why_text
+from pages.common.assigner_text import assigner_desc
+from pages.common.diagnose import fmt_wh, why_lines
 from pages.common.i18n import t
 
 MAX_RECTS = 2000  # positives drawn as rectangles up to this many, else as centres
@@ -130,13 +131,7 @@ layers = label_layers(aset, lab, res.matched_gt, level=None if l_show == "all" e
 
 counts = {"positive": int((lab == Label.POSITIVE).sum()), "ignored": int((lab == Label.IGNORED).sum()),
           "negative": int((lab == Label.NEGATIVE).sum())}
-if asg == "maxiou":
-    desc = t("labels.desc_maxiou", pos=f"{values['pos']:g}", neg=f"{values['neg']:g}",
-             lq=t("labels.on" if values["lq"] else "labels.off"), conv=conv.title)
-elif asg == "yolov5":
-    desc = t("labels.desc_yolov5", v=f"{values['anchor_t']:g}")
-else:
-    desc = t("labels.desc_atss", k=values["topk"])
+desc = assigner_desc(values, conv.title)
 title = t("labels.fig_title", desc=desc, pos=f"{counts['positive']:,}", ign=f"{counts['ignored']:,}",
           neg=f"{counts['negative']:,}", zero=len(res.zero), n=n_gt)
 if res.lq_only:
@@ -171,9 +166,7 @@ st.caption(" ".join(notes))
 
 
 def _why_lines(entries) -> str:
-    gts, label_names = setup.gt_input, setup.pic.gt.label_names
-    return "\n".join(t("labels.zero_line", gt=z.gt, cls=label_names[z.gt], wh=fmt_wh(gts[z.gt, 2:] - gts[z.gt, :2]),
-                        why=why_text(z)) for z in entries)
+    return why_lines(entries, setup.gt_input, setup.pic.gt.label_names)
 
 
 if res.zero:

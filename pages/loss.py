@@ -23,6 +23,8 @@ from anchorviz.core.loss_layers import loss_layers
 from anchorviz.io.predictions import parse_predictions
 from pages.common import cache, chart
 from pages.common import state as S
+from pages.common.assigner_text import assigner_desc
+from pages.common.diagnose import why_lines
 from pages.common.i18n import t
 from pages.common.page import open_page
 from pages.loss_parts import compute, formulas, tables
@@ -77,7 +79,7 @@ if asg_src == "head":
 else:
     key = cache.assignment_key(values["asg"], values["pos"], values["neg"], values["lq"], values["anchor_t"],
                                values["topk"])
-    st.caption(t("loss.asg_labels_desc", key=" ".join(str(k) for k in key)))
+    st.caption(t("loss.asg_labels_desc", desc=assigner_desc(values, conv.title)))
 
 # ---------------------------------------------------------------------------------------------------------
 # The head (simulated, or the last good upload) and the loss
@@ -173,8 +175,10 @@ st.caption(" ".join(notes))
 left, right = st.columns([1.1, 1])
 with left:
     tables.breakdown(res)
-with right:
-    tables.per_gt(res, setup.gt_texts)
+with right:  # the core's match kinds of the same assignment, as the Labels page classifies them
+    match = cache.labels(cfg, setup.input_hw, setup.gt_key, key)
+    tables.per_gt(res, setup.gt_texts, kinds=match.kind, pos=f"{key[1]:g}" if key[0] == "maxiou" else "",
+                  lq_why={z.gt: why_lines([z], setup.gt_input, setup.pic.gt.label_names) for z in match.lq_only})
 formulas.show(res)
 
 if src == "sim":

@@ -17,6 +17,7 @@ from anchorviz.core.anchors.grid import generate_anchors
 from anchorviz.core.assign.max_iou import ASSIGNER_PRESETS, assign_anchors, max_iou_rule
 from anchorviz.core.coding.presets import CODERS
 from anchorviz.core.conventions import CONVENTIONS
+from anchorviz.core.diagnose import GTMatch, match_kinds
 from anchorviz.core.loss import LOSS_SPECS, draw_head_noise, loss_spec_for_preset, simulate_loss_head
 from anchorviz.core.loss.uploaded import head_as_predictions
 from anchorviz.core.presets import presets_for
@@ -276,3 +277,46 @@ def test_giou_box_term_hover_shows_boxes():
     target = re.search(r"target \(([^)]*)\)", hover).group(1).split(", ")
     assert len(target) == 4 and float(target[2]) > float(target[0])  # a GT box (x1, y1, x2, y2), not deltas
     assert "1 - \\mathrm{GIoU}" in " ".join(x.value for x in at.get("latex"))
+
+
+# a thin 3 x 40 box reaches IoU 0.5 with no RetinaNet anchor: torchvision's low-quality rule makes its best
+# anchors positive anyway (issue 16 point 2: a success by the rule's letter, not by its threshold)
+THIN_AND_WIDE = "100,100,103,140,0;200,200,330,330,0"
+
+
+def _core_kinds(at: AppTest) -> np.ndarray:
+    """GTMatch of each GT under the head's own matcher (RetinaNet 0.5 / 0.4, low-quality on), from the core."""
+    setup = at.session_state["_setup"]
+    aset = generate_anchors(setup.cfg, setup.input_hw)
+    pos, neg, lq = ASSIGNER_PRESETS["RetinaNet 0.5/0.4"]
+    asg = assign_anchors(aset, setup.gt_input, max_iou_rule(setup.cfg.convention, pos_iou=pos, neg_iou=neg,
+                                                            low_quality=lq))
+    return match_kinds(aset, setup.gt_input, asg, pos_iou=pos).kind
+
+
+@pytest.mark.parametrize("lang", ["en", "ko", "zh"])
+def test_a_gt_positive_only_by_the_low_quality_rule_is_counted_apart_not_a_success(lang):
+    at = run_loss({"gt": THIN_AND_WIDE, "lang": lang})
+    kinds = _core_kinds(at)
+    lq = np.flatnonzero(kinds == GTMatch.LOW_QUALITY)
+    assert lq.tolist() == [0] and kinds[1] == GTMatch.THRESHOLD, f"premise: GT 0 is low-quality only ({kinds})"
+    assert not at.success, [s.value for s in at.success]
+    warn = " ".join(w.value for w in at.warning)
+    # the Labels page's words: the count, and the reason for each
+    assert i18n.t("labels.lq_warning", lang, k=1, n=2, pos="0.5") in warn, warn
+    why = "\n".join(m.value for m in at.markdown)
+    reason = i18n.t("diagnose.lq_only", lang, best="", thr="", at="").replace("：", ":").split(":")[0]
+    assert re.search(r"GT 0\b", why) and reason[1:] in why.replace("：", ":"), why  # [1:]: capitalised first
+    table = next(df.value for df in at.dataframe if "GT" in df.value.columns)
+    assert table[i18n.t("loss.col_flag", lang)].tolist() == [i18n.t("labels.match_lq", lang), ""]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_labels_pages_assignment_is_named_in_the_labels_pages_words(lang):
+    at = run_loss({"lang": lang, "pos": "0.6", "neg": "0.3", "lq": "0"})
+    at.radio(key="loss_asg").set_value("labels").run()
+    assert not at.exception and not errors(at), [e.value for e in at.exception]
+    words = i18n.t("labels.desc_maxiou", lang, pos="0.6", neg="0.3", lq=i18n.t("labels.off", lang),
+                   conv=CONVENTIONS["torchvision"].title)
+    captions = " ".join(c.value for c in at.caption)
+    assert words in captions and "maxiou 0.6" not in captions, captions

@@ -25,6 +25,7 @@ from streamlit.testing.v1 import AppTest
 from anchorviz.core.anchors.grid import generate_anchors
 from anchorviz.core.assign.labels import Label
 from anchorviz.core.assign.max_iou import assign_anchors, max_iou_rule
+from anchorviz.core.diagnose import GTMatch, match_kinds
 from anchorviz.io import parse_coco
 from anchorviz.core.presets import preset_config
 from anchorviz.core.resize import ResizeSpec, plan_resize, resize_boxes
@@ -140,11 +141,12 @@ def core_labels(image_id: int, *, pos: float = 0.5, neg: float = 0.4):
 
 
 def core_counts(image_id: int, pos: float = 0.5) -> tuple[int, int, np.ndarray]:
-    """(GTs without positives, GTs positive only by the low-quality rule, the latter's indices)."""
-    _, asg, _ = core_labels(image_id, pos=pos)
-    per = asg.positives_per_gt()
-    lq_only = np.flatnonzero((per > 0) & (asg.gt_max_iou < pos))
-    return int((per == 0).sum()), len(lq_only), lq_only
+    """(GTs without positives, GTs positive only by the low-quality rule, the latter's indices), as the core
+    classifies them (``match_kinds``: a GT is matched at the threshold only through one of its own positives)."""
+    gts, asg, aset = core_labels(image_id, pos=pos)
+    kind = match_kinds(aset, gts, asg, pos_iou=pos).kind
+    lq_only = np.flatnonzero(kind == GTMatch.LOW_QUALITY)
+    return int((kind == GTMatch.NONE).sum()), len(lq_only), lq_only
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -316,8 +318,8 @@ def _lq_case(source: str):
         setup = at.session_state["_setup"]
         aset = generate_anchors(setup.cfg, setup.input_hw)
         asg = assign_anchors(aset, setup.gt_input, max_iou_rule("torchvision", pos_iou=0.5, neg_iou=0.4))
-        per = asg.positives_per_gt()
-        return at, int((per == 0).sum()), np.flatnonzero((per > 0) & (asg.gt_max_iou < 0.5)), asg
+        kind = match_kinds(aset, setup.gt_input, asg, pos_iou=0.5).kind
+        return at, int((kind == GTMatch.NONE).sum()), np.flatnonzero(kind == GTMatch.LOW_QUALITY), asg
     if not COCO_JSON.exists():
         pytest.skip("../shared/data/coco-tiny is not here")
     at = upload_photo(run_app(), PORTRAIT)

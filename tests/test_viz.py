@@ -254,10 +254,17 @@ def test_offset_figure_two_panels():
 
 def test_dataset_charts_are_figures():
     fig = viz.counts_bar_figure(["a", "b"], {"x": np.array([1, 2]), "y": np.array([3, 4])}, title="t")
-    assert isinstance(fig, go.Figure) and [tr.type for tr in fig.data] == ["bar", "bar"]
+    assert isinstance(fig, viz.Fig) and [tr["type"] for tr in fig.data] == ["bar", "bar"]
     curves = viz.curves_figure(np.linspace(0, 1, 5), {"s": np.linspace(1, 0, 5)}, marks=(0.5,))
-    assert len(curves.data) == 1 and len(curves.layout.shapes) == 1
+    assert len(curves.data) == 1 and len(curves.layout["shapes"]) == 1
     assert "template" not in json.loads(viz.spec_json(curves))["layout"]
+    # the plain-dict figure is the validated go.Figure plotly makes of it: the vertical mark is add_vline's shape
+    ref = go.Figure(curves.to_plotly())
+    ref.layout.shapes = ()
+    ref.add_vline(x=0.5, line=dict(color="#999", dash="dot", width=1))
+    assert curves.to_plotly().to_plotly_json() == ref.to_plotly_json()
+    valid(fig)
+    valid(curves)
 
 
 @pytest.mark.parametrize("rows,cols,titles,row_titles", [

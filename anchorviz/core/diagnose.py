@@ -41,7 +41,7 @@ from anchorviz.core.iou.pairwise import paired_iou, shape_iou
 from anchorviz.core.iou.quality import MatchQuality
 
 __all__ = ["Reason", "ZeroPositive", "explain_zero_positives", "GTMatch", "MatchKinds", "match_kinds",
-           "explain_low_quality_only"]
+           "gt_match_kinds", "explain_low_quality_only"]
 
 
 class GTMatch(IntEnum):
@@ -90,23 +90,42 @@ def match_kinds(aset: AnchorSet, gts: np.ndarray, asg: Assignment, *, pos_iou: f
         style: the IoU arithmetic of the assignment (default the convention's), compared in its dtype as the
             library compares.
     """
-    gts = np.asarray(gts, np.float64).reshape(-1, 4)
-    n, m = len(asg.labels), asg.num_gts
-    pos = np.flatnonzero((asg.labels == Label.POSITIVE) & (asg.matched_gt >= 0))
+    n = len(asg.labels)
+    pos, iou, kind, strong = _kinds(aset, gts, asg, pos_iou, style)
     positive_iou = np.full(n, np.nan)
+    positive_iou[pos] = iou
+    weak = np.zeros(n, bool)
+    if strong is not None:
+        weak[pos[~strong]] = True
+    return MatchKinds(kind=kind, weak=weak, positive_iou=positive_iou, pos_iou=pos_iou)
+
+
+def gt_match_kinds(aset: AnchorSet, gts: np.ndarray, asg: Assignment, *, pos_iou: float | None,
+                   style: IoUStyle | None = None) -> np.ndarray:
+    """``match_kinds(...).kind`` alone: the same int8 (M,) ``GTMatch`` per GT, without the per-anchor arrays (a
+    dataset fit asks this for every image it assesses, and needs nothing per anchor)."""
+    return _kinds(aset, gts, asg, pos_iou, style)[2]
+
+
+def _kinds(aset: AnchorSet, gts, asg: Assignment, pos_iou: float | None, style: IoUStyle | None):
+    """(positive anchors matched to a GT, float64 IoU with that GT, int8 (M,) GTMatch, which of those positives
+    reach ``pos_iou`` (None without a threshold or GTs))."""
+    gts = np.asarray(gts, np.float64).reshape(-1, 4)
+    m = asg.num_gts
+    pos = np.flatnonzero((asg.labels == Label.POSITIVE) & (asg.matched_gt >= 0))
     st = style or aset.config.conv.iou
+    iou = np.zeros(0)
     if len(pos):
-        positive_iou[pos] = paired_iou(aset.boxes[pos], gts[asg.matched_gt[pos]], style=st)
+        iou = np.asarray(paired_iou(aset.boxes[pos], gts[asg.matched_gt[pos]], style=st), np.float64)
     per_gt = asg.positives_per_gt()
     kind = np.where(per_gt > 0, GTMatch.THRESHOLD, GTMatch.NONE).astype(np.int8)
-    weak = np.zeros(n, bool)
+    strong = None
     if pos_iou is not None and m:
         dt = np.float32 if st.dtype == "float32" else np.float64
-        strong = np.asarray(positive_iou[pos], dt) >= dt(pos_iou)  # NaN (0-area pairs) is not strong
-        weak[pos[~strong]] = True
+        strong = np.asarray(iou, dt) >= dt(pos_iou)  # NaN (0-area pairs) is not strong
         has_strong = np.bincount(asg.matched_gt[pos[strong]], minlength=m) > 0
         kind[(per_gt > 0) & ~has_strong] = GTMatch.LOW_QUALITY
-    return MatchKinds(kind=kind, weak=weak, positive_iou=positive_iou, pos_iou=pos_iou)
+    return pos, iou, kind, strong
 
 
 class Reason(NamedTuple):

@@ -210,12 +210,14 @@ def evaluate(ds: BoxDataset, cfg: AnchorConfig, *, anchor_t: float = 4.0, iou_th
 
 
 def fit_report(ds: BoxDataset, cfg: AnchorConfig, sf: ShapeFit, pf: PositionalFit | None, *,
-               worst_k: int = 20, assigner: AssignerSpec | None = None) -> FitReport:
+               worst_k: int = 20, assigner: AssignerSpec | None = None, worst: list | None = None) -> FitReport:
     """A FitReport from a shape fit and a positional fit computed apart (the app caches each on its own inputs:
     the shape fit does not depend on the image sample, the positional fit not on the IoU threshold).
 
     With a positional fit, the worst GTs also get the grid's verdict (no positive / low-quality only) under
-    ``assigner`` (default the setup's own), the assigner that fit used."""
+    ``assigner`` (default the setup's own), the assigner that fit used. ``worst``: those rows computed apart
+    (`worst_fitting` with ``cfg``): they depend on neither the IoU threshold nor the image sample, so the app
+    keeps them over a change of either instead of assigning their images again."""
     nl = len(cfg.levels)
     by_shape = np.bincount(sf.best_level, minlength=nl).astype(np.int64)
     by_assign = by_lq = None
@@ -226,7 +228,8 @@ def fit_report(ds: BoxDataset, cfg: AnchorConfig, sf: ShapeFit, pf: PositionalFi
             by_lq = np.bincount(lv[pf.kind == GTMatch.LOW_QUALITY], minlength=nl + 1).astype(np.int64)
     return FitReport(config=cfg, shape=sf, positional=pf, level_counts_shape=by_shape,
                      level_counts_assigned=by_assign, level_counts_low_quality=by_lq,
-                     worst=worst_fitting(ds, sf, k=worst_k, cfg=cfg if pf is not None else None, assigner=assigner))
+                     worst=worst if worst is not None else
+                     worst_fitting(ds, sf, k=worst_k, cfg=cfg if pf is not None else None, assigner=assigner))
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)

@@ -14,7 +14,7 @@ from anchorviz.core.assign.labels import Label
 from anchorviz.core.assign.max_iou import assign_anchors, max_iou_rule
 from anchorviz.core.assign.yolov5 import assign_yolov5
 from anchorviz.core.conventions import get_convention
-from anchorviz.core.diagnose import GTMatch, match_kinds
+from anchorviz.core.diagnose import GTMatch, gt_match_kinds
 from anchorviz.core.errors import AnchorVizInputError
 from anchorviz.dataset.load import BoxDataset
 from anchorviz.dataset.progress import ProgressFn, StopFn, _never, _noop_progress
@@ -148,7 +148,7 @@ def _assign_one(cfg: AnchorConfig, input_hw: tuple[int, int], gts: np.ndarray, s
             rule = max_iou_rule(cfg.convention, pos_iou=spec.pos_iou, neg_iou=spec.neg_iou,
                                 low_quality=spec.low_quality)
             a = assign_anchors(aset, gts, rule)
-            kind = match_kinds(aset, gts, a, pos_iou=spec.pos_iou).kind
+            kind = gt_match_kinds(aset, gts, a, pos_iou=spec.pos_iou)
         best = a.gt_max_iou
         pos = np.flatnonzero(a.labels == Label.POSITIVE)
         per_level = np.zeros((len(gts), nl), np.int64)

@@ -186,6 +186,12 @@ class BoxDataset:
         out = np.round(self.wh / scales[inv.reshape(-1)][self.image_index], 6)
         return _readonly(out)
 
+    @functools.cached_property
+    def image_sizes(self) -> np.ndarray:
+        """int64 (S, 2) the distinct original (height, width) of the images, sorted, read-only (a page shows it on
+        every rerun: worked out once per dataset)."""
+        return _readonly(np.unique(self.image_hw, axis=0))
+
     def boxes_per_image(self) -> np.ndarray:
         """int64 (I,) number of boxes of each image."""
         return np.bincount(self.image_index, minlength=self.n_images).astype(np.int64)

@@ -9,7 +9,7 @@ import numpy as np
 
 from anchorviz.core.anchors.config import AnchorConfig
 from anchorviz.core.errors import AnchorVizInputError
-from anchorviz.core.fit import yolo_fit
+from anchorviz.core.fit import yolo_scores
 from anchorviz.dataset.load import BoxDataset
 from anchorviz.dataset.shapes import _SHAPE_CHUNK_ELEMENTS, AnchorShapes, anchor_shapes, best_shape_match
 
@@ -52,14 +52,13 @@ def yolo_metrics(wh, anchors_wh, *, thr: float = 4.0) -> YoloMetrics:
         raise AnchorVizInputError("yolo metrics: no target boxes to measure")
     step = max(1, _SHAPE_CHUNK_ELEMENTS // (2 * max(len(k), 1)))
     if n <= step:
-        f = yolo_fit(w, k, thr=thr)
-        return YoloMetrics(bpr=f.bpr, aat=f.aat, fitness=f.fitness, best_mean=f.best_mean,
-                           metric_all_mean=f.metric_all_mean)
+        bpr, aat, fitness, metric_all_mean, best_mean = yolo_scores(w, k, thr=thr)
+        return YoloMetrics(bpr=bpr, aat=aat, fitness=fitness, best_mean=best_mean, metric_all_mean=metric_all_mean)
     acc = np.zeros(5)
     for a in range(0, n, step):
-        f = yolo_fit(w[a:a + step], k, thr=thr)
+        bpr, aat, fitness, metric_all_mean, best_mean = yolo_scores(w[a:a + step], k, thr=thr)
         m = len(w[a:a + step])
-        acc += m * np.array([f.bpr, f.aat, f.fitness, f.best_mean, f.metric_all_mean])
+        acc += m * np.array([bpr, aat, fitness, best_mean, metric_all_mean])
     acc /= n
     return _yolo_from(acc)
 
@@ -147,15 +146,14 @@ def shape_fit(data, cfg: AnchorConfig, *, anchor_t: float = 4.0, iou_thr: float 
     arg = np.zeros(n, np.int64)
     lvl = np.zeros(n, np.int64)
     yolo_acc = np.zeros(5)
+    ym = None
     for idx, wh, shapes in groups:
         b, a = best_shape_match(wh, shapes.wh)
         best[idx], arg[idx], lvl[idx] = b, a, shapes.level[a]
         if len(wh):
-            m = yolo_metrics(wh, shapes.wh, thr=anchor_t)
-            yolo_acc += len(wh) * np.array([m.bpr, m.aat, m.fitness, m.best_mean, m.metric_all_mean])
-    if len(groups) == 1:
-        ym = yolo_metrics(groups[0][1], groups[0][2].wh, thr=anchor_t)
-    else:
+            ym = yolo_metrics(wh, shapes.wh, thr=anchor_t)
+            yolo_acc += len(wh) * np.array([ym.bpr, ym.aat, ym.fitness, ym.best_mean, ym.metric_all_mean])
+    if len(groups) > 1:  # one group: its own metrics (n > 0), not measured twice
         ym = _yolo_from(yolo_acc / n)
     thr = np.asarray(thresholds, np.float64)
     return ShapeFit(shapes=groups[0][2], best_iou=best, best_shape=arg, best_level=lvl,

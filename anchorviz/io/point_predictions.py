@@ -31,6 +31,7 @@ import numpy as np
 from anchorviz.core.boxes import cxcywh_to_xyxy, xywh_to_xyxy
 from anchorviz.core.assigners.head import PointPredictions
 from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.io.json_object import decode_json_object
 
 __all__ = ["FORMAT", "parse_point_predictions", "load_point_predictions_file", "point_predictions_json", "MAX_BYTES",
            "MAX_ABS_COORD"]
@@ -77,19 +78,7 @@ def parse_point_predictions(data: bytes | str | dict, *, num_points: int, num_cl
         AnchorVizInputError: not JSON, not an object, unknown or missing keys, wrong shapes or point count,
             NaN / inf, probabilities outside [0, 1], boxes with negative width or height or absurd coordinates.
     """
-    if isinstance(data, (bytes, str)):
-        if len(data) > MAX_BYTES:
-            raise AnchorVizInputError(f"{name}: {len(data) / 2**20:.0f} MB is too large; at most "
-                                      f"{MAX_BYTES // 2**20} MB are accepted")
-        try:
-            obj = json.loads(data)
-        except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise AnchorVizInputError(f"{name}: not valid JSON ({e})") from None
-    else:
-        obj = data
-    if not isinstance(obj, dict):
-        raise AnchorVizInputError(f"{name}: expected a JSON object with 'scores', 'cls' and 'boxes', got a "
-                                  f"{type(obj).__name__}")
+    obj = decode_json_object(data, name=name, expected="'scores', 'cls' and 'boxes'", max_bytes=MAX_BYTES)
     unknown = sorted(set(obj) - _KEYS)
     if unknown:
         raise AnchorVizInputError(f"{name}: unexpected key(s) {unknown}; the keys are {sorted(_KEYS)}")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 
 from anchorviz.core.boxes import as_boxes
 from anchorviz.core.errors import AnchorVizInputError
+from anchorviz.io.json_object import decode_json_object
 from anchorviz.core.predict import HeadOutput
 
 __all__ = ["parse_predictions", "MAX_ABS_DELTA"]
@@ -47,16 +46,7 @@ def parse_predictions(data: bytes | str | dict, *, num_anchors: int, name: str =
             scores outside [0, 1], deltas beyond +-MAX_ABS_DELTA, inverted boxes, per-class scores that are
             not one row of equal length per anchor.
     """
-    if isinstance(data, (bytes, str)):
-        try:
-            obj = json.loads(data)
-        except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise AnchorVizInputError(f"{name}: not valid JSON ({e})") from None
-    else:
-        obj = data
-    if not isinstance(obj, dict):
-        raise AnchorVizInputError(f"{name}: expected a JSON object with 'scores' and 'deltas' or 'boxes', "
-                                  f"got a {type(obj).__name__}")
+    obj = decode_json_object(data, name=name, expected="'scores' and 'deltas' or 'boxes'")
     if "scores" not in obj or ("deltas" not in obj and "boxes" not in obj):
         raise AnchorVizInputError(f"{name}: expected keys 'scores' and 'deltas' (or 'boxes'), got {sorted(obj)}")
     scores = _numbers(obj["scores"], "scores", "one per prediction", source=name).reshape(-1)

@@ -10,6 +10,7 @@ inputs could share an entry; and numpy arrays are not hashable for lru_cache.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import threading
@@ -18,22 +19,31 @@ from collections import OrderedDict
 import numpy as np
 
 
-def _digest(obj, h) -> None:
-    """Feed a value made of arrays, dicts, lists, tuples and scalars into hash ``h`` (exact: all the bytes)."""
+def feed_hash(obj, h) -> None:
+    """Feed every byte of a value made of arrays, dataclasses, dicts, sequences, strings and scalars into hash
+    ``h``. Anything else raises TypeError: a repr may abbreviate (a large array inside an object prints "..."), and
+    two different inputs would share an entry. pages/common/figcache.py keys its chart specs with it too."""
     if isinstance(obj, np.ndarray):
         h.update(b"A%s%s" % (str(obj.dtype).encode(), str(obj.shape).encode()))
         h.update(np.ascontiguousarray(obj).tobytes())
+    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        h.update(f"C{type(obj).__qualname__}".encode())
+        for f in dataclasses.fields(obj):
+            h.update(f.name.encode())
+            feed_hash(getattr(obj, f.name), h)
     elif isinstance(obj, dict):
         h.update(b"D%d" % len(obj))
         for k, v in obj.items():
-            _digest(k, h)
-            _digest(v, h)
+            feed_hash(k, h)
+            feed_hash(v, h)
     elif isinstance(obj, (list, tuple)):
         h.update(b"L%d" % len(obj))
         for v in obj:
-            _digest(v, h)
-    else:
+            feed_hash(v, h)
+    elif obj is None or isinstance(obj, (str, bytes, bool, int, float, np.generic)):
         h.update(f"{type(obj).__name__}:{obj!r};".encode())
+    else:
+        raise TypeError(f"cannot key a {type(obj).__name__}; pass arrays, dataclasses or plain values")
 
 
 def memo(maxsize: int):
@@ -49,7 +59,7 @@ def memo(maxsize: int):
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
             h = hashlib.blake2b(digest_size=20)
-            _digest((args, kwargs), h)
+            feed_hash((args, kwargs), h)
             key = h.digest()
             with lock:
                 if key in cache:

@@ -3,8 +3,9 @@
 A dataset is keyed by what determines it (the upload's digest and reading options, or the synthetic size
 and seed, and the train-time resize); results built on it take that key plus the setup, and each part only what
 it depends on: the statistics the dataset alone, the shape fit the setup and anchor_t, the positional fit the
-setup, the assigner and the image sample, so a change of the IoU threshold or of the image count recomputes only
-what it changes, and the Compare tab reuses the Fit tab's report of the current setup. ``st.cache_resource``
+setup, the assigner and the image sample, the worst GTs' rows the setup and the assigner, so a change of the IoU
+threshold or of the image count recomputes only what it changes, and the Compare tab reuses the Fit tab's report
+of the current setup. ``st.cache_resource``
 keeps one shared read-only object instead of pickling copies of up to millions of boxes on every rerun; the
 entry limits bound the memory one server spends on datasets.
 """
@@ -20,7 +21,7 @@ import streamlit as st
 from anchorviz.core.anchors.config import AnchorConfig
 from anchorviz.dataset.load import BoxDataset, parse_dataset
 from anchorviz.dataset.grid_fit import AssignerSpec, PositionalFit, default_assigner, positional_fit
-from anchorviz.dataset.fit_report import Comparison, FitReport, compare_reports, fit_report
+from anchorviz.dataset.fit_report import Comparison, FitReport, compare_reports, fit_report, worst_fitting
 from anchorviz.dataset.shape_fit import ShapeFit, at_threshold, shape_fit
 from anchorviz.dataset.stats import DatasetStats, dataset_statistics
 from anchorviz.core.resize import ResizeSpec
@@ -101,12 +102,20 @@ def positional(key: tuple, _ds: BoxDataset, cfg: AnchorConfig, assigner: Assigne
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
+def worst(key: tuple, _ds: BoxDataset, cfg: AnchorConfig, assigner: AssignerSpec | None, anchor_t: float) -> list:
+    """The worst-fitting GTs with the grid's verdict (their images assigned): neither the IoU threshold nor the
+    image sample changes them, so a step on either control does not assign those images again."""
+    return worst_fitting(_ds, shape(key, _ds, cfg, anchor_t), k=WORST_ROWS, cfg=cfg, assigner=assigner)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
 def fit(key: tuple, _ds: BoxDataset, cfg: AnchorConfig, assigner: AssignerSpec | None, max_images: int, seed: int,
         anchor_t: float, iou_thr: float) -> FitReport:
     """The FitReport put together from the cached parts (``assigner`` None: the setup's own, `default_assigner`)."""
     sf = at_threshold(shape(key, _ds, cfg, anchor_t), iou_thr)
     pf = positional(key, _ds, cfg, assigner or default_assigner(cfg), max_images, seed)
-    return fit_report(_ds, cfg, sf, pf, worst_k=WORST_ROWS, assigner=assigner)
+    return fit_report(_ds, cfg, sf, pf, worst_k=WORST_ROWS, assigner=assigner,
+                      worst=worst(key, _ds, cfg, assigner, anchor_t))
 
 
 def compare(key: tuple, ds: BoxDataset, cfg_a: AnchorConfig, cfg_b: AnchorConfig, names: tuple[str, str],

@@ -12,7 +12,7 @@ from anchorviz.core.diagnose import ZeroPositive
 from anchorviz.core.fmt import fmt_against
 from pages.common.i18n import t
 
-__all__ = ["why_text", "fmt_wh"]
+__all__ = ["why_text", "why_lines", "fmt_wh"]
 
 
 def fmt_wh(wh) -> str:
@@ -50,3 +50,9 @@ def why_text(z: ZeroPositive) -> str:
     at = t("diagnose.at", lv=z.level, y=z.cell_y, x=z.cell_x, wh=fmt_wh(z.shape_wh)) if z.anchor >= 0 else ""
     text = t("diagnose.join").join(t(f"diagnose.{r.code}", at=at, **_fields(r.fields)) for r in z.why)
     return t("diagnose.sentence", text=text[:1].upper() + text[1:])
+
+
+def why_lines(entries, gt_boxes, label_names) -> str:
+    """One markdown line per entry (GT, class, w×h, why): the same lines on every page that lists such GTs."""
+    return "\n".join(t("labels.zero_line", gt=z.gt, cls=label_names[z.gt],
+                       wh=fmt_wh(gt_boxes[z.gt, 2:] - gt_boxes[z.gt, :2]), why=why_text(z)) for z in entries)

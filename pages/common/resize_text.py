@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from anchorviz.core.resize import ResizePlan, plan_resize
 from anchorviz.dataset.load import BoxDataset
 from pages.common.i18n import t
@@ -42,7 +40,7 @@ def report_lines(ds: BoxDataset) -> list[str]:
         if n:
             out.append(t(key, n=f"{n:,}"))
     if ds.n_images:
-        sizes = np.unique(ds.image_hw, axis=0)
+        sizes = ds.image_sizes
         text = t("ds.rep_resize", plan=describe_plan(plan_resize(tuple(int(v) for v in sizes[-1]), ds.resize)))
         if len(sizes) > 1:
             text += t("ds.rep_sizes", n=f"{len(sizes):,}")

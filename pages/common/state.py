@@ -32,7 +32,10 @@ from anchorviz.core.knobs.display import display_text, link_text
 from anchorviz.core.knobs.parse import build_config
 from anchorviz.core.knobs.table import KNOBS, default_knobs, default_level_names, fmt_num, level_choices
 from pages.common import knobs as K
+from pages.common.choices import keep, keep_labels  # noqa: F401 - pages call them as S.keep / S.keep_labels
 from pages.common.i18n import LANGS, t
+from pages.common.page_widgets import (begin_run, page_value, page_widget,  # noqa: F401 - pages call them as S.*
+                                      set_page_value)
 
 UPLOAD = "upload"  # the value of `sample` while an uploaded image is shown
 ASSIGNERS = ("maxiou", "yolov5", "atss")  # shown as t("labels.asg_" + id)
@@ -315,38 +318,8 @@ def set_value(key: str, value) -> None:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# The language switch keeps every selection
-
-
-def keep(key: str) -> str:
-    """``key=S.keep("pred_src")`` for a page's own choice widget (radio, selectbox, pills; widgets made with
-    ``widget`` are kept anyway): ``keep_choices`` restores its value after a language switch. Returns ``key``."""
-    st.session_state.setdefault("_kept", set()).add(key)
-    return key
-
-
-def keep_labels(key: str, options, format_func: Callable[[Any], str] = str) -> str:
-    """``key=S.keep_labels(key, options, format_func)`` for a choice widget whose option *labels* carry data (a
-    GT's class, a shape's w×h, a file name); call it before the widget. Returns ``key`` (also kept across a
-    language switch, as ``keep`` does).
-
-    The browser holds a choice as its label and sends that label back with every interaction. When the data
-    changes the labels (a box upload, another level), the label it holds matches no option any more and Streamlit
-    falls back to the first option. So on the run where the labels change, the choice (still decoded with the
-    previous run's labels) is written back by its id: Streamlit then sends the browser the same option under its
-    new label.
-    """
-    options = list(options)
-    labels = tuple(str(format_func(o)) for o in options)
-    seen = st.session_state.setdefault("_choice_labels", {})
-    if seen.get(key) != labels:
-        seen[key] = labels
-        if key in st.session_state:
-            v = st.session_state[key]
-            ok = all(x in options for x in v) if isinstance(v, (list, tuple)) else v in options
-            if ok:
-                st.session_state[key] = v
-    return keep(key)
+# The language switch keeps every selection (the choice widgets themselves: pages/common/choices.py; a page's
+# own widgets: pages/common/page_widgets.py)
 
 
 def keep_choices() -> None:
@@ -360,57 +333,3 @@ def keep_choices() -> None:
     for key in (*PARAMS, *st.session_state.get("_kept", ())):
         if key != "lang" and key in st.session_state:
             st.session_state[key] = st.session_state[key]
-
-
-# ---------------------------------------------------------------------------------------------------------
-# A page's own widgets (not in the URL): the value shown is the value in force
-
-
-def begin_run() -> None:
-    """app.py, every full run: count the runs, so `page_widget` can tell a widget the browser mounts afresh."""
-    st.session_state["_run"] = st.session_state.get("_run", 0) + 1
-
-
-def page_widget(fn: Callable, label: str, key: str, *, default, valid: Callable[[Any], bool] | None = None, **kw):
-    """A page-local widget (``fn(label, key=key, **kw)``, no ``value=``) whose value lives in a plain dict
-    ``st.session_state["_pw"]`` that no widget owns. Returns the widget's value, which is also the value stored.
-
-    Why: a widget that is not rendered in a run (another tab's, after ``st.stop()``, a control shown only in one
-    mode) loses its state in the browser while its key can stay in session state; when it is rendered again,
-    Streamlit mounts it with its default (``min_value`` for a number) but the script reads the old value, so the
-    control shows one number and the metrics use another. Here, whenever the widget was not rendered in the previous
-    run, its key is seeded from the stored value before the widget is created, so Streamlit sends that value to the
-    browser (and the script reads the same one). ``valid`` rejects a stored value that no longer fits (e.g. an
-    option that left the list), which then falls back to ``default``.
-    """
-    store = st.session_state.setdefault("_pw", {})
-    seen = st.session_state.setdefault("_pw_seen", {})
-    run = st.session_state.get("_run", 0)
-    if key in store:
-        value = store[key]
-    else:  # a value put into session state before the widget first existed (a callback, a test) is in force
-        value = st.session_state.get(key, default)
-    if valid is not None and not valid(value):
-        value = default
-    if seen.get(key) != run - 1 or key not in st.session_state or (valid is not None and
-                                                                  not valid(st.session_state[key])):
-        st.session_state[key] = value
-    seen[key] = run
-    if "options" in kw:  # a choice widget: kept over a language switch and over labels that carry data
-        keep_labels(key, kw["options"], kw.get("format_func", str))
-    else:
-        keep(key)
-    out = fn(label, key=key, **kw)
-    store[key] = out
-    return out
-
-
-def page_value(key: str, default):
-    """The stored value of a `page_widget` (also while the widget is not rendered)."""
-    return st.session_state.get("_pw", {}).get(key, default)
-
-
-def set_page_value(key: str, value) -> None:
-    """Set a `page_widget`'s value from a callback or before the widget is created."""
-    st.session_state.setdefault("_pw", {})[key] = value
-    st.session_state[key] = value

@@ -12,6 +12,7 @@ from pages.common import chart, dataset_cache as D
 from pages.common import figcache as F
 from pages.common import state as S
 from pages.common.i18n import t
+from pages.common.metric_names import metric_label
 from pages.dataset_tabs.shared import Context, setup_choices, use_in_app
 
 
@@ -35,7 +36,7 @@ def render(ctx: Context) -> None:
         st.error(str(e))
     else:
         st.caption(t("ds.compare_caption_same") if same else t("ds.compare_caption_own"))
-        rows = pd.DataFrame([{t("ds.col_metric"): r["metric"],
+        rows = pd.DataFrame([{t("ds.col_metric"): metric_label(r["metric"]),
                               **{n: (f"{r[n]:.4f}" if isinstance(r[n], float) else str(r[n])) for n in names},
                               "Δ": (f"{r['delta']:+.4f}" if isinstance(r["delta"], float) else str(r["delta"]))}
                              for r in cmp.rows])

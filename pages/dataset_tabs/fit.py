@@ -12,6 +12,7 @@ from pages.common import chart
 from pages.common import figcache as F
 from pages.common import state as S
 from pages.common.i18n import t
+from pages.common.metric_names import metric_label
 from pages.dataset_tabs.shared import Context, pct
 
 
@@ -34,7 +35,7 @@ def settings(assigner: AssignerSpec, convention: str) -> tuple[int, float]:
 
 
 def metrics_table(rows: list) -> pd.DataFrame:
-    return pd.DataFrame({t("ds.col_metric"): [r[0] for r in rows],
+    return pd.DataFrame({t("ds.col_metric"): [metric_label(r[0]) for r in rows],
                          t("ds.col_value"): [f"{v:.4f}" if isinstance(v, float) else (f"{v:,}" if isinstance(v, int)
                                                                                         else str(v)) for _, v in rows]})
 

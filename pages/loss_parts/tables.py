@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from anchorviz import viz
+from anchorviz.core.diagnose import GTMatch
 from anchorviz.core.loss import LossResult
 from pages.common import chart
 from pages.common.i18n import t
@@ -47,21 +48,25 @@ def breakdown(res: LossResult) -> None:
     st.caption(" ".join(notes))
 
 
-def per_gt(res: LossResult, gt_texts: list[str]) -> None:
-    """Per GT: positives, summed box loss, its part and share of the box term; GTs without a positive flagged."""
+def per_gt(res: LossResult, gt_texts: list[str], *, kinds: np.ndarray, lq_why: dict[int, str], pos: str) -> None:
+    """Per GT: positives, summed box loss, its part and share of the box term; GTs without a positive flagged, and
+    GTs positive only by the low-quality rule (``kinds``: the core's GTMatch per GT, as on the Labels page) flagged
+    and counted apart: a box loss from weakly overlapping anchors is not a success (issue 16)."""
     pg = res.per_gt
     m = len(pg.positives)
     st.markdown(f"**{t('loss.gt_head')}**")
     if not m:
         st.info(t("loss.gt_none"))
         return
+    lq = (np.asarray(kinds) == GTMatch.LOW_QUALITY) & ~pg.no_positive  # a GT the sampler emptied is counted as zero
     sampled = res.spec.sampler is not None
     cols = {"GT": gt_texts, t("loss.col_pos_sampled" if sampled else "loss.col_pos"): pg.positives}
     if sampled:  # before sampling; without a sampler it equals the positives
         cols[t("loss.col_assigned")] = pg.assigned
     cols.update({t("loss.col_box_sum"): [f"{v:.4g}" for v in pg.box_loss_sum.astype(np.float64)],
                  t("loss.col_share"): [fmt_share(s) for s in pg.share],
-                 t("loss.col_flag"): [t("loss.flag_none") if z else "" for z in pg.no_positive]})
+                 t("loss.col_flag"): [t("loss.flag_none") if z else t("labels.match_lq") if q else ""
+                                      for z, q in zip(pg.no_positive, lq)]})
     st.dataframe(pd.DataFrame(cols), hide_index=True, width="stretch", height=min(420, 38 + 35 * m))
     zero = np.flatnonzero(pg.no_positive)
     if len(zero):
@@ -70,5 +75,8 @@ def per_gt(res: LossResult, gt_texts: list[str]) -> None:
         dropped = [i for i in zero if pg.assigned[i] > 0]
         if dropped:
             st.caption(t("loss.gt_sampled_out", n=len(dropped)))
-    else:
+    if lq.any():
+        st.warning(t("labels.lq_warning", k=int(lq.sum()), n=m, pos=pos))
+        st.markdown("\n".join(lq_why[i] for i in np.flatnonzero(lq) if i in lq_why))
+    if not len(zero) and not lq.any():
         st.success(t("loss.gt_all", m=m))

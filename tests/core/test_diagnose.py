@@ -142,3 +142,26 @@ def test_yolov5_and_atss_have_no_low_quality_kind():
     k = match_kinds(y, gts, asg, pos_iou=None)
     assert set(k.kind.tolist()) <= {GTMatch.NONE, GTMatch.THRESHOLD}
     assert k.kind.tolist() == [GTMatch.THRESHOLD if p else GTMatch.NONE for p in asg.positives_per_gt()]
+
+
+def test_gt_match_kinds_is_match_kinds_kind_on_many_images():
+    """The dataset fit's lean per-GT call gives exactly match_kinds' kinds (every convention's IoU arithmetic)."""
+    from anchorviz.core.diagnose import gt_match_kinds
+    from anchorviz.core.presets import preset_config
+
+    rng = np.random.default_rng(7)
+    seen = set()
+    for name, conv in (("RetinaNet", "torchvision"), ("RetinaNet", "mmdet"), ("Faster R-CNN FPN", "detectron2"),
+                       ("RetinaNet", "mmdet_v1"), ("SSD300", "mmdet_ssd")):
+        cfg = preset_config(name, conv)
+        aset = generate_anchors(cfg, (320, 416))
+        for _ in range(6):
+            xy = rng.uniform(0, 380, (7, 2))
+            gts = np.concatenate([xy, xy + rng.uniform(2, 200, (7, 2))], axis=1)
+            asg = assign_anchors(aset, gts, max_iou_rule(conv, pos_iou=0.6, neg_iou=0.4, low_quality=True))
+            for pos in (0.6, None):
+                full = match_kinds(aset, gts, asg, pos_iou=pos).kind
+                lean = gt_match_kinds(aset, gts, asg, pos_iou=pos)
+                assert lean.dtype == full.dtype and np.array_equal(lean, full)
+                seen.update(full.tolist())
+    assert {int(GTMatch.LOW_QUALITY), int(GTMatch.THRESHOLD)} <= seen  # the cases the rule separates occurred

@@ -106,6 +106,7 @@ def test_zero_noise_head_decodes_onto_the_gts():
     ("payload", "match"),
     [
         (b"{not json", "not valid JSON"),
+        (b"[" * 100_000, "nested too deeply"),  # json.loads raises RecursionError: a message, no traceback
         (json.dumps([1, 2]), "expected a JSON object"),
         (json.dumps({"scores": [0.5]}), "expected keys 'scores' and 'deltas'"),
         (json.dumps({"scores": [0.5, 0.2], "deltas": [[0, 0, 0, 0]] * 3}), r"must be 2 rows of 4 numbers"),

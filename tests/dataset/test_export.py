@@ -189,6 +189,7 @@ head:
     (config_from_detectron2, "MODEL:\n\tANCHOR_GENERATOR: 1\n", "tabs are not allowed"),
     (config_from_detectron2, "MODEL:\n  ANCHOR_GENERATOR:\n    SIZES: [[32]]\n    OFFSET: x\n", "expected OFFSET as a number"),
     (config_from_json, "{", "expected valid JSON"),
+    (config_from_json, "[" * 100_000, "nested too deeply"),
     (config_from_json, '{"convention": "mmdet"}', "expected an object with 'anchorviz_config'"),
     (config_from_json, '{"anchorviz_config": 1, "convention": "mmdet", "levels": [{"stride": 8, "colour": 1}]}',
      "levels\\[0\\]: unknown keys colour"),

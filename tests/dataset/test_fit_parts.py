@@ -54,3 +54,27 @@ def test_compare_reports_equals_compare_setups():
             assert np.array_equal(a.curves[k][n], b.curves[k][n])
     with pytest.raises(AnchorVizInputError, match="two different names"):
         compare_reports(a.reports[0], a.reports[1], names=("x", "x"))
+
+
+def test_report_with_worst_rows_computed_apart_equals_evaluate():
+    """The app keeps the worst GTs' rows over IoU-threshold and image-sample changes (they depend on neither):
+    a report built with rows computed at another threshold and sample equals the one computed in one go."""
+    from anchorviz.dataset.fit_report import worst_fitting
+
+    rows = worst_fitting(DS, shape_fit(DS, CFG, iou_thr=0.8), k=7, cfg=CFG, assigner=ASG)
+    for thr, n in ((0.35, 40), (0.6, 11)):
+        one = evaluate(DS, CFG, iou_thr=thr, assigner=ASG, max_images=n, seed=2, worst_k=7)
+        parts = fit_report(DS, CFG, at_threshold(shape_fit(DS, CFG), thr),
+                           positional_fit(DS, CFG, assigner=ASG, max_images=n, seed=2), worst_k=7, assigner=ASG,
+                           worst=rows)
+        assert one.worst == parts.worst and one.rows() == parts.rows()
+
+
+def test_yolo_scores_equal_yolo_fit():
+    from anchorviz.core.fit import yolo_fit, yolo_scores
+
+    rng = np.random.default_rng(3)
+    wh, k = rng.uniform(1, 300, (30_000, 2)), rng.uniform(5, 200, (9, 2))  # several row blocks
+    for thr in (2.0, 4.0, 6.5):
+        f = yolo_fit(wh, k, thr=thr)
+        assert yolo_scores(wh, k, thr=thr) == (f.bpr, f.aat, f.fitness, f.metric_all_mean, f.best_mean)

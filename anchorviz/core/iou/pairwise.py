@@ -20,18 +20,20 @@ def _dtype(style: IoUStyle):
     return np.float32 if style.dtype == "float32" else np.float64
 
 
-def _iou_matrix(a: np.ndarray, b: np.ndarray, style: IoUStyle) -> np.ndarray:
-    """IoU [N, M] of already-validated boxes, in the style's dtype (the library's exact arithmetic)."""
+def _iou_arith(a: np.ndarray, b: np.ndarray, style: IoUStyle) -> np.ndarray:
+    """IoU of already-validated boxes a [..., 4] and b [..., 4] (broadcast against each other), in the style's
+    dtype (the library's exact arithmetic). One implementation for the matrix and the paired IoU, so the paired
+    values are the matrix's diagonal bit for bit."""
     dt = _dtype(style)
     a = a.astype(dt, copy=False)
     b = b.astype(dt, copy=False)
     p = dt(1) if style.plus_one else dt(0)
-    area1 = (a[:, 2] - a[:, 0] + p) * (a[:, 3] - a[:, 1] + p)
-    area2 = (b[:, 2] - b[:, 0] + p) * (b[:, 3] - b[:, 1] + p)
-    iw = np.maximum(np.minimum(a[:, None, 2], b[None, :, 2]) - np.maximum(a[:, None, 0], b[None, :, 0]) + p, dt(0))
-    ih = np.maximum(np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1]) + p, dt(0))
-    inter = iw * ih  # [N, M]
-    union = area1[:, None] + area2[None, :] - inter
+    area1 = (a[..., 2] - a[..., 0] + p) * (a[..., 3] - a[..., 1] + p)
+    area2 = (b[..., 2] - b[..., 0] + p) * (b[..., 3] - b[..., 1] + p)
+    iw = np.maximum(np.minimum(a[..., 2], b[..., 2]) - np.maximum(a[..., 0], b[..., 0]) + p, dt(0))
+    ih = np.maximum(np.minimum(a[..., 3], b[..., 3]) - np.maximum(a[..., 1], b[..., 1]) + p, dt(0))
+    inter = iw * ih
+    union = area1 + area2 - inter
     if style.union_eps > 0:
         union = np.maximum(union, dt(style.union_eps))
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -39,6 +41,11 @@ def _iou_matrix(a: np.ndarray, b: np.ndarray, style: IoUStyle) -> np.ndarray:
     if style.zero_without_overlap:
         iou = np.where(inter > 0, iou, dt(0))
     return iou
+
+
+def _iou_matrix(a: np.ndarray, b: np.ndarray, style: IoUStyle) -> np.ndarray:
+    """IoU [N, M] of already-validated boxes, in the style's dtype (the library's exact arithmetic)."""
+    return _iou_arith(a[:, None, :], b[None, :, :], style)  # [N, 1, 4] against [1, M, 4] -> [N, M]
 
 
 def pairwise_iou(boxes1, boxes2, *, style: IoUStyle = ANCHORVIZ_IOU) -> np.ndarray:
@@ -76,23 +83,7 @@ def paired_iou(boxes1, boxes2, *, style: IoUStyle = ANCHORVIZ_IOU) -> np.ndarray
     a, b = as_boxes(boxes1, name="boxes1"), as_boxes(boxes2, name="boxes2")
     if len(a) != len(b):
         raise AnchorVizInputError(f"paired_iou: expected two lists of the same length, got {len(a)} and {len(b)}")
-    dt = _dtype(style)
-    a = a.astype(dt, copy=False)
-    b = b.astype(dt, copy=False)
-    p = dt(1) if style.plus_one else dt(0)
-    area1 = (a[:, 2] - a[:, 0] + p) * (a[:, 3] - a[:, 1] + p)
-    area2 = (b[:, 2] - b[:, 0] + p) * (b[:, 3] - b[:, 1] + p)
-    iw = np.maximum(np.minimum(a[:, 2], b[:, 2]) - np.maximum(a[:, 0], b[:, 0]) + p, dt(0))
-    ih = np.maximum(np.minimum(a[:, 3], b[:, 3]) - np.maximum(a[:, 1], b[:, 1]) + p, dt(0))
-    inter = iw * ih
-    union = area1 + area2 - inter
-    if style.union_eps > 0:
-        union = np.maximum(union, dt(style.union_eps))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        iou = inter / union
-    if style.zero_without_overlap:
-        iou = np.where(inter > 0, iou, dt(0))
-    return iou.astype(np.float64)
+    return _iou_arith(a, b, style).astype(np.float64)
 
 
 def pairwise_iof(boxes1, boxes2, *, eps: float = 1e-6) -> np.ndarray:
@@ -157,6 +148,12 @@ def yolo_ratio_metric(wh, anchors_wh) -> np.ndarray:
     Returns:
         ndarray[N, K] float64 in [0, 1].
     """
+    return yolo_ratio_metric32(wh, anchors_wh).astype(np.float64)
+
+
+def yolo_ratio_metric32(wh, anchors_wh) -> np.ndarray:
+    """`yolo_ratio_metric` in the float32 it is computed in (what autoanchor's means read; no float64 copy of an
+    (N, K) array that a caller would only turn back into float32)."""
     w = np.asarray(wh, np.float32).reshape(-1, 2)
     k = np.asarray(anchors_wh, np.float32).reshape(-1, 2)
     if (k <= 0).any() or not np.isfinite(k).all():
@@ -165,5 +162,6 @@ def yolo_ratio_metric(wh, anchors_wh) -> np.ndarray:
     with np.errstate(divide="ignore"):
         rw = w[:, 0:1] / k[None, :, 0]  # [N, K]; w and h separately: same values as an (N, K, 2) min, 5x faster
         rh = w[:, 1:2] / k[None, :, 1]
-        x = np.minimum(np.minimum(rw, one / rw), np.minimum(rh, one / rh))
-    return x.astype(np.float64)
+        np.minimum(rw, one / rw, out=rw)
+        np.minimum(rh, one / rh, out=rh)
+        return np.minimum(rw, rh, out=rw)

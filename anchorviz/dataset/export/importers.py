@@ -314,6 +314,9 @@ def config_from_json(text: str | bytes) -> AnchorConfig:
                                   f"{e.colno} ({e.msg})") from None
     except (UnicodeDecodeError, TypeError) as e:
         raise AnchorVizInputError(f"{what}: expected JSON text ({e})") from None
+    except RecursionError:  # json.loads recurses once per nesting level
+        raise AnchorVizInputError(f"{what}: expected an anchorviz setup object, got JSON nested too deeply to "
+                                  "read") from None
     if not isinstance(doc, dict) or "anchorviz_config" not in doc:
         raise AnchorVizInputError(f"{what}: expected an object with 'anchorviz_config', 'convention' and 'levels' "
                                   "(as written by the JSON export)")

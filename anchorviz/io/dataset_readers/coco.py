@@ -77,6 +77,14 @@ def _first_duplicate(ids: np.ndarray) -> tuple[int, int, int] | None:
     return int(ids[first]), first, second
 
 
+def _check_unique(ids: np.ndarray, *, name: str, what: str, thing: str) -> None:
+    """Raise naming the first repeated id of ``what`` (the JSON list) and both places it stands in."""
+    dup = _first_duplicate(ids)
+    if dup:
+        raise AnchorVizInputError(f"{name}: expected unique {thing} ids, got {thing} id {dup[0]} twice "
+                                  f"({what}[{dup[1]}] and {what}[{dup[2]}])")
+
+
 def parse_coco_dataset(data, *, name: str) -> RawDataset:
     """Every image and box of a COCO instances file.
 
@@ -122,31 +130,17 @@ def parse_coco_dataset(data, *, name: str) -> RawDataset:
     for i, f in enumerate(files):
         if f is not None and not isinstance(f, str):
             raise AnchorVizInputError(f"{name}, images[{i}]: expected 'file_name' to be a string, got {_short(f)}")
-    dup = _first_duplicate(img_ids)
-    if dup:
-        raise AnchorVizInputError(
-            f"{name}: expected unique image ids, got image id {dup[0]} twice (images[{dup[1]}] and images[{dup[2]}])"
-        )
+    _check_unique(img_ids, name=name, what="images", thing="image")
     # categories
     cat_ids = _whole_numbers(_column(cats, "id", name=name, what="categories"), name=name, what="categories", key="id")
-    dup = _first_duplicate(cat_ids)
-    if dup:
-        raise AnchorVizInputError(
-            f"{name}: expected unique category ids, got category id {dup[0]} twice "
-            f"(categories[{dup[1]}] and categories[{dup[2]}])"
-        )
+    _check_unique(cat_ids, name=name, what="categories", thing="category")
     cat_names = _column(cats, "name", name=name, what="categories")
     for i, n in enumerate(cat_names):
         if not isinstance(n, str) or not n:
             raise AnchorVizInputError(f"{name}, categories[{i}]: expected a non-empty 'name' string, got {_short(n)}")
     # annotations: columns straight from the list
     ann_ids = _whole_numbers(_column(anns, "id", name=name, what="annotations"), name=name, what="annotations", key="id")
-    dup = _first_duplicate(ann_ids)
-    if dup:
-        raise AnchorVizInputError(
-            f"{name}: expected unique annotation ids, got annotation id {dup[0]} twice "
-            f"(annotations[{dup[1]}] and annotations[{dup[2]}])"
-        )
+    _check_unique(ann_ids, name=name, what="annotations", thing="annotation")
     ann_img = _whole_numbers(_column(anns, "image_id", name=name, what="annotations"), name=name,
                              what="annotations", key="image_id")
     ann_cat = _whole_numbers(_column(anns, "category_id", name=name, what="annotations"), name=name,

@@ -47,6 +47,7 @@ def test_other_box_formats_become_xyxy(fmt, boxes, xyxy):
 
 @pytest.mark.parametrize(("data", "match"), [
     ("{not json", "not valid JSON"),
+    ("[" * 100_000, "nested too deeply"),  # json.loads raises RecursionError: a message, no traceback
     ("[1, 2]", "expected a JSON object"),
     (_doc(cls=None), r"missing key\(s\) \['cls'\]"),
     (_doc(clss=[[1, 2]]), "unexpected key"),

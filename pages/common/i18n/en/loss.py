@@ -62,7 +62,7 @@ STRINGS = {
     "loss.lambda_help": "Loss weight λ ≥ 0, multiplied into the term.",
     "loss.bad_value": "{e} — the loss below keeps the last valid values.",
     "loss.asg_head_desc": "Labels: {spec} trains on the {name} matcher of this library.",
-    "loss.asg_labels_desc": "Labels: the Labels page's assignment ({key}).",
+    "loss.asg_labels_desc": "Labels: the Labels page's assignment ({desc}).",
     # the head
     "loss.desc_sim": "simulated head at progress {p}, seed {seed}",
     "loss.desc_upload": "uploaded {name}",

@@ -59,7 +59,7 @@ STRINGS = {
     "loss.lambda_help": "손실 가중치 λ ≥ 0, 항에 곱해집니다.",
     "loss.bad_value": "{e} — 아래 손실은 마지막으로 유효했던 값을 유지합니다.",
     "loss.asg_head_desc": "라벨: {spec}은 이 라이브러리의 {name} 매처로 학습합니다.",
-    "loss.asg_labels_desc": "라벨: 레이블 페이지의 할당 ({key}).",
+    "loss.asg_labels_desc": "라벨: 레이블 페이지의 할당 ({desc}).",
     # the head
     "loss.desc_sim": "진행도 {p}의 시뮬레이션 head, 시드 {seed}",
     "loss.desc_upload": "업로드한 {name}",

@@ -54,7 +54,7 @@ STRINGS = {
     "loss.lambda_help": "损失权重 λ ≥ 0，乘到该项上。",
     "loss.bad_value": "{e} —— 下面的损失保留最后一组有效值。",
     "loss.asg_head_desc": "标签：{spec} 用该库的 {name} 匹配器训练。",
-    "loss.asg_labels_desc": "标签：标签页的分配（{key}）。",
+    "loss.asg_labels_desc": "标签：标签页的分配（{desc}）。",
     # the head
     "loss.desc_sim": "进度 {p} 的模拟 head，种子 {seed}",
     "loss.desc_upload": "上传的 {name}",

@@ -1,0 +1,15 @@
+STRINGS = {
+    "metrics.shapes": "앵커 형태 수",
+    "metrics.mean_iou_shape": "최고 IoU의 평균 (형태)",
+    "metrics.share_shape": "최고 IoU ≥ {thr}인 GT 비율 (형태)",
+    "metrics.yolo_bpr": "YOLOv5 BPR (anchor_t {t_})",
+    "metrics.yolo_aat": "YOLOv5 임계값을 넘는 앵커 수 (AAT)",
+    "metrics.yolo_fitness": "YOLOv5 적합도",
+    "metrics.assigner": "할당기",
+    "metrics.assigner_sampled": "할당기, 이미지 {m}개 중 {n}개",
+    "metrics.with_positive": "양성 ≥ 1개인 GT 비율 (그리드)",
+    "metrics.zero_positive": "양성이 0개인 GT 비율 (그리드)",
+    "metrics.low_quality_only": "저품질 규칙으로만 양성인 GT 비율 (그리드)",
+    "metrics.mean_positives": "GT당 양성 수의 평균 (그리드)",
+    "metrics.mean_iou_grid": "최고 IoU의 평균 (그리드)",
+}

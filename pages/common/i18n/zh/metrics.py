@@ -1,0 +1,15 @@
+STRINGS = {
+    "metrics.shapes": "锚框形状数",
+    "metrics.mean_iou_shape": "最佳 IoU 的均值（形状）",
+    "metrics.share_shape": "最佳 IoU ≥ {thr} 的 GT 比例（形状）",
+    "metrics.yolo_bpr": "YOLOv5 BPR（anchor_t {t_}）",
+    "metrics.yolo_aat": "YOLOv5 超过阈值的锚框数（AAT）",
+    "metrics.yolo_fitness": "YOLOv5 适应度",
+    "metrics.assigner": "分配器",
+    "metrics.assigner_sampled": "分配器，{m} 张图像中的 {n} 张",
+    "metrics.with_positive": "至少有 1 个正样本的 GT 比例（网格）",
+    "metrics.zero_positive": "正样本为 0 个的 GT 比例（网格）",
+    "metrics.low_quality_only": "仅靠低质量规则成为正样本的 GT 比例（网格）",
+    "metrics.mean_positives": "每个 GT 的平均正样本数（网格）",
+    "metrics.mean_iou_grid": "最佳 IoU 的均值（网格）",
+}
