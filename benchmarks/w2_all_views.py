@@ -217,10 +217,11 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps", type=int, default=12)
     ap.add_argument("--views", default=",".join(VIEWS))
-    ap.add_argument("--switches", type=int, default=14)
-    ap.add_argument("--loads", type=int, default=3)
-    ap.add_argument("--opens", type=int, default=3)
-    ap.add_argument("--breakdown", action="store_true")
+    ap.add_argument("--switches", type=int, default=14, help="page switches timed (0: none)")
+    ap.add_argument("--loads", type=int, default=3, help="first loads timed, each in a new context (0: none)")
+    ap.add_argument("--opens", type=int, default=3,
+                    help="Dataset opens timed after the first (cold) one; -1 skips the Dataset rows")
+    ap.add_argument("--breakdown", action="store_true", help="where each step's time goes (see the docstring)")
     args = ap.parse_args()
     if not os.path.exists(CHROMIUM):
         print(f"{CHROMIUM} not found: apt-get install chromium", file=sys.stderr)
