@@ -62,8 +62,9 @@ JS_ALL_DRAWN = """(old, n) => new Promise((res, rej) => {
         cs.every(g => g.__avzDrawn && !old.has(g.__avzDrawn) && g.querySelector('.gtitle')))
       requestAnimationFrame(() => requestAnimationFrame(() => res(performance.now())));
     else if (performance.now() - t0 > 120000)
-      rej(new Error(`not drawn in 120 s: ${cs.length} charts, script ${app && app.getAttribute('data-test-script-state')}, ` +
-                    `drawn ${cs.map(g => !!g.__avzDrawn + '/' + !old.has(g.__avzDrawn)).join(' ')}`));
+      rej(new Error(`not drawn in 120 s: ${cs.length} charts, script ` +
+                    `${app && app.getAttribute('data-test-script-state')}, drawn ` +
+                    `${cs.map(g => !!g.__avzDrawn + '/' + !old.has(g.__avzDrawn)).join(' ')}`));
     else requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
