@@ -144,9 +144,15 @@ def test_plotly_js_is_served_from_the_components_asset_dir(page, server):
     assets = [(u, s) for u, s in urls if "/_stcore/bidi-components/anchorviz.chart/" in u]
     assert sorted(u.rsplit("/", 1)[1] for u, _ in assets) == ["chart.js", "plotly.min.js"], assets
     assert all(s == 200 for _, s in assets)
+    # the page's HTML starts loading plotly.js (pages/common/serve.py) and the component waits for that load
+    assert [u for u, _ in urls if u.endswith("plotly.min.js")] == [u for u, _ in assets if u.endswith("plotly.min.js")]
     assert all(u.startswith(server) or u.startswith("data:") for u, _ in urls), [u for u, _ in urls]
     from plotly.offline import get_plotlyjs_version
     assert page.evaluate("() => window.Plotly.version") == get_plotlyjs_version()  # the build plotly writes for
+    # the partial bundle registers exactly the trace types its first line names (tests/test_viz_web.py checks
+    # that every page's figures use only those)
+    from test_viz_web import bundle_traces
+    assert set(page.evaluate("() => Object.keys(window.Plotly.PlotSchema.get().traces)")) == bundle_traces()
 
 
 def test_labels_page_and_keyboard_slider_step(page, server):

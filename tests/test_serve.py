@@ -56,6 +56,10 @@ def test_the_html_page_gets_the_hint_first_in_its_head():
     assert body == HTML.replace(b"<head>", b"<head>" + script)
     assert dict(start["headers"])[b"content-length"] == str(len(body)).encode()
     assert b"BACKEND_BASE_URL" in script and b'["anchors", "dataset", "labels"]' in script
+    # plotly.js starts loading with the page, from the chart component's asset URL (tests/test_browser.py checks
+    # that the browser then fetches it once)
+    assert b"window.__avzPlotly = new Promise" in script
+    assert b"s.src = base + '_stcore/bidi-components/anchorviz.chart/plotly.min.js'" in script
 
 
 def test_everything_else_passes_untouched():

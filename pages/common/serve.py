@@ -21,17 +21,38 @@ __all__ = ["BaseUrlHint", "hint_script"]
 _HTML_SKIP = ("/_stcore/", "/static/", "/component/", "/media/", "/app/static/")
 
 
+# plotly.js, fetched and run while Streamlit's own bundle loads and the first script run is on the server (the
+# page's main thread is mostly idle then), instead of after the first chart arrives: a first load took 0.5-1 s
+# less (benchmarks/w2_all_views.py). The chart component's script (anchorviz/viz/web/chart.js) waits for this same
+# promise, window.__avzPlotly, so plotly.js loads once (and loads it itself should this fail); the URL is the one
+# the component's asset_dir is served at.
+PLOTLY_PATH = "_stcore/bidi-components/anchorviz.chart/plotly.min.js"
+CHART_JS_PATH = "_stcore/bidi-components/anchorviz.chart/chart.js"
+_PLOTLY_EARLY = (
+    "  window.__avzPlotly = new Promise(function (res, rej) { /* anchorviz/viz/web/chart.js waits for it */\n"
+    "    var s = document.createElement('script');\n"
+    f"    s.src = base + '{PLOTLY_PATH}'; s.async = true;\n"
+    "    s.onload = function () { res(window.Plotly); };\n"
+    "    s.onerror = function () { rej(new Error('plotly.js did not load from ' + s.src)); };\n"
+    "    document.head.appendChild(s);\n"
+    "  });\n"
+    "  var m = document.createElement('link'); m.rel = 'modulepreload';  /* the component's script, fetched early */\n"
+    f"  m.href = base + '{CHART_JS_PATH}'; document.head.appendChild(m);\n")
+
+
 def hint_script(page_paths: list[str]) -> bytes:
     """The ``<script>`` that sets ``window.__streamlit.BACKEND_BASE_URL``: the current URL's path, less its last
-    segment when that is one of the app's pages (``page_paths``, their ``url_path``)."""
+    segment when that is one of the app's pages (``page_paths``, their ``url_path``); and starts loading plotly.js
+    from there (``PLOTLY_PATH``)."""
     pages = json.dumps(sorted(p for p in page_paths if p))
     return (
         "<script>(function () { /* anchorviz: where the Streamlit server is (pages/common/serve.py) */\n"
         f"  var pages = {pages}, path = location.pathname.replace(/\\/+$/, '');\n"
         "  var last = path.slice(path.lastIndexOf('/') + 1);\n"
         "  if (pages.indexOf(decodeURIComponent(last)) >= 0) path = path.slice(0, path.length - last.length);\n"
-        "  window.__streamlit = Object.assign({}, window.__streamlit || {},\n"
-        "                                     {BACKEND_BASE_URL: location.origin + path.replace(/\\/+$/, '') + '/'});\n"
+        "  var base = location.origin + path.replace(/\\/+$/, '') + '/';\n"
+        "  window.__streamlit = Object.assign({}, window.__streamlit || {}, {BACKEND_BASE_URL: base});\n"
+        f"{_PLOTLY_EARLY}"
         "})();</script>"
     ).encode()
 
