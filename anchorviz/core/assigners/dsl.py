@@ -23,7 +23,7 @@ import numpy as np
 
 from anchorviz.core.assigners._inputs import prediction_inputs
 from anchorviz.core.assigners._overlaps import mmdet_iou, soft_bce_cost, strictly_inside
-from anchorviz.core.assigners.dynamic_k import DynamicKMatch, dynamic_k_match
+from anchorviz.core.assigners.dynamic_k import DynamicKMatch, dynamic_k_match, true_pairs
 from anchorviz.core.assigners.result import PointAssignment, from_matches
 from anchorviz.core.errors import AnchorVizInputError
 
@@ -119,7 +119,7 @@ def assign_dsl(points, strides, pred_boxes, logits, gt_boxes, gt_labels, *, conf
     """DynamicSoftLabelAssigner in the common frame (``cost`` = the full cost over candidates x GTs)."""
     res = dynamic_soft_label(points, strides, pred_boxes, logits, gt_boxes, gt_labels, config)
     mt = res.match
-    rows, cols = np.nonzero(mt.before)
+    rows, cols = true_pairs(mt.before)
     n, m = res.in_gts.shape
     soft = np.where(res.matched_gt >= 0, res.soft_target, 0.0)
     cand = np.zeros(n, bool)
