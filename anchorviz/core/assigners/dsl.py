@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from anchorviz.core.assigners._inputs import prediction_inputs
-from anchorviz.core.assigners._overlaps import _ROWS, mmdet_iou, soft_bce_cost, strictly_inside
+from anchorviz.core.assigners._overlaps import _ROWS, any_per_row, mmdet_iou, soft_bce_cost, strictly_inside
 from anchorviz.core.assigners.dynamic_k import DynamicKMatch, dynamic_k_match, true_pairs
 from anchorviz.core.assigners.result import PointAssignment, from_matches
 from anchorviz.core.errors import AnchorVizInputError
@@ -117,7 +117,7 @@ def dynamic_soft_label(points, strides, pred_boxes, logits, gt_boxes, gt_labels,
                                                   rule="DSL", scores_are="logit")
     m, n = len(g), len(pts)
     in_gts = strictly_inside(pts, g[:, :2], g[:, 2:])
-    cand = np.flatnonzero(in_gts.any(axis=1))
+    cand = np.flatnonzero(any_per_row(in_gts))
     distance, prior = _centre_prior(pts[cand], st[cand], g, config.soft_center_radius)
     ious = mmdet_iou(pb[cand], g)
     with np.errstate(divide="ignore"):  # -log(iou + eps) * w, in place
