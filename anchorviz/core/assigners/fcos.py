@@ -25,6 +25,8 @@ import numpy as np
 
 from anchorviz.core.boxes import as_boxes
 from anchorviz.core.assigners._inputs import gt_label_array
+from anchorviz.core.assigners._overlaps import any_per_row
+from anchorviz.core.assigners.dynamic_k import true_pairs
 from anchorviz.core.assigners.result import PointAssignment, from_matches
 from anchorviz.core.points import PointGrid
 from anchorviz.core.errors import AnchorVizInputError
@@ -152,9 +154,9 @@ def assign_fcos_torchvision(grid: PointGrid, gt_boxes, gt_labels=None, *,
                                  center_sampling_radius=center_sampling_radius)
     m = res.match_mask.shape[1]
     labels = np.zeros(m, np.int64) if gt_labels is None else gt_label_array(gt_labels, m)
-    cand = res.center_mask.any(axis=1)
+    cand = any_per_row(res.center_mask)
     keyed = res.match_mask.astype(F) * res.keys[None, :]
-    picked = np.argwhere(res.match_mask)
+    picked = np.column_stack(true_pairs(res.match_mask))
     return from_matches(rule=f"torchvision FCOS (radius {center_sampling_radius:g})", matched_gt=res.matched_idxs,
                         gt_labels=labels, num_gts=m, candidates=cand, cost=keyed[cand], cost_kind="metric",
                         picked=picked)
