@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-__all__ = ["f32", "strictly_inside", "inside_squares", "mmdet_iou", "yolox_iou_cxcywh", "ultralytics_ciou",
+__all__ = ["f32", "strictly_inside", "inside_squares", "any_per_row", "mmdet_iou", "yolox_iou_cxcywh", "ultralytics_ciou",
            "bce_onehot_cost", "soft_bce_cost",
            "sigmoid32", "log_sigmoid32"]
 
@@ -52,9 +52,17 @@ def inside_squares(points: np.ndarray, strides: np.ndarray, centres: np.ndarray,
     out = np.zeros((len(points), len(centres)), bool)
     for st in np.unique(strides):
         rows = np.flatnonzero(strides == st)
+        if rows[-1] - rows[0] + 1 == len(rows):  # one level's points are one run of rows: slices, not gathers
+            rows = slice(int(rows[0]), int(rows[-1]) + 1)
         r = F(radius) * F(st)
         out[rows] = strictly_inside(points[rows], centres - r, centres + r)
     return out
+
+
+def any_per_row(mask: np.ndarray) -> np.ndarray:
+    """bool [N]: ``mask.any(axis=1)`` for a bool [N, M] mask, as a float32 row sum (exact: a count of at most M
+    ones); about 3x faster than NumPy's reduction along a short last axis."""
+    return np.einsum("ij->i", mask.astype(np.float32)) > 0
 
 
 _ROWS = 256  # rows per block in the [K, M] / [K, C] kernels: their temporaries then stay in cache

@@ -204,7 +204,33 @@ def torch_topk_set(values, k: int, *, largest: bool = True) -> tuple[np.ndarray,
 
 
 def _sorted_heads(key: np.ndarray, depth: int) -> np.ndarray:
-    """float (M, depth) the ``depth`` smallest values of every column of ``key`` (K, M), ascending."""
+    """float (M, depth) the ``depth`` smallest values of every column of ``key`` (K, M), ascending.
+
+    Values only (which of several equal values is returned is not part of the answer), so long columns are first
+    cut down without changing it: split each column into blocks of ``_BLOCK_ROWS`` rows and keep the ``depth``
+    blocks with the smallest minima. Every value below the depth-th smallest block minimum lies in a kept block,
+    and the kept blocks hold ``depth`` values no larger than it, so the kept values have the same ``depth``
+    smallest values as the column. NaN (NumPy sorts it last; a block minimum would hide it) takes the plain path.
+    """
+    n, m = key.shape
+    nb = -(-n // _BLOCK_ROWS)
+    if depth >= n or nb < 4 * depth:
+        return _sorted_heads_plain(key, depth)
+    padded = np.full((nb * _BLOCK_ROWS, m), np.inf, key.dtype)  # +inf never comes before a real value
+    padded[:n] = key
+    blocks = padded.reshape(nb, _BLOCK_ROWS, m)
+    minima = blocks.min(axis=1)  # [nb, M]: elementwise minima of row slices, no transpose of the big array
+    if np.isnan(minima).any():
+        return _sorted_heads_plain(key, depth)
+    keep = np.argpartition(minima.T, depth - 1, axis=1)[:, :depth]  # [M, depth] blocks of each column
+    cand = blocks[keep, :, np.arange(m)[:, None]].reshape(m, depth * _BLOCK_ROWS)  # [M, depth, rows] -> [M, .]
+    return np.sort(np.partition(cand, depth - 1, axis=1)[:, :depth], axis=1)
+
+
+_BLOCK_ROWS = 16
+
+
+def _sorted_heads_plain(key: np.ndarray, depth: int) -> np.ndarray:
     kt = np.ascontiguousarray(key.T)  # [M, K]: partitions along a contiguous axis are faster
     n = kt.shape[1]
     return np.sort(kt if depth >= n else np.partition(kt, depth - 1, axis=1)[:, :depth], axis=1)
@@ -252,6 +278,9 @@ def largest_values(values: np.ndarray, k: int) -> np.ndarray:
     nans = np.isnan(values).sum(axis=0) if has_nan else np.zeros(m, np.int64)
     key = np.where(np.isnan(values), -np.inf, -values) if has_nan else -values
     out = -_sorted_heads(key, k)
+    zero = np.flatnonzero((out == 0).any(axis=1))
+    if len(zero):  # +0.0 and -0.0 are equal values but not equal bits: take those columns the plain way
+        out[zero] = -_sorted_heads_plain(key[:, zero], k)
     for j in np.flatnonzero(nans):  # NaN sorts first in torch (it was -inf in the key, then +inf here)
         out[j, :min(int(nans[j]), k)] = np.nan
     return out.T.astype(values.dtype)

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from anchorviz.core.assigners._inputs import prediction_inputs
-from anchorviz.core.assigners._overlaps import mmdet_iou, soft_bce_cost, strictly_inside
-from anchorviz.core.assigners.dynamic_k import DynamicKMatch, dynamic_k_match
+from anchorviz.core.assigners._overlaps import _ROWS, any_per_row, mmdet_iou, soft_bce_cost, strictly_inside
+from anchorviz.core.assigners.dynamic_k import DynamicKMatch, dynamic_k_match, true_pairs
 from anchorviz.core.assigners.result import PointAssignment, from_matches
 from anchorviz.core.errors import AnchorVizInputError
 
@@ -75,6 +75,33 @@ class DSLResult:
     soft_target: np.ndarray
 
 
+def _centre_prior(pts: np.ndarray, strides: np.ndarray, g: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]:
+    """(distance to each GT centre over the stride, 10^(distance - radius)), float32 (K, M), block by block of rows:
+    the float64 intermediates of a whole (K, M) block would be fresh memory (page faults) on every call."""
+    k, m = len(pts), len(g)
+    centre = (g[:, :2] + g[:, 2:]) / F(2)
+    distance, prior = np.empty((k, m), F), np.empty((k, m), F)
+    r, ln10 = F(radius), math.log(10.0)
+    for i in range(0, k, _ROWS):
+        rows = slice(i, min(i + _ROWS, k))
+        dx = pts[rows, 0:1] - centre[None, :, 0]
+        dy = pts[rows, 1:2] - centre[None, :, 1]
+        dx *= dx
+        dy *= dy
+        dx += dy
+        np.sqrt(dx, out=dx)
+        dx /= strides[rows][:, None]
+        distance[rows] = dx
+        # torch.pow(10, d - r) in float32; computed in float64 and rounded once (within an ulp of powf), because
+        # NumPy's float32 power is slow on the huge values this reaches (up to ~1e26, inf beyond 3.4e38)
+        e = (dx - r).astype(np.float64)
+        e *= ln10
+        with np.errstate(over="ignore"):
+            np.exp(e, out=e)
+            prior[rows] = e
+    return distance, prior
+
+
 def dynamic_soft_label(points, strides, pred_boxes, logits, gt_boxes, gt_labels, config: DSLConfig = DSLConfig()
                        ) -> DSLResult:
     """Run the assigner on one image.
@@ -90,20 +117,17 @@ def dynamic_soft_label(points, strides, pred_boxes, logits, gt_boxes, gt_labels,
                                                   rule="DSL", scores_are="logit")
     m, n = len(g), len(pts)
     in_gts = strictly_inside(pts, g[:, :2], g[:, 2:])
-    cand = np.flatnonzero(in_gts.any(axis=1))
-    centre = (g[:, :2] + g[:, 2:]) / F(2)
-    dx = pts[cand, 0:1] - centre[None, :, 0]
-    dy = pts[cand, 1:2] - centre[None, :, 1]
-    distance = np.sqrt(dx * dx + dy * dy) / st[cand][:, None]
-    # torch.pow(10, d - r) in float32; computed in float64 and rounded once (within an ulp of powf), because
-    # NumPy's float32 power is slow on the huge values this reaches (up to ~1e26, inf beyond 3.4e38)
-    with np.errstate(over="ignore"):
-        prior = np.exp((distance - F(config.soft_center_radius)).astype(np.float64) * math.log(10.0)).astype(F)
+    cand = np.flatnonzero(any_per_row(in_gts))
+    distance, prior = _centre_prior(pts[cand], st[cand], g, config.soft_center_radius)
     ious = mmdet_iou(pb[cand], g)
-    with np.errstate(divide="ignore"):
-        iou_cost = -np.log(ious + F(config.eps)) * F(config.iou_weight)
+    with np.errstate(divide="ignore"):  # -log(iou + eps) * w, in place
+        iou_cost = np.add(ious, F(config.eps))
+        np.log(iou_cost, out=iou_cost)
+        np.negative(iou_cost, out=iou_cost)
+        iou_cost *= F(config.iou_weight)
     soft_cls = soft_bce_cost(x[cand], labels, ious) if m else np.zeros((len(cand), 0), F)
-    cost = soft_cls + iou_cost + prior
+    cost = soft_cls + iou_cost
+    cost += prior
     match = dynamic_k_match(cost, ious, config.topk)
     matched = np.full(n, -1, np.int64)
     soft = np.zeros(n, F)
@@ -119,7 +143,7 @@ def assign_dsl(points, strides, pred_boxes, logits, gt_boxes, gt_labels, *, conf
     """DynamicSoftLabelAssigner in the common frame (``cost`` = the full cost over candidates x GTs)."""
     res = dynamic_soft_label(points, strides, pred_boxes, logits, gt_boxes, gt_labels, config)
     mt = res.match
-    rows, cols = np.nonzero(mt.before)
+    rows, cols = true_pairs(mt.before)
     n, m = res.in_gts.shape
     soft = np.where(res.matched_gt >= 0, res.soft_target, 0.0)
     cand = np.zeros(n, bool)

@@ -25,6 +25,8 @@ import numpy as np
 
 from anchorviz.core.boxes import as_boxes
 from anchorviz.core.assigners._inputs import gt_label_array
+from anchorviz.core.assigners._overlaps import any_per_row
+from anchorviz.core.assigners.dynamic_k import true_pairs
 from anchorviz.core.assigners.result import PointAssignment, from_matches
 from anchorviz.core.points import PointGrid
 from anchorviz.core.errors import AnchorVizInputError
@@ -119,21 +121,33 @@ def fcos_match_torchvision(points: np.ndarray, sizes: np.ndarray, num_anchors_pe
                          max_ltrb=np.zeros((n, 0), F), lower_bound=lower, upper_bound=upper, gt_areas=areas,
                          keys=keys, min_area_key_per_gt=np.zeros(0, F), num_anchors_per_level=counts)
     centres = (g[:, :2] + g[:, 2:]) / F(2)
-    x, y = pts[:, 0:1], pts[:, 1:2]  # [N, 1]
-    cheb = np.maximum(np.abs(x - centres[None, :, 0]), np.abs(y - centres[None, :, 1]))  # [N, M]
-    center = cheb < F(radius) * size[:, None]
-    left, top = x - g[None, :, 0], y - g[None, :, 1]
-    right, bottom = g[None, :, 2] - x, g[None, :, 3] - y
-    inside = center & (np.minimum(np.minimum(left, top), np.minimum(right, bottom)) > 0)
-    max_ltrb = np.maximum(np.maximum(left, top), np.maximum(right, bottom))
-    match = inside & (max_ltrb > lower[:, None]) & (max_ltrb < upper[:, None])
-    keyed = match.astype(F) * keys[None, :]  # the float32 product torchvision takes the argmax of
-    best = keyed.argmax(axis=1)  # first maximum on ties: the lower GT index
-    best_val = keyed[np.arange(n), best]
-    matched = np.where(best_val < F(1e-5), -1, best).astype(np.int64)
+    center, inside, match = (np.empty((n, m), bool) for _ in range(3))
+    max_ltrb = np.empty((n, m), F)
+    matched = np.empty(n, np.int64)
+    key_max = np.full(m, -np.inf, F)
+    # block by block of rows: every value is per (point, GT), and whole (N, M) temporaries would be fresh memory
+    # (page faults) on every call; the column maximum of the keys is exact in any order
+    for lo in range(0, n, _ROWS):
+        r = slice(lo, min(lo + _ROWS, n))
+        x, y = pts[r, 0:1], pts[r, 1:2]  # [rows, 1]
+        cheb = np.maximum(np.abs(x - centres[None, :, 0]), np.abs(y - centres[None, :, 1]))  # [rows, M]
+        center[r] = cheb < F(radius) * size[r, None]
+        left, top = x - g[None, :, 0], y - g[None, :, 1]
+        right, bottom = g[None, :, 2] - x, g[None, :, 3] - y
+        inside[r] = center[r] & (np.minimum(np.minimum(left, top), np.minimum(right, bottom)) > 0)
+        max_ltrb[r] = np.maximum(np.maximum(left, top), np.maximum(right, bottom))
+        match[r] = inside[r] & (max_ltrb[r] > lower[r, None]) & (max_ltrb[r] < upper[r, None])
+        keyed = match[r].astype(F) * keys[None, :]  # the float32 product torchvision takes the argmax of
+        best = keyed.argmax(axis=1)  # first maximum on ties: the lower GT index
+        best_val = keyed[np.arange(len(best)), best]
+        matched[r] = np.where(best_val < F(1e-5), -1, best)
+        np.maximum(key_max, keyed.max(axis=0), out=key_max)
     return FcosMatch(matched_idxs=matched, center_mask=center, inside_mask=inside, match_mask=match,
                      max_ltrb=max_ltrb, lower_bound=lower, upper_bound=upper, gt_areas=areas, keys=keys,
-                     min_area_key_per_gt=keyed.max(axis=0), num_anchors_per_level=counts)
+                     min_area_key_per_gt=key_max, num_anchors_per_level=counts)
+
+
+_ROWS = 1024  # rows per block: the block's (rows, M) float32 temporaries stay in cache
 
 
 def assign_fcos_torchvision(grid: PointGrid, gt_boxes, gt_labels=None, *,
@@ -152,10 +166,10 @@ def assign_fcos_torchvision(grid: PointGrid, gt_boxes, gt_labels=None, *,
                                  center_sampling_radius=center_sampling_radius)
     m = res.match_mask.shape[1]
     labels = np.zeros(m, np.int64) if gt_labels is None else gt_label_array(gt_labels, m)
-    cand = res.center_mask.any(axis=1)
-    keyed = res.match_mask.astype(F) * res.keys[None, :]
-    picked = np.argwhere(res.match_mask)
+    cand = any_per_row(res.center_mask)
+    keyed_cand = res.match_mask[cand].astype(F) * res.keys[None, :]  # the argmax's values, candidate rows only
+    picked = np.column_stack(true_pairs(res.match_mask))
     return from_matches(rule=f"torchvision FCOS (radius {center_sampling_radius:g})", matched_gt=res.matched_idxs,
-                        gt_labels=labels, num_gts=m, candidates=cand, cost=keyed[cand], cost_kind="metric",
+                        gt_labels=labels, num_gts=m, candidates=cand, cost=keyed_cand, cost_kind="metric",
                         picked=picked)
 

@@ -24,6 +24,8 @@ import numpy as np
 
 from anchorviz.core.boxes import as_boxes
 from anchorviz.core.assigners._inputs import gt_label_array
+from anchorviz.core.assigners._overlaps import any_per_row
+from anchorviz.core.assigners.dynamic_k import true_pairs
 from anchorviz.core.assigners.result import PointAssignment, from_matches
 from anchorviz.core.points import PointGrid
 from anchorviz.core.errors import AnchorVizInputError
@@ -142,8 +144,8 @@ def assign_fcos_mmdet(grid: PointGrid, gt_boxes, gt_labels=None, *, center_sampl
     res = fcos_targets_mmdet(grid.points, grid.level, [lv.stride for lv in grid.levels], g, labels,
                              num_classes=num_classes, regress_ranges=regress_ranges, center_sampling=center_sampling,
                              center_sample_radius=center_sample_radius)
-    cand = res.inside_mask.any(axis=1)
+    cand = any_per_row(res.inside_mask)
     cost = np.where(res.range_and_inside, res.areas[None, :], F(INF))[cand]
     rule = "mmdet FCOS" + (f" (centre sampling {center_sample_radius:g})" if center_sampling else "")
     return from_matches(rule=rule, matched_gt=res.matched_gt, gt_labels=labels, num_gts=len(g), candidates=cand,
-                        cost=cost, cost_kind="cost", picked=np.argwhere(res.range_and_inside))
+                        cost=cost, cost_kind="cost", picked=np.column_stack(true_pairs(res.range_and_inside)))

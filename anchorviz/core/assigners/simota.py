@@ -36,9 +36,9 @@ import numpy as np
 
 from anchorviz.core.boxes import xyxy_to_cxcywh
 from anchorviz.core.assigners._inputs import prediction_inputs
-from anchorviz.core.assigners._overlaps import (bce_onehot_cost, f32, inside_squares, mmdet_iou, sigmoid32,
+from anchorviz.core.assigners._overlaps import (any_per_row, bce_onehot_cost, f32, inside_squares, mmdet_iou, sigmoid32,
                                                 strictly_inside, yolox_iou_cxcywh)
-from anchorviz.core.assigners.dynamic_k import DynamicKMatch, dynamic_k_match
+from anchorviz.core.assigners.dynamic_k import DynamicKMatch, dynamic_k_match, true_pairs
 from anchorviz.core.assigners.result import PointAssignment, from_matches
 from anchorviz.core.errors import AnchorVizInputError
 
@@ -173,9 +173,9 @@ def run_simota(points, strides, pred_boxes, scores, gt_boxes, gt_labels, config:
     in_boxes, in_centers = _geometry(pts, st, g, config.center_radius, config.iou) if m else \
         (np.zeros((n, 0), bool), np.zeros((n, 0), bool))
     if config.candidates == "centre":
-        valid = in_centers.any(axis=1)
+        valid = any_per_row(in_centers)
     else:
-        valid = in_boxes.any(axis=1) | in_centers.any(axis=1)
+        valid = any_per_row(in_boxes | in_centers)
     cand = np.flatnonzero(valid)
     geometry = in_centers[cand] if config.penalty_outside == "centre" else in_boxes[cand] & in_centers[cand]
     if config.iou == "yolox":
@@ -216,7 +216,7 @@ def assign_simota(points, strides, pred_boxes, scores, gt_boxes, gt_labels, *, v
         config = replace(config, **overrides)
     res = run_simota(points, strides, pred_boxes, scores, gt_boxes, gt_labels, config)
     mt = res.match
-    rows, cols = np.nonzero(mt.before)
+    rows, cols = true_pairs(mt.before)
     picked = np.column_stack([res.candidate_index[rows], cols])
     m = res.in_centers.shape[1]
     cand = np.zeros(len(res.matched_gt), bool)

@@ -141,7 +141,7 @@ def compute_loss(*, anchors, assignment: Assignment, gt_boxes, gt_classes, head:
     box_term = Term("box regression", float(im.box_sum), terms.box_normaliser, terms.lambda_box, float(terms.box))
     breakdown = _breakdown(role, fg_prob, im.cls_loss, im.cls_loss_gamma0, cls_term, hard_threshold, spec.gamma)
     per_gt = _per_gt(assignment, pos_idx, matched, im.box_loss, box_term, len(g), sampled=spec.sampler is not None)
-    counts = {"positive": len(pos_idx), "negative": int(np.count_nonzero(role == _NEG)),
+    counts = {"positive": len(pos_idx), "negative": im.num_neg,  # im.role is role
               "ignored": int(np.count_nonzero(role == _IGN)),
               "not_sampled": int(np.count_nonzero(role == _NOT_SAMPLED))}
     return LossResult(spec=spec, image=im, role=role, counts_cls=im.cls_counted, counts_box=im.box_counted,

@@ -174,8 +174,9 @@ def image_loss(spec: LossSpec, *, anchors: np.ndarray, gt_boxes: np.ndarray, rol
         else:
             cls = cls_losses(scores, t, spec.cls_loss, **kw)
         if n_counted < n:  # in place: the arrays are this call's own (softmax gives one array twice: x*m*m = x*m)
+            weight = counted.astype(F32)  # cast once: the same 1.0 / 0.0 a bool operand is cast to on every call
             for c in {id(c): c for c in cls}.values():
-                np.multiply(c, counted, out=c)
+                np.multiply(c, weight, out=c)
     else:
         idx = np.flatnonzero(counted)
         sub = scores.take(idx) if isinstance(scores, CompactScores) else np.asarray(scores, F32)[idx]

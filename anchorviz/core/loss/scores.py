@@ -184,14 +184,15 @@ def cls_outputs(scores, target_col: np.ndarray, kind: ClsKind, *, alpha: float =
     if kind == "softmax_ce" or not isinstance(scores, CompactScores):
         fg = foreground_prob(scores, kind, background_col=background_col)
         return cls_losses(scores, t, kind, alpha=alpha, gammas=gammas), fg, target_prob(scores, t, kind, fg_prob=fg)
-    out, pb, pvs = _compact_sigmoid(scores, t, kind, alpha, gammas)
+    rows = np.flatnonzero(t >= 0)
+    out, pb, pvs, hits = _compact_sigmoid(scores, t, kind, alpha, gammas, rows)
     cols = scores.columns
     low = F32(-1.0)  # below any probability
     fg = pb
     bg_listed = None
     for j, pv in enumerate(pvs):
         col = cols[:, j]
-        is_fg = col >= 0 if background_col is None else (col >= 0) & (col != background_col)
+        is_fg = hits[j] if background_col is None else hits[j] & (col != background_col)
         fg = np.maximum(fg, pv if is_fg.all() else np.where(is_fg, pv, low))
         if background_col is not None:
             hit_bg = col == background_col
@@ -205,7 +206,6 @@ def cls_outputs(scores, target_col: np.ndarray, kind: ClsKind, *, alpha: float =
         fg[only_listed] = np.where(ok, np.stack([pv[only_listed] for pv in pvs], axis=1), low).max(axis=1)
         fg[only_listed] = np.maximum(fg[only_listed], F32(0))
     tp = F32(1) - fg
-    rows = np.flatnonzero(t >= 0)
     if len(rows):
         at = pb[rows].copy()
         for j, pv in enumerate(pvs):
@@ -215,17 +215,19 @@ def cls_outputs(scores, target_col: np.ndarray, kind: ClsKind, *, alpha: float =
     return out, np.asarray(fg, F32), tp
 
 
-def _compact_sigmoid(scores: CompactScores, t: np.ndarray, kind: str, alpha: float, gammas):
-    """Losses of CompactScores for sigmoid kinds, with the probabilities of the base and of each slot."""
-    rows = np.flatnonzero(t >= 0)
+def _compact_sigmoid(scores: CompactScores, t: np.ndarray, kind: str, alpha: float, gammas, rows=None):
+    """Losses of CompactScores for sigmoid kinds, with the probabilities of the base and of each slot and which
+    rows use each slot (``rows``: the rows with a target column, when the caller has them)."""
+    rows = np.flatnonzero(t >= 0) if rows is None else rows
     pb = _prims(kind, scores.base, exact=False)
     out = [_times(scores.unlisted, _kernel(kind, pb, 0, alpha, g), pb) for g in gammas]
-    probs = []
+    probs, hits = [], []
     for j in range(scores.columns.shape[1]):
         col = scores.columns[:, j]
         pv = _prims(kind, scores.values[:, j], exact=False)
         probs.append(pv["p"] if kind == "focal_keras" else pv["sg"])
         hit = col >= 0
+        hits.append(hit)
         all_hit = bool(hit.all())
         is_t = rows[col[rows] == t[rows]]  # rows whose target column is this slot
         pt = _take(pv, is_t)
@@ -238,7 +240,7 @@ def _compact_sigmoid(scores: CompactScores, t: np.ndarray, kind: str, alpha: flo
         pf = _take(pb, fix)
         for o, g in zip(out, gammas):
             o[fix] += _kernel(kind, pf, 1, alpha, g) - _kernel(kind, pf, 0, alpha, g)
-    return out, (pb["p"] if kind == "focal_keras" else pb["sg"]), probs
+    return out, (pb["p"] if kind == "focal_keras" else pb["sg"]), probs, hits
 
 
 def _dense_sigmoid(x: np.ndarray, t: np.ndarray, kind: str, alpha: float, gammas) -> list[np.ndarray]:

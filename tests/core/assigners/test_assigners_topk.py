@@ -101,3 +101,22 @@ def test_columns_with_nan_and_ties_equal_the_row_emulation(seed):
         col = cost[:, j]
         nan = np.full(int(np.isnan(col).sum()), np.nan)
         assert np.array_equal(values[:, j], np.concatenate([nan, -np.sort(-col[~np.isnan(col)])])[:k], equal_nan=True)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_block_cut_heads_equal_the_plain_partition_bit_for_bit(seed):
+    """The block cut of long columns (``_sorted_heads``) returns the same values as partitioning the whole column,
+    on columns full of ties, zeros of both signs, infinities and mostly-equal values, and ``largest_values``
+    keeps the plain path's bits where +0.0 and -0.0 both reach the head."""
+    from anchorviz.core.assigners._topk import _sorted_heads, _sorted_heads_plain
+
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(700, 6000)), int(rng.integers(1, 40))
+    a = rng.choice(np.array([0.0, -0.0, 0.25, 0.5, np.inf, 1e30], np.float32), size=(n, m))
+    a[:, ::3] = rng.random((n, len(range(0, m, 3)))).astype(np.float32)  # some columns without ties
+    a[:, 1::4] = np.float32(0.5)  # some constant columns
+    a[rng.random((n, m)) < 0.7] = np.float32(-0.0 if seed % 2 else 0.0)  # sparse, like IoUs
+    for depth in (1, 5, 10, 13, 14):
+        got, want = _sorted_heads(a, depth), _sorted_heads_plain(a, depth)
+        assert np.array_equal(got, want)  # values (a +0 / -0 choice is not part of _sorted_heads' answer)
+        assert np.array_equal(largest_values(a, depth).view(np.uint32), (-_sorted_heads_plain(-a, depth)).T.view(np.uint32))

@@ -132,3 +132,38 @@ def test_keras_head_emits_probabilities():
     r, head = _loss("keras_retinanet/retinanet", 0.5)
     assert head.probabilities and 0 <= head.scores.base.min() and head.scores.values.max() <= 1
     assert dataclasses.replace(head, probabilities=False).probabilities is False
+
+
+@pytest.mark.parametrize("key", [k for k in ANCHOR_HEADS if LOSS_SPECS[k].cls_loss != "softmax_ce"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_compact_outputs_equal_the_losses_and_a_dense_max_bit_for_bit(key, seed):
+    """``cls_outputs`` on compact scores shares the target rows and slot masks of its loss pass: its losses are
+    ``cls_losses``' bits, and its foreground / target probabilities are exactly the max over the foreground
+    columns / the value at the target column of the dense matrix of the same per-value probabilities."""
+    from anchorviz.core.loss.head import background_column, column_of_class
+    from anchorviz.core.loss.scores import _prims, cls_losses, cls_outputs
+
+    spec, aset, res, _, coder = _setup(key, seed)
+    head = simulate_loss_head(anchors=aset.boxes, assignment=res, gt_boxes=GTS, gt_classes=CLASSES, num_classes=K,
+                              spec=spec, coder=coder, progress=[0.0, 0.4, 1.0][seed], seed=seed)
+    sc, bg = head.scores, background_column(spec, K)
+    t = np.full(len(aset), -1, np.int64)
+    pos = res.labels == 1
+    t[pos] = column_of_class(spec, CLASSES[res.matched_gt[pos]])
+    t[np.flatnonzero(~pos)[::7]] = 0  # some rows whose target column holds the base value or the background
+    gammas = (spec.gamma, 0.0)
+    losses, fg, tp = cls_outputs(sc, t, spec.cls_loss, alpha=spec.alpha, gammas=gammas, background_col=bg)
+    for a, b in zip(losses, cls_losses(sc, t, spec.cls_loss, alpha=spec.alpha, gammas=gammas)):
+        assert np.array_equal(a.view(np.uint32), b.view(np.uint32))
+    prob = "p" if spec.cls_loss == "focal_keras" else "sg"
+    dense = np.repeat(_prims(spec.cls_loss, sc.base, exact=False)[prob][:, None], sc.num_columns, axis=1)
+    for j in range(sc.columns.shape[1]):
+        r = np.flatnonzero(sc.columns[:, j] >= 0)
+        dense[r, sc.columns[r, j]] = _prims(spec.cls_loss, sc.values[:, j], exact=False)[prob][r]
+    fg_cols = [c for c in range(sc.num_columns) if c != bg]
+    want_fg = dense[:, fg_cols].max(axis=1)
+    assert np.array_equal(fg.view(np.uint32), want_fg.view(np.uint32))
+    rows = np.flatnonzero(t >= 0)
+    want_tp = np.float32(1) - want_fg
+    want_tp[rows] = dense[rows, t[rows]]
+    assert np.array_equal(tp.view(np.uint32), want_tp.view(np.uint32))
