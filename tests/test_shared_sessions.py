@@ -22,7 +22,8 @@ from pages.common import cache
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
-PAGES = ("pages/labels.py", "pages/iou_heatmap.py", "pages/predictions.py", "pages/coding.py")
+PAGES = ("pages/labels.py", "pages/iou_heatmap.py", "pages/predictions.py", "pages/coding.py", "pages/loss.py",
+         "pages/assigners.py")
 W, H = 320, 256
 
 

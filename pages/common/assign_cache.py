@@ -1,14 +1,14 @@
-"""Bounded caches of the Assigners page, keyed by plain hashable values (like pages/common/cache.py).
+"""The Assigners page's caches, keyed by plain hashable values, in the server's shared byte-bounded store
+(``pages.common.cache.RESULTS``, like every image page's results).
 
-``st.cache_resource`` throughout: predictions for 80 classes are megabytes (a copy per rerun would cost more than
-the rule), and every cached object here is read-only for its users (``PointPredictions`` arrays are frozen;
-the page never writes into an assignment or a panel).
+Shared, never copied: predictions for 80 classes are megabytes (a copy per rerun would cost more than the rule),
+and every cached object is read-only for its users (the store freezes its arrays). Bounded by bytes, not by an
+entry count: with a class on different pictures, six or eight entries were recomputed at nearly every step.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import streamlit as st
 
 from anchorviz.core.resize import ResizeSpec, plan_resize
 from anchorviz.io.network_image import resize_image
@@ -23,13 +23,13 @@ from anchorviz.core.points import PointGrid, library_points
 from pages.common import cache
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@cache.RESULTS.cached
 def grid(rule: str, input_hw: tuple[int, int], strides: tuple[float, ...]) -> PointGrid:
     """The points rule ``rule`` labels."""
     return rule_grid(rule, input_hw, strides)
 
 
-@st.cache_resource(max_entries=6, show_spinner=False)
+@cache.RESULTS.cached
 def simulated(library: str, input_hw: tuple[int, int], strides: tuple[float, ...], gt_key: tuple,
               gt_labels: tuple, num_classes: int, progress: float, seed: int) -> PointPredictions:
     """The simulated head on one library's points (rules of one library share it)."""
@@ -38,7 +38,7 @@ def simulated(library: str, input_hw: tuple[int, int], strides: tuple[float, ...
                                num_classes=num_classes, progress=float(progress), seed=int(seed))
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
+@cache.RESULTS.cached
 def assignment(rule: str, input_hw: tuple[int, int], strides: tuple[float, ...], gt_key: tuple, gt_labels: tuple,
                num_classes: int, options: tuple, pred_key: tuple, _pred: PointPredictions | None) -> PointAssignment:
     """One point rule's assignment. ``pred_key`` names the predictions (("sim", progress, seed), ("upload",
@@ -51,14 +51,14 @@ def assignment(rule: str, input_hw: tuple[int, int], strides: tuple[float, ...],
                           options=dict(options))[2]
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
+@cache.RESULTS.cached
 def right_panel(rule: str, input_hw: tuple[int, int], strides: tuple[float, ...], gt_key: tuple, gt_labels: tuple,
                 num_classes: int, options: tuple, pred_key: tuple, _pred: PointPredictions | None) -> PanelLayers:
     asg = assignment(rule, input_hw, strides, gt_key, gt_labels, num_classes, options, pred_key, _pred)
     return point_panel(grid(rule, input_hw, strides).points, asg)
 
 
-@st.cache_resource(max_entries=6, show_spinner=False)
+@cache.RESULTS.cached
 def left_panel(cfg: AnchorConfig, input_hw: tuple[int, int], gt_key: tuple, key: tuple) -> PanelLayers:
     """The anchor rule's panel from the Labels page's (cached) result."""
     res = cache.labels(cfg, input_hw, gt_key, key)
@@ -68,7 +68,7 @@ def left_panel(cfg: AnchorConfig, input_hw: tuple[int, int], gt_key: tuple, key:
 CROP_SIDE = 360  # one GT's candidate panels are ~300 px wide: a crop larger than this is only bytes
 
 
-@st.cache_data(max_entries=24, show_spinner=False)
+@cache.RESULTS.cached
 def crop(token: str, _image: np.ndarray, spec: ResizeSpec, view: tuple[int, int, int, int]) -> dict:
     """A small JPEG of one region (x0, y0, x1, y1, whole pixels) of the network input, as a layout image dict
     (source, x, y, sizex, sizey); an empty source when the region misses the image. Unlike ``cache.network_crop``

@@ -5,8 +5,9 @@ Which labels: by default the head's own matcher (``HEAD_MATCHERS``: an RPN train
 0.5 / 0.4, d2l's SSD on 0.5), so the page shows what the library trains on whatever the Labels page is set to;
 the page can also take the Labels page's assignment (thresholds, ATSS, YOLOv5) to see what a change there does.
 
-``st.cache_resource`` for the draws and the loss: they are read-only and a LossResult of 200,000 anchors would
-otherwise be pickled on every rerun. The draws depend only on (anchor count, seed), so the progress slider redoes
+The draws and the loss live in the server's shared byte-bounded store (``pages.common.cache.RESULTS``): they are
+read-only (the store freezes their arrays), a LossResult of 200,000 anchors (about 25 MB) would otherwise be
+pickled on every rerun, and a byte budget keeps as many as fit instead of four. The draws depend only on (anchor count, seed), so the progress slider redoes
 only the head's arithmetic and the loss (a few tens of milliseconds at 200,000 anchors).
 """
 
@@ -15,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import streamlit as st
 
 from anchorviz.core.anchors.config import AnchorConfig
 from anchorviz.core.assign.labels import Assignment
@@ -46,7 +46,7 @@ class LossView:
     sample: SampleResult | None
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
+@cache.RESULTS.cached
 def head_noise(num_anchors: int, seed: int) -> HeadNoise:
     """The simulated head's random draws (read-only; the progress slider reuses them)."""
     return draw_head_noise(num_anchors, seed)
@@ -79,7 +79,7 @@ def _loss(cfg, input_hw, gt_key, gt_classes, key, spec, num_classes, seed, head)
     return LossView(result=res, head=head, sample=sample)
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)  # about 25 MB each at 200,000 anchors
+@cache.RESULTS.cached
 def simulated(cfg: AnchorConfig, input_hw: tuple[int, int], gt_key: tuple, gt_classes: tuple, key: tuple,
               spec: LossSpec, num_classes: int, progress: float, seed: int) -> LossView:
     """The loss of the simulated head at training progress ``progress``. Read-only: never mutate it."""
@@ -92,7 +92,7 @@ def simulated(cfg: AnchorConfig, input_hw: tuple[int, int], gt_key: tuple, gt_cl
     return _loss(cfg, input_hw, gt_key, gt_classes, key, spec, num_classes, seed, head)
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
+@cache.RESULTS.cached
 def uploaded(cfg: AnchorConfig, input_hw: tuple[int, int], gt_key: tuple, gt_classes: tuple, key: tuple,
              spec: LossSpec, num_classes: int, seed: int, digest: str, _head: LossHead) -> LossView:
     """The loss of an uploaded head (``digest`` identifies it; ``_head`` is not hashed)."""
