@@ -10,7 +10,7 @@ from pathlib import Path
 
 from streamlit.web.server.app_discovery import discover_asgi_app
 
-from pages.common.serve import BaseUrlHint, hint_script
+from pages.common.serve import LAZY_MODULES, BaseUrlHint, hint_script, lazy_module_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML = b"<!DOCTYPE html><html><head><title>Streamlit</title></head><body></body></html>"
@@ -70,3 +70,18 @@ def test_everything_else_passes_untouched():
         assert b"".join(m.get("body", b"") for m in got[1:]) == b"<head>x</head>", path
     _, got = _serve("/labels", content_type=b"application/json", body=b'{"<head>": 1}')  # not HTML
     assert b"".join(m.get("body", b"") for m in got[1:]) == b'{"<head>": 1}'
+
+
+def test_the_hint_preloads_streamlits_lazy_table_modules_from_the_installed_build(tmp_path):
+    import streamlit
+
+    paths = lazy_module_paths()
+    # one file per module name, and each is a file the installed Streamlit serves (a renamed build fails here)
+    assert sorted(p.split("/")[-1].split(".")[0] for p in paths) == sorted(LAZY_MODULES)
+    static = Path(streamlit.__file__).parent / "static"
+    assert all((static / p).is_file() for p in paths)
+    script = hint_script(["labels"]).decode()
+    assert all(f'base + "{p}"' in script for p in paths) and script.count("modulepreload") == 1 + len(paths)
+    # a build without them: nothing preloaded, nothing broken
+    (tmp_path / "index.abc.js").write_text("")
+    assert lazy_module_paths(tmp_path) == [] and lazy_module_paths(tmp_path / "missing") == []

@@ -15,6 +15,7 @@ source for one) and serves it with uvicorn, as ``uvicorn app:app`` would.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 __all__ = ["BaseUrlHint", "hint_script"]
 
@@ -40,6 +41,33 @@ _PLOTLY_EARLY = (
     f"  m.href = base + '{CHART_JS_PATH}'; document.head.appendChild(m);\n")
 
 
+# Streamlit's frontend loads the code of some elements only when the first one arrives (st.dataframe: about 1.3 MB
+# of modules, ~0.5-1 s on a first load, after the first script run). Every page shows a table, so the hint asks
+# for those modules at once, while the server runs the first script. Their file names carry a content hash: they
+# are read from the installed Streamlit's own build, and a name that is not there is skipped (only the preload is
+# lost, nothing breaks).
+LAZY_MODULES = ("DataFrame", "arrowFormatUtils", "reactJsonViewCompat")
+
+
+def lazy_module_paths(static_js: Path | None = None) -> list[str]:
+    """URL paths (relative to the server's root) of Streamlit's lazily loaded modules named in LAZY_MODULES."""
+    if static_js is None:
+        import streamlit
+
+        static_js = Path(streamlit.__file__).parent / "static" / "static" / "js"
+    try:
+        names = sorted(f.name for f in static_js.iterdir())
+    except OSError:
+        return []
+    return [f"static/js/{n}" for n in names if n.endswith(".js") and n.split(".", 1)[0] in LAZY_MODULES
+            and n.count(".") == 2]
+
+
+def _preloads(paths: list[str]) -> str:
+    return "".join("  m = document.createElement('link'); m.rel = 'modulepreload';\n"
+                   f"  m.href = base + {json.dumps(p)}; document.head.appendChild(m);\n" for p in paths)
+
+
 def hint_script(page_paths: list[str]) -> bytes:
     """The ``<script>`` that sets ``window.__streamlit.BACKEND_BASE_URL``: the current URL's path, less its last
     segment when that is one of the app's pages (``page_paths``, their ``url_path``); and starts loading plotly.js
@@ -53,6 +81,7 @@ def hint_script(page_paths: list[str]) -> bytes:
         "  var base = location.origin + path.replace(/\\/+$/, '') + '/';\n"
         "  window.__streamlit = Object.assign({}, window.__streamlit || {}, {BACKEND_BASE_URL: base});\n"
         f"{_PLOTLY_EARLY}"
+        f"{_preloads(lazy_module_paths())}"
         "})();</script>"
     ).encode()
 
