@@ -50,10 +50,11 @@ for p in "$PORT" $(seq $((BASE + 1)) $((BASE + N))); do  # a port in use would a
 done
 
 # The caches are per process: each replica gets 1/N of one server's byte budgets (anchors 128 MB, results
-# 192 MB), so N replicas hold about the memory one server would. Set the variables to choose per replica.
+# 192 MB, datasets 256 MB), so N replicas hold about the memory one server would. Set the variables to choose per replica.
 export ANCHORVIZ_ANCHOR_CACHE_MB="${ANCHORVIZ_ANCHOR_CACHE_MB:-$((128 / N))}"
 export ANCHORVIZ_RESULT_CACHE_MB="${ANCHORVIZ_RESULT_CACHE_MB:-$((192 / N))}"
-echo "== $N replicas, caches per replica: anchors ${ANCHORVIZ_ANCHOR_CACHE_MB} MB, results ${ANCHORVIZ_RESULT_CACHE_MB} MB"
+export ANCHORVIZ_DATASET_CACHE_MB="${ANCHORVIZ_DATASET_CACHE_MB:-$((256 / N))}"
+echo "== $N replicas, caches per replica: anchors ${ANCHORVIZ_ANCHOR_CACHE_MB} MB, results ${ANCHORVIZ_RESULT_CACHE_MB} MB, datasets ${ANCHORVIZ_DATASET_CACHE_MB} MB"
 
 SECRET="$("$PY" -c 'import secrets; print(secrets.token_hex(32))')"
 UPSTREAMS=""

@@ -21,7 +21,7 @@ from anchorviz.core.resize import ResizeSpec
 from anchorviz.dataset.fit_report import evaluate
 from anchorviz.dataset.grid_fit import AssignerSpec
 from anchorviz.dataset.synthetic import synthetic_dataset
-from pages.common import figcache
+from pages.common import dataset_cache, figcache
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -47,6 +47,7 @@ def server_past_its_first_run(monkeypatch):
 
 def empty_caches() -> None:
     st.cache_resource.clear()
+    dataset_cache.DATASETS.clear()
     figcache._CACHE.clear()
 
 

@@ -5,13 +5,16 @@ and seed, and the train-time resize); results built on it take that key plus the
 it depends on: the statistics the dataset alone, the shape fit the setup and anchor_t, the positional fit the
 setup, the assigner and the image sample, the worst GTs' rows the setup and the assigner, so a change of the IoU
 threshold or of the image count recomputes only what it changes, and the Compare tab reuses the Fit tab's report
-of the current setup. ``st.cache_resource``
-keeps one shared read-only object instead of pickling copies of up to millions of boxes on every rerun; the
-entry limits bound the memory one server spends on datasets.
+of the current setup. Every result is one shared read-only object (its arrays frozen), never a pickled copy of
+up to millions of boxes per rerun. A byte budget, ``DATASETS`` (ANCHORVIZ_DATASET_CACHE_MB, default 256), bounds
+the memory one server spends on them: entry counts (3 datasets, 8 fits) neither bounded the bytes (a dataset is
+0.6 MB at 10k boxes and 60 MB at 1M) nor held a class, whose users each have their own train-time resize and so
+their own dataset and fit (with 25 users, every Dataset page visit recomputed them).
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 
@@ -19,6 +22,7 @@ import numpy as np
 import streamlit as st
 
 from anchorviz.core.anchors.config import AnchorConfig
+from anchorviz.core.shared_cache import SharedCache
 from anchorviz.dataset.load import BoxDataset, parse_dataset
 from anchorviz.dataset.grid_fit import AssignerSpec, PositionalFit, default_assigner, positional_fit
 from anchorviz.dataset.fit_report import Comparison, FitReport, compare_reports, fit_report, worst_fitting
@@ -28,6 +32,7 @@ from anchorviz.core.resize import ResizeSpec
 from anchorviz.dataset.synthetic import synthetic_dataset
 
 WORST_ROWS = 25
+DATASETS = SharedCache("datasets", int(float(os.environ.get("ANCHORVIZ_DATASET_CACHE_MB", 256)) * 2**20))
 RECENT_UPLOADS = 6             # uploads a reload can bring back, newest kept
 RECENT_UPLOAD_BYTES = 800 << 20  # and at most this many bytes of them (the oldest leave first)
 
@@ -66,7 +71,7 @@ def recent_uploads() -> RecentUploads:
     return RecentUploads(RECENT_UPLOADS, RECENT_UPLOAD_BYTES)
 
 
-@st.cache_resource(max_entries=3, show_spinner=False)
+@DATASETS.cached
 def uploaded(key: tuple, _data: bytes, _name: str, _format: str | None, _sizes: bytes | None,
              _class_names: tuple[str, ...] | None, _spec: ResizeSpec) -> BoxDataset:
     """An uploaded annotation file or .zip, read in memory. ``key`` covers every other argument."""
@@ -74,12 +79,12 @@ def uploaded(key: tuple, _data: bytes, _name: str, _format: str | None, _sizes: 
                          class_names=list(_class_names) if _class_names else None)
 
 
-@st.cache_resource(max_entries=3, show_spinner=False)
+@DATASETS.cached
 def synthetic(n_boxes: int, seed: int, spec: ResizeSpec) -> BoxDataset:
     return synthetic_dataset(n_boxes, seed=seed, resize=spec)
 
 
-@st.cache_resource(max_entries=3, show_spinner=False)
+@DATASETS.cached
 def statistics(key: tuple, _ds: BoxDataset) -> DatasetStats:
     """The dataset's own statistics (no setup: GTs per level come from the shape fit); the w x h density gets
     fewer bins for small datasets (about 10 boxes per bin row)."""
@@ -87,28 +92,28 @@ def statistics(key: tuple, _ds: BoxDataset) -> DatasetStats:
     return dataset_statistics(_ds, None, bins=bins)
 
 
-@st.cache_resource(max_entries=6, show_spinner=False)
+@DATASETS.cached
 def shape(key: tuple, _ds: BoxDataset, cfg: AnchorConfig, anchor_t: float) -> ShapeFit:
     """Every box against the setup's shapes: the costly part that neither the image sample nor the IoU threshold
     changes (the threshold is applied by `at_threshold`)."""
     return shape_fit(_ds, cfg, anchor_t=anchor_t)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@DATASETS.cached
 def positional(key: tuple, _ds: BoxDataset, cfg: AnchorConfig, assigner: AssignerSpec, max_images: int,
                seed: int) -> PositionalFit:
     """The real assignment on the sampled images' grids: the IoU threshold does not change it."""
     return positional_fit(_ds, cfg, assigner=assigner, max_images=max_images, seed=seed)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@DATASETS.cached
 def worst(key: tuple, _ds: BoxDataset, cfg: AnchorConfig, assigner: AssignerSpec | None, anchor_t: float) -> list:
     """The worst-fitting GTs with the grid's verdict (their images assigned): neither the IoU threshold nor the
     image sample changes them, so a step on either control does not assign those images again."""
     return worst_fitting(_ds, shape(key, _ds, cfg, anchor_t), k=WORST_ROWS, cfg=cfg, assigner=assigner)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@DATASETS.cached
 def fit(key: tuple, _ds: BoxDataset, cfg: AnchorConfig, assigner: AssignerSpec | None, max_images: int, seed: int,
         anchor_t: float, iou_thr: float) -> FitReport:
     """The FitReport put together from the cached parts (``assigner`` None: the setup's own, `default_assigner`)."""
