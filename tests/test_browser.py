@@ -251,8 +251,13 @@ def test_shared_link_opens_the_same_view(browser_context, page, server):
     slider.focus()
     page.keyboard.press("ArrowLeft")
     wait_title(page, "t.startsWith('Max IoU 0.5/0.35')")
+    all_levels = trace_names(page)
     page.get_by_test_id("stSelectbox").filter(has_text="Level").click()
     page.get_by_role("option", name="P4").click()
+    # the title reads the same for every level: wait for the chart itself to show P4 alone
+    page.wait_for_function(
+        "(before) => JSON.stringify([...document.querySelectorAll('[data-testid=\"avzChart\"]')[0].data]"
+        ".map(t => t.name || '')) !== JSON.stringify(before)", arg=all_levels, polling="raf", timeout=STEP_MS)
     title = wait_title(page, "t.startsWith('Max IoU 0.5/0.35')")
     page.wait_for_function("() => location.search.includes('l_show=P4')", polling="raf", timeout=STEP_MS)
     url = page.url

@@ -7,6 +7,7 @@ the figure builders can read the fields directly.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -102,7 +103,9 @@ class LossResult:
         cls_loss_gamma0 (float32): the same with gamma = 0 (equal to cls_loss for non-focal losses).
         reg_target (float32, (N, 4)): encoded regression target of positives (GT boxes for GIoU), NaN elsewhere.
         box_loss (float32): box loss of positives (summed over the 4 coordinates; GIoU one value), 0 elsewhere.
-    ``target_col`` and ``reg_target`` are views built on first use from ``image`` (the rules.ImageLoss behind it).
+    ``target_class``, ``matched_gt``, ``target_col`` and ``reg_target`` are views built on first use, from the
+    positives (``pos_idx`` with their GT ``pos_gt`` and its class ``pos_class``, int64 (P,)) and from ``image``
+    (the rules.ImageLoss behind it): the page reads them for one hover at a time.
     Summary:
         cls, box (Term), total (float), breakdown, per_gt, counts ({"positive", "negative", "ignored",
         "not_sampled"}), ema (detectron2 RetinaNet's normaliser state after this iteration, else None).
@@ -113,8 +116,9 @@ class LossResult:
     role: np.ndarray
     counts_cls: np.ndarray
     counts_box: np.ndarray
-    target_class: np.ndarray
-    matched_gt: np.ndarray
+    pos_idx: np.ndarray
+    pos_gt: np.ndarray
+    pos_class: np.ndarray
     fg_prob: np.ndarray
     target_prob: np.ndarray
     cls_loss: np.ndarray
@@ -127,6 +131,20 @@ class LossResult:
     per_gt: PerGT
     counts: dict
     ema: EmaNormaliser | None = None
+
+    @functools.cached_property
+    def target_class(self) -> np.ndarray:
+        """int64 (N,): the 0-based dataset class of positives, -1 elsewhere."""
+        out = np.full(len(self.role), -1, np.int64)
+        out[self.pos_idx] = self.pos_class
+        return out
+
+    @functools.cached_property
+    def matched_gt(self) -> np.ndarray:
+        """int64 (N,): the GT a positive regresses to, -1 elsewhere."""
+        out = np.full(len(self.role), -1, np.int64)
+        out[self.pos_idx] = self.pos_gt
+        return out
 
     @property
     def target_col(self) -> np.ndarray:

@@ -189,7 +189,7 @@ def image_loss(spec: LossSpec, *, anchors: np.ndarray, gt_boxes: np.ndarray, rol
             tp = target_prob(scores, t, spec.cls_loss, fg_prob=fg)
     box = np.zeros(n, F32)
     b = np.flatnonzero(box_mask)
-    gt_of = np.asarray(matched_gt, np.int64)[b]
+    gt_of = np.asarray(matched_gt)[b].astype(np.int64, copy=False)
     rows = np.zeros((0, 4), F32)
     if len(b):
         rows, box[b] = box_loss_terms(spec, np.asarray(anchors, np.float64)[b], np.asarray(gt_boxes)[gt_of],

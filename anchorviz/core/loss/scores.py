@@ -95,7 +95,10 @@ def _prims(kind: str, x: np.ndarray, exact: bool = True) -> dict:
     ls = E.log_sigmoid(x)
     # exact: torch's own sigmoid formula (the parity path). The compact path (the simulated head, O(N) values the
     # app recomputes on every move) takes exp(log_sigmoid), one operation instead of four, a few ulp away.
-    return {"sg": E.sigmoid(x) if exact else np.exp(ls), "ce0": x - ls, "ls": ls}
+    pr = {"sg": E.sigmoid(x) if exact else np.exp(ls), "ce0": x - ls, "ls": ls}
+    if not exact:  # a focal t = 0 kernel may take sigmoid itself for torch's 1 - (1 - p): the same a few ulp away
+        pr["approx"] = True
+    return pr
 
 
 def _pow(v: np.ndarray, g: np.float32):
@@ -120,13 +123,17 @@ def _kernel(kind: str, pr: dict, t: int, alpha: float, gamma: float) -> np.ndarr
             return ce if alpha < 0 else ((one - a) if t == 0 else a) * ce
         # the same operations in the same order as ``at * (ce * (one - (one - sg))**g)``, in one fresh array
         # (float32 products are commutative, so multiplying in place gives the same bits)
-        w = np.subtract(one, pr["sg"])
-        if t == 0:
-            np.subtract(one, w, out=w)
-        if g == 2:
-            np.multiply(w, w, out=w)
-        elif g != 1:
-            np.power(w, g, out=w)
+        if t == 0 and "approx" in pr:  # compact path: p itself stands for torch's 1 - (1 - p) (two passes fewer)
+            sg = pr["sg"]
+            w = np.multiply(sg, sg) if g == 2 else (sg.copy() if g == 1 else np.power(sg, g))
+        else:
+            w = np.subtract(one, pr["sg"])
+            if t == 0:
+                np.subtract(one, w, out=w)
+            if g == 2:
+                np.multiply(w, w, out=w)
+            elif g != 1:
+                np.power(w, g, out=w)
         np.multiply(ce, w, out=w)
         if alpha >= 0:
             np.multiply((one - a) if t == 0 else a, w, out=w)
@@ -146,7 +153,7 @@ def _times(u: np.ndarray, k: np.ndarray, pr: dict) -> np.ndarray:
 
 
 def _take(pr: dict, idx) -> dict:
-    return {k: v[idx] for k, v in pr.items()}
+    return {k: v[idx] if isinstance(v, np.ndarray) else v for k, v in pr.items()}
 
 
 def per_anchor_cls_loss(scores, target_col: np.ndarray, kind: ClsKind, *, alpha: float = 0.25,
@@ -192,13 +199,19 @@ def cls_outputs(scores, target_col: np.ndarray, kind: ClsKind, *, alpha: float =
     bg_listed = None
     for j, pv in enumerate(pvs):
         col = cols[:, j]
-        is_fg = hits[j] if background_col is None else hits[j] & (col != background_col)
-        fg = np.maximum(fg, pv if is_fg.all() else np.where(is_fg, pv, low))
+        is_fg = hits[j]
         if background_col is not None:
             hit_bg = col == background_col
             bg_listed = hit_bg if bg_listed is None else bg_listed | hit_bg
-    unlisted_fg = scores.unlisted if background_col is None else scores.unlisted - (~bg_listed).astype(F32)
-    only_listed = np.flatnonzero(unlisted_fg <= 0)  # no foreground column holds the base value
+            if hit_bg.any():
+                is_fg = is_fg & ~hit_bg
+        fg = np.maximum(fg, pv if is_fg.all() else np.where(is_fg, pv, low))
+    # rows where no foreground column holds the base value (none can be when the columns outnumber the slots)
+    if scores.num_columns - cols.shape[1] - (background_col is not None) >= 1:
+        only_listed = np.zeros(0, np.int64)
+    else:
+        unlisted_fg = scores.unlisted if background_col is None else scores.unlisted - (~bg_listed).astype(F32)
+        only_listed = np.flatnonzero(unlisted_fg <= 0)
     if len(only_listed):
         fg = fg.copy()
         c = cols[only_listed]
