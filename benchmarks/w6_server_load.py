@@ -214,11 +214,25 @@ def thread_cpu(pid: int) -> dict[str, float]:
     return out
 
 
+def pss_mb(pid: int) -> float:
+    """Proportional set size in MB: the process's private pages plus its share of pages it shares with others
+    (the replicas map the same libraries), so the PSS of a process tree adds up to the memory it occupies."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 class ServerWatch:
-    """Samples the server's process tree every 0.2 s: RSS peak, CPU."""
+    """Samples the server's process tree every 0.2 s: RSS peak (the sum of VmRSS), CPU; and every second the
+    PSS peak (VmRSS counts a library page shared by N replicas N times, PSS once)."""
 
     def __init__(self, pid: int):
-        self.pid, self.peak, self.samples = pid, 0.0, 0
+        self.pid, self.peak, self.pss_peak, self.samples = pid, 0.0, 0.0, 0
         self._stop = asyncio.Event()
 
     def tree_cpu(self) -> float:
@@ -230,6 +244,8 @@ class ServerWatch:
     async def run(self) -> None:
         while not self._stop.is_set():
             self.peak = max(self.peak, self.tree_rss())
+            if self.samples % 5 == 0:
+                self.pss_peak = max(self.pss_peak, sum(pss_mb(p) for p in proc_tree(self.pid)))
             self.samples += 1
             try:
                 await asyncio.wait_for(self._stop.wait(), 0.2)
@@ -632,7 +648,7 @@ def row_summary(n: int, row: Row, watch: ServerWatch, cpu: float, wall: float, s
     leaks = sum(1 for s in row.steps for m in s.leaks if not m.startswith(OWN))
     stale = sum(1 for s in row.steps for m in s.leaks if m.startswith(OWN))
     return dict(users=n, steps=len(done), rate=len(done) / wall if wall else 0, p50=pct(lat, .5), p95=pct(lat, .95),
-                max=max(lat, default=float("nan")), errors=errors, leaks=leaks, stale=stale, rss0=rss0, rss=watch.peak,
+                max=max(lat, default=float("nan")), errors=errors, leaks=leaks, stale=stale, rss0=rss0, rss=watch.peak, pss=watch.pss_peak,
                 cpu_total=cpu, cpu_step=cpu / max(1, len(done)) * 1000, cores=cpu / wall if wall else 0,
                 steal=share.steal,
                 busy=share.busy, load=os.getloadavg()[0], client=client_cpu / wall if wall else 0,
@@ -663,12 +679,12 @@ async def run_row(n: int, seconds: float, think: float) -> dict:
 
 def print_rows(rows: list[dict]) -> None:
     print(f"{'users':>5} {'steps':>6} {'steps/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'errors':>6} "
-          f"{'leaks':>5} {'stale':>5} {'RSS MB':>11} {'srv CPU s':>9} {'srv CPU ms/step':>15} {'srv cores':>9} "
+          f"{'leaks':>5} {'stale':>5} {'RSS MB':>11} {'PSS MB':>6} {'srv CPU s':>9} {'srv CPU ms/step':>15} {'srv cores':>9} "
           f"{'KB/step':>7} "
           f"{'client cores':>12} {'steal':>6} {'busy':>5} {'load1':>5}")
     for r in rows:
         print(f"{r['users']:>5} {r['steps']:>6} {r['rate']:>7.2f} {r['p50']:>7.0f} {r['p95']:>7.0f} {r['max']:>7.0f} "
-              f"{r['errors']:>6} {r['leaks']:>5} {r['stale']:>5} {r['rss0']:>4.0f}→{r['rss']:>5.0f} "
+              f"{r['errors']:>6} {r['leaks']:>5} {r['stale']:>5} {r['rss0']:>4.0f}→{r['rss']:>5.0f} {r['pss']:>6.0f} "
               f"{r['cpu_total']:>9.1f} {r['cpu_step']:>15.0f} "
               f"{r['cores']:>9.2f} {r['kb']:>7.0f} {r['client']:>12.2f} {r['steal']:>6.1%} {r['busy']:>5.0%} "
               f"{r['load']:>5.2f}")

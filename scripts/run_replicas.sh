@@ -4,9 +4,10 @@
 #
 # Why: Streamlit runs every session's script as a thread of one Python process, so one server uses at most one
 # core. N processes use N cores. A Streamlit session lives in one process (its websocket, its state, its
-# uploads), so every request of a browser must reach the same process: nginx sets a cookie `avz_route` on the
-# first response (a random value) and routes every request by the hash of that cookie, the websocket
-# (/_stcore/stream) and the upload endpoint (/_stcore/upload_file) included. IP-based stickiness (ip_hash)
+# uploads), so every request of a browser must reach the same process: nginx sends a browser's first request to
+# the replica with the fewest open connections (its users' websockets), names that replica in a cookie
+# `avz_route` on the response, and routes every later request by that cookie, the websocket (/_stcore/stream)
+# and the upload endpoint (/_stcore/upload_file) included. IP-based stickiness (ip_hash)
 # would put a whole class behind one school NAT, or every loopback test user, on one replica.
 # The replicas share one server.cookieSecret, so the XSRF cookie of any of them is valid on all.
 #
@@ -57,14 +58,17 @@ export ANCHORVIZ_DATASET_CACHE_MB="${ANCHORVIZ_DATASET_CACHE_MB:-$((256 / N))}"
 echo "== $N replicas, caches per replica: anchors ${ANCHORVIZ_ANCHOR_CACHE_MB} MB, results ${ANCHORVIZ_RESULT_CACHE_MB} MB, datasets ${ANCHORVIZ_DATASET_CACHE_MB} MB"
 
 SECRET="$("$PY" -c 'import secrets; print(secrets.token_hex(32))')"
-UPSTREAMS=""
+POOL=""; ONE=""; BY_COOKIE=""; BY_ADDR=""
 for i in $(seq 1 "$N"); do
   p=$((BASE + i))
   # shellcheck disable=SC2086  # STREAMLIT_ARGS is a list of options
   STREAMLIT_SERVER_COOKIE_SECRET="$SECRET" "$PY" -m streamlit run app.py --server.headless true \
     --server.address 127.0.0.1 --server.port "$p" ${STREAMLIT_ARGS:-} &
   PIDS+=("$!")
-  UPSTREAMS+="        server 127.0.0.1:$p max_fails=0;"$'\n'
+  POOL+="        server 127.0.0.1:$p max_fails=0;"$'\n'
+  ONE+="    upstream avz_r$i { server 127.0.0.1:$p max_fails=0; }"$'\n'
+  BY_COOKIE+="        r$i avz_r$i;"$'\n'
+  BY_ADDR+="        127.0.0.1:$p r$i;"$'\n'
 done
 
 # nginx started as root runs its worker as an unprivileged user, which must be able to write its temp folders
@@ -93,22 +97,28 @@ http {
     scgi_temp_path $DIR/scgi;
     client_max_body_size 60m;  # .streamlit/config.toml: maxUploadSize = 50
 
-    # the sticky key: the browser's avz_route cookie, or a new random value on its first request
-    map \$cookie_avz_route \$avz_route {
-        ""      \$request_id;
-        default \$cookie_avz_route;
+    # Sticky sessions: a browser's first request (no avz_route cookie) goes to the replica with the fewest open
+    # connections (least_conn: a user holds one websocket, so this is the replica with the fewest users), and
+    # the response names that replica in the cookie (r1..rN); every later request, the websocket and uploads
+    # included, goes to the replica its cookie names. A hash of a random cookie split 25 users 15 / 10 at
+    # times, and the fuller replica held the memory and the queue.
+    map \$cookie_avz_route \$avz_upstream {
+$BY_COOKIE        default avz_pool;
+    }
+    map \$upstream_addr \$avz_route {
+$BY_ADDR        default "";
     }
     map \$http_upgrade \$connection_upgrade {
         default upgrade;
         ""      close;
     }
-    upstream anchorviz {
-        hash \$avz_route consistent;
-$UPSTREAMS    }
-    server {
+    upstream avz_pool {
+        least_conn;
+$POOL    }
+$ONE    server {
         listen $HOST:$PORT;
         location / {
-            proxy_pass http://anchorviz;
+            proxy_pass http://\$avz_upstream;
             proxy_http_version 1.1;
             proxy_set_header Host \$http_host;
             proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
