@@ -35,18 +35,24 @@ names = [g.name for g in aset.levels]
 # The picked cell: "P3:12,40" in the URL; three widgets here
 
 
+def _levels():
+    """The anchor levels, for callbacks: read through the shared cache, not the run's ``aset``, so a session's
+    last run does not keep its anchor set alive after the cache let it go (common/release.py)."""
+    return cache.anchors(setup.cfg, setup.input_hw).levels
+
+
 def _parse_cell(text: str) -> tuple[int, int, int]:
     """(level index, y, x) from "P3:12,40"; the middle cell of the finest level when unusable."""
     try:
         name, yx = text.split(":")
         y, x = (int(v) for v in yx.split(","))
         li = names.index(name)
-        fh, fw = aset.levels[li].feat_hw
+        fh, fw = _levels()[li].feat_hw
         if 0 <= y < fh and 0 <= x < fw:
             return li, y, x
     except ValueError:
         pass
-    fh, fw = aset.levels[0].feat_hw
+    fh, fw = _levels()[0].feat_hw
     return 0, fh // 2, fw // 2
 
 
@@ -62,7 +68,7 @@ def _apply_click() -> None:
     picked = st.session_state.pop("_picked", None)
     if picked and picked[0] == CHART_KEY:
         li, y, x = picked[1][:3]
-        if 0 <= li < len(names) and 0 <= y < aset.levels[li].feat_hw[0] and 0 <= x < aset.levels[li].feat_hw[1]:
+        if 0 <= li < len(names) and 0 <= y < _levels()[li].feat_hw[0] and 0 <= x < _levels()[li].feat_hw[1]:
             _set_cell(li, y, x)
 
 
@@ -78,7 +84,7 @@ def _on_cell_level() -> None:
     """Keep the same image position when the level changes."""
     old = st.session_state.get("_cell_centre")
     li = names.index(st.session_state["cell_lv"])
-    g = aset.levels[li]
+    g = _levels()[li]
     if old is not None:
         sh, sw = g.stride_hw
         y = int(np.clip(np.floor(old[1] / sh), 0, g.feat_hw[0] - 1))

@@ -35,7 +35,8 @@ def owner(gt: int) -> tuple[int, int, int, float]:
     """(level, shape, anchor index, IoU) of the anchor with the best IoU with GT ``gt``."""
     v = teach.iou_values(cfg, setup.input_hw, setup.gt_key, gt)
     a = int(np.argmax(v)) if len(v) else 0
-    return int(aset.level[a]), int(aset.shape[a]), a, float(v[a]) if len(v) else 0.0
+    anchors = cache.anchors(cfg, setup.input_hw)  # not the run's aset: see common/release.py
+    return int(anchors.level[a]), int(anchors.shape[a]), a, float(v[a]) if len(v) else 0.0
 
 
 def _on_click() -> None:

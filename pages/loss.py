@@ -8,8 +8,8 @@ Compute: pages/loss_parts/compute.py (cached); controls, hover texts, tables and
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import json
 
 import numpy as np
 import streamlit as st
@@ -17,7 +17,6 @@ import streamlit as st
 from anchorviz import viz
 from anchorviz.core.errors import AnchorVizInputError
 from anchorviz.core.loss import LOSS_SPECS, loss_head_from_predictions, loss_spec_for_preset
-from anchorviz.core.loss.uploaded import head_as_predictions
 from anchorviz.core.loss.specs import PRESET_HEADS
 from anchorviz.core.loss_layers import loss_layers
 from anchorviz.io.predictions import parse_predictions
@@ -142,8 +141,8 @@ layers = loss_layers(aset, res.role, res.cls_loss if term == "cls" else res.box_
                      term_value=scale.value, top_k=TOP_K)
 
 
-def _pred(idx: np.ndarray) -> np.ndarray:
-    return compute.predicted_boxes(cfg, aset.boxes[idx], view.head.deltas[idx])
+# a partial, not a function reading the run's globals, so nothing keeps aset and the head after the run
+_pred = functools.partial(compute.predicted_boxes_at, cfg, aset.boxes, view.head.deltas)
 
 
 hover = hover_texts(aset, layers, res, term, class_names, view.head.deltas, pred_boxes_of=_pred)
@@ -183,6 +182,6 @@ formulas.show(res)
 
 if src == "sim":
     head, n_values = view.head, len(aset) * view.head.scores.shape[1]
-    st.download_button(t("loss.download"), lambda: json.dumps(head_as_predictions(head, spec, num_classes)),
+    st.download_button(t("loss.download"), functools.partial(compute.head_json, head, spec, num_classes),
                        file_name="loss_head.json", mime="application/json", key="loss_download", on_click="ignore",
                        disabled=n_values > MAX_DOWNLOAD_VALUES, help=t("loss.download_help", n=f"{n_values:,}"))

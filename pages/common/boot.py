@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import runpy
 import sys
+import threading
 from pathlib import Path
 
 import streamlit as st
+
+from pages.common.release import release
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
@@ -33,8 +36,16 @@ def leave_legacy_mode() -> bool:
     return False
 
 
+_running = threading.local()  # the namespace and code of the page this script thread runs
+
+
 def page_prelude() -> None:
     """Call first in every page script."""
+    frame = sys._getframe(1)  # the page's own module frame: the first "<module>" up the stack (open_page calls this)
+    while frame is not None and frame.f_code.co_name != "<module>":
+        frame = frame.f_back
+    if frame is not None and frame.f_globals.get("__file__", "").startswith(str(APP.parent / "pages")):
+        _running.page = (frame.f_globals, frame.f_code)
     if _inside_app():
         return
     runpy.run_path(str(APP), run_name="__anchorviz_app__")
@@ -57,5 +68,11 @@ def _inside_app() -> bool:
 
 
 def run_page(page) -> None:
-    """app.py: run the selected page."""
-    page.run()
+    """app.py: run the selected page, then free what its namespace holds that nothing reads (release.py)."""
+    _running.page = None
+    try:
+        page.run()
+    finally:
+        ran, _running.page = _running.page, None
+        if ran is not None:
+            release(*ran)

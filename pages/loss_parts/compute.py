@@ -13,6 +13,7 @@ only the head's arithmetic and the loss (a few tens of milliseconds at 200,000 a
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +25,7 @@ from anchorviz.core.coding.codec import decode
 from anchorviz.core.coding.presets import CODERS
 from anchorviz.core.loss import (HeadNoise, LossHead, LossResult, LossSpec, compute_loss, draw_head_noise,
                                  simulate_loss_head)
+from anchorviz.core.loss.uploaded import head_as_predictions
 from anchorviz.core.sampling.samplers import SampleResult
 from pages.common import cache
 
@@ -97,6 +99,16 @@ def uploaded(cfg: AnchorConfig, input_hw: tuple[int, int], gt_key: tuple, gt_cla
              spec: LossSpec, num_classes: int, seed: int, digest: str, _head: LossHead) -> LossView:
     """The loss of an uploaded head (``digest`` identifies it; ``_head`` is not hashed)."""
     return _loss(cfg, input_hw, gt_key, gt_classes, key, spec, num_classes, seed, _head)
+
+
+def predicted_boxes_at(cfg: AnchorConfig, all_anchors: np.ndarray, all_deltas: np.ndarray, idx) -> np.ndarray:
+    """``predicted_boxes`` of the anchors at ``idx`` (the page binds the first three with functools.partial)."""
+    return predicted_boxes(cfg, all_anchors[idx], all_deltas[idx])
+
+
+def head_json(head, spec, num_classes: int) -> str:
+    """The head as a predictions file (the page's download button calls it only when clicked)."""
+    return json.dumps(head_as_predictions(head, spec, num_classes))
 
 
 def predicted_boxes(cfg: AnchorConfig, anchors: np.ndarray, deltas: np.ndarray) -> np.ndarray:
