@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -69,6 +71,54 @@ def server():
     log.seek(0)
     out = log.read().decode(errors="replace")
     assert "Traceback" not in out, out  # no uncaught exception in any session
+
+
+@pytest.fixture(scope="session")
+def replicas():
+    """scripts/run_replicas.sh with 2 replicas behind nginx on free loopback ports; yields nginx's address."""
+    port = _free_block(3)
+    log = tempfile.TemporaryFile()
+    env = {**os.environ, "PYTHON": sys.executable, "HOST": "127.0.0.1", "REPLICA_BASE_PORT": str(port),
+           "STREAMLIT_ARGS": "--server.fileWatcherType none"}
+    proc = subprocess.Popen(["bash", "scripts/run_replicas.sh", "2", str(port)], cwd=ROOT, env=env, stdout=log,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 240  # installs nginx-light first when it is missing
+    while True:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
+                break
+        except OSError:
+            if time.time() > deadline or proc.poll() is not None:
+                os.killpg(proc.pid, signal.SIGTERM)
+                log.seek(0)
+                raise RuntimeError("run_replicas.sh did not start:\n" + log.read().decode(errors="replace"))
+            time.sleep(0.3)
+    yield url
+    proc.terminate()  # the script's trap stops nginx and the replicas
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+    log.seek(0)
+    out = log.read().decode(errors="replace")
+    assert "Traceback" not in out, out
+
+
+def _free_block(n: int) -> int:
+    """A port p with p .. p + n - 1 all free on 127.0.0.1 (nginx on p, replica i on p + i)."""
+    for _ in range(50):
+        p = _free_port()
+        if p + n > 65535:
+            continue
+        try:
+            for q in range(p, p + n):
+                with socket.socket() as s:
+                    s.bind(("127.0.0.1", q))
+            return p
+        except OSError:
+            continue
+    raise RuntimeError(f"no {n} free consecutive ports")
 
 
 @pytest.fixture(scope="session")

@@ -54,13 +54,26 @@ def _wait_fig(page, predicate: str, timeout: int = STEP_MS) -> dict:
 
 
 def test_three_sessions_keep_their_own_picture_boxes_and_thresholds(server, playwright, tmp_path):
+    _three_sessions(server, playwright, tmp_path)
+
+
+def test_three_sessions_on_two_replicas_behind_nginx(replicas, playwright, tmp_path):
+    """scripts/run_replicas.sh: the same three sessions through nginx; they are spread over both replicas (the
+    fewest-connections choice, then the avz_route cookie) and each still sees only its own work -- its upload,
+    websocket and reruns all reach the replica that holds its session."""
+    routes = _three_sessions(replicas, playwright, tmp_path)
+    assert set(routes) == {"r1", "r2"}, f"the sessions' avz_route cookies: {routes}"
+
+
+def _three_sessions(base_url: str, playwright, tmp_path) -> list[str]:
+    """Runs the three sessions against ``base_url``; returns each context's avz_route cookie ("" without one)."""
     browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
     try:
         contexts = [browser.new_context(viewport=VIEWPORT) for _ in SIZES]
         pages = [c.new_page() for c in contexts]
         own = []
         for j, (page, (w, h)) in enumerate(zip(pages, SIZES)):
-            page.goto(server + "/labels?rs=none")
+            page.goto(base_url + "/labels?rs=none")
             _wait_fig(page, "f.title.startsWith('Max IoU 0.5/0.4')", timeout=FIRST_CHART_MS)
             png, boxes, n_gt = _files(tmp_path, j, w, h)
             up = page.get_by_test_id("stFileUploaderDropzoneInput")
@@ -95,5 +108,6 @@ def test_three_sessions_keep_their_own_picture_boxes_and_thresholds(server, play
                                    "[data-testid=\"stAlertContentError\"]').length")
             assert errors == 0, f"session {j} shows an error"
             assert page.get_by_text(f"{own[j]['n_gt']} boxes on session{j}.png").count() == 1
+        return [next((c["value"] for c in ctx.cookies() if c["name"] == "avz_route"), "") for ctx in contexts]
     finally:
         browser.close()
