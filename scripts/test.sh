@@ -9,13 +9,15 @@ cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
-# chromium for the browser tests; Noto CJK so the Korean and Chinese pages render (not as empty boxes);
+# chromium for the browser tests; Noto CJK so the Korean and Chinese pages render (not as empty boxes), Noto
+# colour emoji for the navigation icons in the screenshots;
 # nginx-light for the test of scripts/run_replicas.sh (replicas behind a sticky-session load balancer)
 if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "noto.*cjk" \
+    || ! fc-list 2>/dev/null | grep -qi "color emoji" \
     || { ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; }; then
   echo "== installing Debian's chromium, CJK fonts and nginx-light for the browser tests"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-cjk nginx-light >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-cjk fonts-noto-color-emoji nginx-light >/dev/null
 fi
 
 PY="${PYTHON:-python3}"
