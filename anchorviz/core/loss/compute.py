@@ -170,8 +170,8 @@ def _breakdown(role, pos_idx, fg_prob, loss, loss0, term: Term, thr: float, gamm
     # as the libraries' own; the groups are for display and their shares come from these same sums, so they add
     # up to 1.
     sums = []
-    for v in (loss, loss0):
-        tot = float(v.sum(dtype=F32))
+    for v, tot in ((loss, term.raw_sum), (loss0, None)):  # the term's raw sum is this same float32 sum of loss
+        tot = float(v.sum(dtype=F32)) if tot is None else tot
         p, h = float(v[pos_idx].sum(dtype=F32)), float(v[hard_idx].sum(dtype=F32))
         sums.append((p * k, h * k, max(tot - p - h, 0.0) * k))
     counts = (len(pos_idx), n_hard, n_neg - n_hard)

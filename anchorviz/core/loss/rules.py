@@ -173,10 +173,12 @@ def image_loss(spec: LossSpec, *, anchors: np.ndarray, gt_boxes: np.ndarray, rol
             cls, fg, tp = cls_outputs(scores, t, spec.cls_loss, background_col=background_col, **kw)
         else:
             cls = cls_losses(scores, t, spec.cls_loss, **kw)
-        if n_counted < n:  # in place: the arrays are this call's own (softmax gives one array twice: x*m*m = x*m)
-            weight = counted.astype(F32)  # cast once: the same 1.0 / 0.0 a bool operand is cast to on every call
+        if n_counted < n:  # in place: the arrays are this call's own (softmax gives one array twice)
+            # 0 where the anchor does not count: what multiplying the (finite, >= 0) losses by the mask gives,
+            # written at the few such anchors only
+            off = np.flatnonzero(~counted)
             for c in {id(c): c for c in cls}.values():
-                np.multiply(c, weight, out=c)
+                c[off] = 0
     else:
         idx = np.flatnonzero(counted)
         sub = scores.take(idx) if isinstance(scores, CompactScores) else np.asarray(scores, F32)[idx]
