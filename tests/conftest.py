@@ -51,17 +51,7 @@ def server():
          "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none"],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while True:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                break
-        except OSError:
-            if time.time() > deadline or proc.poll() is not None:
-                proc.kill()
-                log.seek(0)
-                raise RuntimeError("streamlit did not start:\n" + log.read().decode(errors="replace"))
-            time.sleep(0.2)
+    _wait_healthy(url, proc, log, 60, "streamlit", proc.kill)
     yield url
     proc.terminate()
     try:
@@ -83,17 +73,8 @@ def replicas():
     proc = subprocess.Popen(["bash", "scripts/run_replicas.sh", "2", str(port)], cwd=ROOT, env=env, stdout=log,
                             stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 240  # installs nginx-light first when it is missing
-    while True:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                break
-        except OSError:
-            if time.time() > deadline or proc.poll() is not None:
-                os.killpg(proc.pid, signal.SIGTERM)
-                log.seek(0)
-                raise RuntimeError("run_replicas.sh did not start:\n" + log.read().decode(errors="replace"))
-            time.sleep(0.3)
+    # 240 s: the script installs nginx-light first when it is missing
+    _wait_healthy(url, proc, log, 240, "run_replicas.sh", lambda: os.killpg(proc.pid, signal.SIGTERM))
     yield url
     proc.terminate()  # the script's trap stops nginx and the replicas
     try:
@@ -103,6 +84,22 @@ def replicas():
     log.seek(0)
     out = log.read().decode(errors="replace")
     assert "Traceback" not in out, out
+
+
+def _wait_healthy(url: str, proc, log, seconds: float, what: str, stop) -> None:
+    """Until ``url``/_stcore/health answers ok; on a timeout or an exited ``proc``, ``stop()`` and raise with
+    the output so far."""
+    deadline = time.time() + seconds
+    while True:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
+                return
+        except OSError:
+            if time.time() > deadline or proc.poll() is not None:
+                stop()
+                log.seek(0)
+                raise RuntimeError(f"{what} did not start:\n" + log.read().decode(errors="replace"))
+            time.sleep(0.2)
 
 
 def _free_block(n: int) -> int:
