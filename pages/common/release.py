@@ -20,8 +20,6 @@ import types
 __all__ = ["release", "names_read_by_nested_code"]
 
 _KEEP_TYPES = (types.ModuleType, type, types.FunctionType, types.BuiltinFunctionType)
-
-
 _GLOBAL_OPS = {"LOAD_GLOBAL", "LOAD_NAME", "STORE_GLOBAL", "DELETE_GLOBAL", "STORE_NAME", "DELETE_NAME"}
 _COMPREHENSIONS = {"<listcomp>", "<dictcomp>", "<setcomp>"}
 _names_cache: dict[types.CodeType, frozenset] = {}  # per page code object (Streamlit compiles a page once)
@@ -37,7 +35,9 @@ def names_read_by_nested_code(code: types.CodeType) -> frozenset[str]:
     stack = [c for c in code.co_consts if isinstance(c, types.CodeType)]
     while stack:
         c = stack.pop()
-        if c.co_name not in _COMPREHENSIONS:  # these ran during the run and are done; what they define is not
+        # a comprehension ran during the run and is done (its own names are not kept); the lambdas defined inside
+        # it are still scanned
+        if c.co_name not in _COMPREHENSIONS:
             out.update(i.argval for i in dis.get_instructions(c) if i.opname in _GLOBAL_OPS)
         stack.extend(x for x in c.co_consts if isinstance(x, types.CodeType))
     if len(_names_cache) > 64:

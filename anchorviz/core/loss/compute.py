@@ -146,7 +146,7 @@ def compute_loss(*, anchors, assignment: Assignment, gt_boxes, gt_classes, head:
               "ignored": int(np.count_nonzero(role == _IGN)),
               "not_sampled": int(np.count_nonzero(role == _NOT_SAMPLED))}
     return LossResult(spec=spec, image=im, role=role, counts_cls=im.cls_counted, counts_box=im.box_counted,
-                      pos_idx=pos_idx, pos_gt=pos_gt, pos_class=pos_class,
+                      pos_idx=pos_idx, pos_class=pos_class,
                       fg_prob=fg_prob, target_prob=tprob, cls_loss=im.cls_loss, cls_loss_gamma0=im.cls_loss_gamma0,
                       box_loss=im.box_loss, cls=cls_term, box=box_term,
                       total=float(terms.cls) + float(terms.box), breakdown=breakdown, per_gt=per_gt, counts=counts,

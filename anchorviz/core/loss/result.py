@@ -104,8 +104,8 @@ class LossResult:
         reg_target (float32, (N, 4)): encoded regression target of positives (GT boxes for GIoU), NaN elsewhere.
         box_loss (float32): box loss of positives (summed over the 4 coordinates; GIoU one value), 0 elsewhere.
     ``target_class``, ``matched_gt``, ``target_col`` and ``reg_target`` are views built on first use, from the
-    positives (``pos_idx`` with their GT ``pos_gt`` and its class ``pos_class``, int64 (P,)) and from ``image``
-    (the rules.ImageLoss behind it): the page reads them for one hover at a time.
+    positives (``pos_idx`` and their GT's class ``pos_class``, int64 (P,)) and from ``image`` (the rules.ImageLoss
+    behind it): the page reads them for one hover at a time.
     Summary:
         cls, box (Term), total (float), breakdown, per_gt, counts ({"positive", "negative", "ignored",
         "not_sampled"}), ema (detectron2 RetinaNet's normaliser state after this iteration, else None).
@@ -117,7 +117,6 @@ class LossResult:
     counts_cls: np.ndarray
     counts_box: np.ndarray
     pos_idx: np.ndarray
-    pos_gt: np.ndarray
     pos_class: np.ndarray
     fg_prob: np.ndarray
     target_prob: np.ndarray
@@ -139,12 +138,10 @@ class LossResult:
         out[self.pos_idx] = self.pos_class
         return out
 
-    @functools.cached_property
+    @property
     def matched_gt(self) -> np.ndarray:
-        """int64 (N,): the GT a positive regresses to, -1 elsewhere."""
-        out = np.full(len(self.role), -1, np.int64)
-        out[self.pos_idx] = self.pos_gt
-        return out
+        """int64 (N,): the GT a positive regresses to, -1 elsewhere (the box-counted anchors are the positives)."""
+        return self.image.matched_gt
 
     @property
     def target_col(self) -> np.ndarray:
