@@ -12,6 +12,7 @@ every widget on the second run. So:
 
 from __future__ import annotations
 
+import logging
 import runpy
 import sys
 import threading
@@ -22,6 +23,7 @@ import streamlit as st
 from pages.common.release import release
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
+_log = logging.getLogger(__name__)
 
 
 def leave_legacy_mode() -> bool:
@@ -44,7 +46,8 @@ def page_prelude() -> None:
     frame = sys._getframe(1)  # the page's own module frame: the first "<module>" up the stack (open_page calls this)
     while frame is not None and frame.f_code.co_name != "<module>":
         frame = frame.f_back
-    if frame is not None and frame.f_globals.get("__file__", "").startswith(str(APP.parent / "pages")):
+    if frame is not None and frame.f_globals.get("__name__") == "__main__" \
+            and Path(frame.f_globals.get("__file__", "")).parent == APP.parent / "pages":
         _running.page = (frame.f_globals, frame.f_code)
     if _inside_app():
         return
@@ -75,4 +78,7 @@ def run_page(page) -> None:
     finally:
         ran, _running.page = _running.page, None
         if ran is not None:
-            release(*ran)
+            try:
+                release(*ran)
+            except Exception:  # noqa: BLE001 -- never replace the page's own exception or Streamlit's rerun / stop
+                _log.exception("releasing the page's namespace failed")

@@ -7,8 +7,8 @@ anchor set, the labels, the heads, figure inputs, intermediate arrays. With a cl
 of MB per user, and a cached result evicted from the shared caches stays alive in the sessions that still hold
 it while the cache computes it again (W6, 12 users on one replica: 45 anchor sets alive for 11 in the cache).
 
-After the run, only the names some function or lambda of the page reads (``LOAD_GLOBAL`` / ``LOAD_NAME`` of its
-code, nested code included) can ever be read again; ``release`` drops the others. Modules, classes, functions
+After the run, only the names some function, lambda or class body of the page reads (``LOAD_GLOBAL`` /
+``LOAD_NAME`` of its code, nested code included) can ever be read again; ``release`` drops the others. Modules, classes, functions
 and dunder names stay (cheap, and what the functions need to run).
 """
 
@@ -20,30 +20,33 @@ import types
 __all__ = ["release", "names_read_by_nested_code"]
 
 _KEEP_TYPES = (types.ModuleType, type, types.FunctionType, types.BuiltinFunctionType)
-_GLOBAL_OPS = {"LOAD_GLOBAL", "LOAD_NAME", "STORE_GLOBAL", "DELETE_GLOBAL", "STORE_NAME", "DELETE_NAME"}
+_GLOBAL_OPS = {"LOAD_GLOBAL", "LOAD_NAME", "STORE_GLOBAL", "DELETE_GLOBAL", "STORE_NAME", "DELETE_NAME",
+               "LOAD_FROM_DICT_OR_GLOBALS"}  # the last: Python >= 3.12 annotation scopes
 _COMPREHENSIONS = {"<listcomp>", "<dictcomp>", "<setcomp>"}
 _names_cache: dict[types.CodeType, frozenset] = {}  # per page code object (Streamlit compiles a page once)
 
 
 def names_read_by_nested_code(code: types.CodeType) -> frozenset[str]:
-    """Every global name the functions, lambdas and comprehensions defined in ``code`` look up (not ``code``'s
-    own; attribute names, which ``co_names`` also lists, are not globals and are left out)."""
+    """Every global name the functions, lambdas and class bodies defined in ``code`` look up (not ``code``'s own;
+    attribute names, which ``co_names`` also lists, are not globals and are left out). A comprehension at the
+    page's top level ran during the run and is done, so its own names are not kept (the lambdas defined inside
+    it are still scanned); a comprehension inside a function runs when the function does, so its names are."""
     hit = _names_cache.get(code)
     if hit is not None:
         return hit
     out: set[str] = set()
-    stack = [c for c in code.co_consts if isinstance(c, types.CodeType)]
+    stack = [(c, True) for c in code.co_consts if isinstance(c, types.CodeType)]
     while stack:
-        c = stack.pop()
-        # a comprehension ran during the run and is done (its own names are not kept); the lambdas defined inside
-        # it are still scanned
-        if c.co_name not in _COMPREHENSIONS:
+        c, top_level = stack.pop()
+        if not (top_level and c.co_name in _COMPREHENSIONS):
             out.update(i.argval for i in dis.get_instructions(c) if i.opname in _GLOBAL_OPS)
-        stack.extend(x for x in c.co_consts if isinstance(x, types.CodeType))
+        inner_top = top_level and c.co_name in _COMPREHENSIONS  # a top-level comprehension's own nested code
+        stack.extend((x, inner_top) for x in c.co_consts if isinstance(x, types.CodeType))
+    names = frozenset(out)
     if len(_names_cache) > 64:
         _names_cache.clear()
-    _names_cache[code] = frozenset(out)
-    return _names_cache[code]
+    _names_cache[code] = names
+    return names
 
 
 def release(namespace: dict, code: types.CodeType) -> list[str]:
