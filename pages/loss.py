@@ -181,7 +181,10 @@ with right:  # the core's match kinds of the same assignment, as the Labels page
 formulas.show(res)
 
 if src == "sim":
-    head, n_values = view.head, len(aset) * view.head.scores.shape[1]
-    st.download_button(t("loss.download"), functools.partial(compute.head_json, head, spec, num_classes),
+    n_values = len(aset) * view.head.scores.shape[1]
+    # the file is made on a click, from the cached head of these same arguments (what the button holds until the
+    # next run is the arguments, not the head's arrays)
+    st.download_button(t("loss.download"), functools.partial(compute.simulated_head_json, run, float(progress),
+                                                             int(seed)),
                        file_name="loss_head.json", mime="application/json", key="loss_download", on_click="ignore",
                        disabled=n_values > MAX_DOWNLOAD_VALUES, help=t("loss.download_help", n=f"{n_values:,}"))

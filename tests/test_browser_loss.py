@@ -98,3 +98,26 @@ def test_rpn_minibatch_is_visible(page, server):
     tex = page.evaluate("() => [...document.querySelectorAll('.katex annotation')].map(a => a.textContent).join(' ')")
     assert "B \\cdot I = 256 \\cdot 1 = 256" in tex  # detectron2's fixed RPN normaliser, as rendered
     shot(page, "loss_rpn", height=3000)
+
+
+def test_the_simulated_head_downloads_as_a_predictions_file(page, server, tmp_path):
+    """The download button makes the file on the click, from the head of the page's current arguments: the file
+    has one row per anchor and the page's classes, and reads back as the same head (through the upload parser)."""
+    import json
+
+    import numpy as np
+
+    from anchorviz.io.predictions import parse_predictions
+
+    page.goto(server + "/loss")
+    page.wait_for_function(f"(n) => ({JS_ALL_DRAWN})(n) && ({JS_IDLE})()", arg=2, polling="raf",
+                           timeout=FIRST_CHART_MS)
+    n_anchors = int(re.search(r"Of the ([\d,]+) anchors", page.inner_text("body")).group(1).replace(",", ""))
+    with page.expect_download(timeout=STEP_MS) as dl:
+        page.get_by_test_id("stDownloadButton").get_by_role("button").click()
+    path = tmp_path / "head.json"
+    dl.value.save_as(path)
+    data = path.read_bytes()
+    pred = parse_predictions(data, num_anchors=n_anchors, name="head.json")
+    assert np.asarray(pred.deltas).shape == (n_anchors, 4)
+    assert isinstance(json.loads(data), dict)

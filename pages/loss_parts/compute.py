@@ -106,9 +106,11 @@ def predicted_boxes_at(cfg: AnchorConfig, all_anchors: np.ndarray, all_deltas: n
     return predicted_boxes(cfg, all_anchors[idx], all_deltas[idx])
 
 
-def head_json(head, spec, num_classes: int) -> str:
-    """The head as a predictions file (the page's download button calls it only when clicked)."""
-    return json.dumps(head_as_predictions(head, spec, num_classes))
+def simulated_head_json(run: tuple, progress: float, seed: int) -> str:
+    """The simulated head of ``simulated(*run, progress, seed)`` as a predictions file (the page's download button
+    calls it only when clicked)."""
+    spec, num_classes = run[5], run[6]
+    return json.dumps(head_as_predictions(simulated(*run, progress, seed).head, spec, num_classes))
 
 
 def predicted_boxes(cfg: AnchorConfig, anchors: np.ndarray, deltas: np.ndarray) -> np.ndarray:
