@@ -648,7 +648,8 @@ def row_summary(n: int, row: Row, watch: ServerWatch, cpu: float, wall: float, s
     leaks = sum(1 for s in row.steps for m in s.leaks if not m.startswith(OWN))
     stale = sum(1 for s in row.steps for m in s.leaks if m.startswith(OWN))
     return dict(users=n, steps=len(done), rate=len(done) / wall if wall else 0, p50=pct(lat, .5), p95=pct(lat, .95),
-                max=max(lat, default=float("nan")), errors=errors, leaks=leaks, stale=stale, rss0=rss0, rss=watch.peak, pss=watch.pss_peak,
+                max=max(lat, default=float("nan")), errors=errors, leaks=leaks, stale=stale, rss0=rss0, rss=watch.peak,
+                pss=watch.pss_peak,
                 cpu_total=cpu, cpu_step=cpu / max(1, len(done)) * 1000, cores=cpu / wall if wall else 0,
                 steal=share.steal,
                 busy=share.busy, load=os.getloadavg()[0], client=client_cpu / wall if wall else 0,
@@ -679,7 +680,8 @@ async def run_row(n: int, seconds: float, think: float) -> dict:
 
 def print_rows(rows: list[dict]) -> None:
     print(f"{'users':>5} {'steps':>6} {'steps/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'errors':>6} "
-          f"{'leaks':>5} {'stale':>5} {'RSS MB':>11} {'PSS MB':>6} {'srv CPU s':>9} {'srv CPU ms/step':>15} {'srv cores':>9} "
+          f"{'leaks':>5} {'stale':>5} {'RSS MB':>11} {'PSS MB':>6} {'srv CPU s':>9} {'srv CPU ms/step':>15} "
+          f"{'srv cores':>9} "
           f"{'KB/step':>7} "
           f"{'client cores':>12} {'steal':>6} {'busy':>5} {'load1':>5}")
     for r in rows:

@@ -68,8 +68,10 @@ def _apply_click() -> None:
     picked = st.session_state.pop("_picked", None)
     if picked and picked[0] == CHART_KEY:
         li, y, x = picked[1][:3]
-        if 0 <= li < len(names) and 0 <= y < _levels()[li].feat_hw[0] and 0 <= x < _levels()[li].feat_hw[1]:
-            _set_cell(li, y, x)
+        if 0 <= li < len(names):
+            fh, fw = _levels()[li].feat_hw
+            if 0 <= y < fh and 0 <= x < fw:
+                _set_cell(li, y, x)
 
 
 _apply_click()

@@ -8,8 +8,8 @@ of MB per user, and a cached result evicted from the shared caches stays alive i
 it while the cache computes it again (W6, 12 users on one replica: 45 anchor sets alive for 11 in the cache).
 
 After the run, only the names some function, lambda or class body of the page reads (``LOAD_GLOBAL`` /
-``LOAD_NAME`` of its code, nested code included) can ever be read again; ``release`` drops the others. Modules, classes, functions
-and dunder names stay (cheap, and what the functions need to run).
+``LOAD_NAME`` of its code, nested code included) can ever be read again; ``release`` drops the others.
+Modules, classes, functions and dunder names stay (cheap, and what the functions need to run).
 """
 
 from __future__ import annotations

@@ -96,8 +96,8 @@ def _prims(kind: str, x: np.ndarray, exact: bool = True) -> dict:
     # exact: torch's own sigmoid formula (the parity path). The compact path (the simulated head, O(N) values the
     # app recomputes on every move) takes exp(log_sigmoid), one operation instead of four, a few ulp away.
     pr = {"sg": E.sigmoid(x) if exact else np.exp(ls), "ce0": x - ls, "ls": ls}
-    if not exact:  # a focal t = 0 kernel may take sigmoid itself for torch's 1 - (1 - p): the same a few ulp away
-        pr["approx"] = True
+    if not exact:  # "p0": what a focal t = 0 kernel takes for torch's 1 - (1 - p); here p itself, a few ulp away
+        pr["p0"] = pr["sg"]
     return pr
 
 
@@ -123,9 +123,9 @@ def _kernel(kind: str, pr: dict, t: int, alpha: float, gamma: float) -> np.ndarr
             return ce if alpha < 0 else ((one - a) if t == 0 else a) * ce
         # the same operations in the same order as ``at * (ce * (one - (one - sg))**g)``, in one fresh array
         # (float32 products are commutative, so multiplying in place gives the same bits)
-        if t == 0 and "approx" in pr:  # compact path: p itself stands for torch's 1 - (1 - p) (two passes fewer)
-            sg = pr["sg"]
-            w = np.multiply(sg, sg) if g == 2 else (sg.copy() if g == 1 else np.power(sg, g))
+        if t == 0 and "p0" in pr:  # compact path: p itself stands for torch's 1 - (1 - p) (two passes fewer)
+            p0 = pr["p0"]
+            w = np.multiply(p0, p0) if g == 2 else (p0.copy() if g == 1 else np.power(p0, g))
         else:
             w = np.subtract(one, pr["sg"])
             if t == 0:
@@ -153,7 +153,7 @@ def _times(u: np.ndarray, k: np.ndarray, pr: dict) -> np.ndarray:
 
 
 def _take(pr: dict, idx) -> dict:
-    return {k: v[idx] if isinstance(v, np.ndarray) else v for k, v in pr.items()}
+    return {k: v[idx] for k, v in pr.items()}
 
 
 def per_anchor_cls_loss(scores, target_col: np.ndarray, kind: ClsKind, *, alpha: float = 0.25,
